@@ -1,0 +1,236 @@
+// Package chain is the contract of one case of an approval chain: what starts it, the decisions
+// officials send it, the events it records, the notices it sends and the status it reports.
+// The workflow, the activities, the CLI and the web app all speak it; it imports neither
+// Temporal nor the database.
+package chain
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/worktime"
+)
+
+// Names the workflow registers and its callers use.
+const (
+	WorkflowName   = "ApprovalChain"
+	UpdateDecide   = "decide"
+	UpdateCancel   = "cancel"
+	QueryStatus    = "status"
+	ActivityRecord = "RecordTransition"
+)
+
+// CaseInput starts a case. The definition and calendar are snapshots: a running case keeps
+// the SOP version and calendar it started with, whatever the configuration says later.
+type CaseInput struct {
+	CaseID     string         `json:"case_id"`
+	Title      string         `json:"title"`
+	StartedBy  string         `json:"started_by"` // operator's NIP or name
+	Definition sop.Definition `json:"definition"`
+	Calendar   worktime.Spec  `json:"calendar"`
+	Limits     Limits         `json:"limits"`
+	Resume     *State         `json:"resume,omitempty"` // set when the case continues as new
+}
+
+// Limits bound the size of one workflow run's history.
+type Limits struct {
+	// DecisionsPerRun is how many decisions one run takes before it continues as new, so a
+	// draft returned again and again cannot grow the history without bound. 0 means 200.
+	DecisionsPerRun int `json:"decisions_per_run,omitempty"`
+}
+
+// Action is what an official does with a task.
+type Action string
+
+const (
+	Agree  Action = "agree"  // paraf, sign, forward or done, by step kind
+	Return Action = "return" // send the draft back to the step's return target
+)
+
+// Actor is the official who acts. Role is the role whose task is decided; when the official
+// stands in for the holder (Plt/Plh), OnBehalfOf names the holder and the record says "a.n.".
+type Actor struct {
+	NIP        string `json:"nip"`
+	Name       string `json:"name,omitempty"`
+	Role       string `json:"role"`
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+}
+
+// Decision is the payload of the decide Update.
+type Decision struct {
+	Step    int    `json:"step"`
+	Attempt int    `json:"attempt,omitempty"` // 0: whichever attempt is open
+	Action  Action `json:"action"`
+	Reason  string `json:"reason,omitempty"`
+	Actor   Actor  `json:"actor"`
+}
+
+// Cancellation is the payload of the cancel Update.
+type Cancellation struct {
+	Reason string `json:"reason"`
+	By     string `json:"by"`
+}
+
+// Task is one attempt at one step, open or decided.
+type Task struct {
+	Step            int        `json:"step"`
+	Attempt         int        `json:"attempt"`
+	Role            string     `json:"role"`
+	OpenedAt        time.Time  `json:"opened_at"`
+	DueAt           *time.Time `json:"due_at,omitempty"` // nil when the step has no mutu baku
+	StandardMinutes int        `json:"standard_minutes,omitempty"`
+	Reminded        bool       `json:"reminded,omitempty"`
+	Escalated       bool       `json:"escalated,omitempty"` // the mutu baku has run out
+}
+
+// DecisionRecord is one decided task, as the case history shows it.
+type DecisionRecord struct {
+	Task
+	Action         Action    `json:"action"`
+	Reason         string    `json:"reason,omitempty"`
+	Actor          Actor     `json:"actor"`
+	DecidedAt      time.Time `json:"decided_at"`
+	WorkingMinutes int       `json:"working_minutes"`
+	Late           bool      `json:"late"`
+	UpdateID       string    `json:"update_id,omitempty"`
+}
+
+// DecisionResult answers a decide Update: what was recorded and what is open now.
+type DecisionResult struct {
+	Record DecisionRecord `json:"record"`
+	Next   *Task          `json:"next,omitempty"` // nil when the decision completed the case
+	State  CaseState      `json:"state"`
+}
+
+// CaseState is where a case is in its life.
+type CaseState string
+
+const (
+	Running   CaseState = "running"
+	Completed CaseState = "completed"
+	Cancelled CaseState = "cancelled"
+)
+
+// State is everything a case knows; it is the Status query's answer and what a run hands to
+// the next when it continues as new.
+type State struct {
+	CaseID           string           `json:"case_id"`
+	Title            string           `json:"title"`
+	StartedBy        string           `json:"started_by"`
+	Definition       string           `json:"definition"` // id and version
+	State            CaseState        `json:"state"`
+	StartedAt        time.Time        `json:"started_at"`
+	Deadline         time.Time        `json:"deadline"`
+	DeadlineBreached bool             `json:"deadline_breached"`
+	Open             *Task            `json:"open,omitempty"`
+	Attempts         []int            `json:"attempts"` // per step, in definition order
+	Returns          []int            `json:"returns"`  // returns made from each step
+	Decisions        []DecisionRecord `json:"decisions"`
+	EndedAt          *time.Time       `json:"ended_at,omitempty"`
+	CancelReason     string           `json:"cancel_reason,omitempty"`
+	CancelledBy      string           `json:"cancelled_by,omitempty"`
+	Runs             int              `json:"runs"` // workflow runs so far (continue-as-new)
+	Recent           []RecentUpdate   `json:"recent,omitempty"`
+}
+
+// RecentUpdate remembers an answered decision by its update ID, so a repeated request (a
+// double click, a client retry) gets the first answer even across continue-as-new.
+type RecentUpdate struct {
+	ID     string         `json:"id"`
+	Result DecisionResult `json:"result"`
+}
+
+// EventKind names a recorded fact about a case.
+type EventKind string
+
+const (
+	CaseStarted      EventKind = "case_started"
+	StepOpened       EventKind = "step_opened"
+	StepDecided      EventKind = "step_decided"
+	StepReminded     EventKind = "step_reminded"
+	StepEscalated    EventKind = "step_escalated"
+	DeadlineBreached EventKind = "deadline_breached"
+	CaseCompleted    EventKind = "case_completed"
+	CaseCancelled    EventKind = "case_cancelled"
+)
+
+// Event is one fact for the store and the audit log. Key identifies it for idempotent writes.
+type Event struct {
+	CaseID   string          `json:"case_id"`
+	Kind     EventKind       `json:"kind"`
+	At       time.Time       `json:"at"`
+	Task     *Task           `json:"task,omitempty"`     // step events
+	Decision *DecisionRecord `json:"decision,omitempty"` // step_decided
+	Case     *CaseFacts      `json:"case,omitempty"`     // case_started
+	Reason   string          `json:"reason,omitempty"`   // case_cancelled
+	By       string          `json:"by,omitempty"`       // who cancelled or started
+}
+
+// CaseFacts are what the store keeps about a case when it starts.
+type CaseFacts struct {
+	Title        string    `json:"title"`
+	DefinitionID string    `json:"definition_id"`
+	Version      int       `json:"version"`
+	Deadline     time.Time `json:"deadline"`
+	DeadlineDays int       `json:"deadline_days"`
+	Steps        int       `json:"steps"`
+}
+
+// Key is the event's idempotency key: a retried write with the same key must not write twice.
+func (e Event) Key() string {
+	step, attempt := 0, 0
+	if e.Task != nil {
+		step, attempt = e.Task.Step, e.Task.Attempt
+	}
+	return fmt.Sprintf("%s/%s/%d/%d", e.CaseID, e.Kind, step, attempt)
+}
+
+// NoticeKind says why a notice is sent.
+type NoticeKind string
+
+const (
+	Reminder   NoticeKind = "reminder"   // 75% of the mutu baku used
+	Escalation NoticeKind = "escalation" // mutu baku run out: the superior is told
+	Breach     NoticeKind = "breach"     // the service deadline passed
+)
+
+// Notice is a message to every official of a role.
+type Notice struct {
+	CaseID  string     `json:"case_id"`
+	Kind    NoticeKind `json:"kind"`
+	ToRole  string     `json:"to_role"`
+	Task    *Task      `json:"task,omitempty"`
+	Subject string     `json:"subject"`
+	Body    string     `json:"body"`
+}
+
+// Key is the notice's idempotency key.
+func (n Notice) Key() string {
+	step, attempt := 0, 0
+	if n.Task != nil {
+		step, attempt = n.Task.Step, n.Task.Attempt
+	}
+	return fmt.Sprintf("%s/%s/%d/%d/%s", n.CaseID, n.Kind, step, attempt, n.ToRole)
+}
+
+// Transition is everything one change of a case writes, in one activity call, so the store can
+// apply it in one transaction.
+type Transition struct {
+	Events  []Event  `json:"events"`
+	Notices []Notice `json:"notices,omitempty"`
+}
+
+// Rejection types of the decide and cancel Updates (the Type of the ApplicationError), so
+// screens can say them in their own words.
+const (
+	RejectCaseClosed     = "CaseClosed"
+	RejectWrongStep      = "WrongStep"
+	RejectStaleAttempt   = "StaleAttempt"
+	RejectWrongRole      = "WrongRole"
+	RejectBadAction      = "BadAction"
+	RejectReasonRequired = "ReasonRequired"
+	RejectNoReturn       = "NoReturn"
+	RejectNoActor        = "NoActor"
+	RejectBusy           = "Busy"
+)

@@ -1,0 +1,111 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/skflow/skflow/chain"
+)
+
+func (r *run) register() error {
+	if err := workflow.SetQueryHandler(r.ctx, chain.QueryStatus, func() (chain.State, error) {
+		return *r.s, nil
+	}); err != nil {
+		return fmt.Errorf("register status query: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateDecide, r.decide,
+		workflow.UpdateHandlerOptions{Validator: r.validateDecision}); err != nil {
+		return fmt.Errorf("register decide update: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateCancel, r.cancelCase,
+		workflow.UpdateHandlerOptions{Validator: r.validateCancel}); err != nil {
+		return fmt.Errorf("register cancel update: %w", err)
+	}
+	return nil
+}
+
+func reject(kind, format string, a ...any) error {
+	return temporal.NewApplicationError(fmt.Sprintf(format, a...), kind)
+}
+
+// validateDecision rejects a decision before it reaches history. It must not change state.
+func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
+	if _, ok := r.recalled(workflow.GetCurrentUpdateInfo(ctx).ID); ok {
+		return nil // a repeat of an answered request gets the first answer
+	}
+	if r.s.State != chain.Running {
+		return reject(chain.RejectCaseClosed, "case %s is %s; it takes no more decisions", r.s.CaseID, r.s.State)
+	}
+	open := r.s.Open
+	step, _ := r.def.Step(open.Step)
+	switch {
+	case d.Step != open.Step:
+		return reject(chain.RejectWrongStep, "step %d is not open; case %s is at step %d (%s)",
+			d.Step, r.s.CaseID, open.Step, r.def.RoleName(open.Role))
+	case d.Attempt != 0 && d.Attempt != open.Attempt:
+		return reject(chain.RejectStaleAttempt, "attempt %d of step %d is no longer open; attempt %d is",
+			d.Attempt, d.Step, open.Attempt)
+	case strings.TrimSpace(d.Actor.NIP) == "":
+		return reject(chain.RejectNoActor, "a decision must name the official who makes it")
+	case d.Actor.Role != open.Role:
+		return reject(chain.RejectWrongRole, "step %d belongs to %s; %s cannot decide it",
+			open.Step, r.def.RoleName(open.Role), roleOrNone(r, d.Actor.Role))
+	case d.Action != chain.Agree && d.Action != chain.Return:
+		return reject(chain.RejectBadAction, "action %q is unknown; use %q or %q", d.Action, chain.Agree, chain.Return)
+	case d.Action == chain.Return && !step.CanReturn():
+		return reject(chain.RejectNoReturn, "step %d (%s) cannot be returned", open.Step, step.Kind)
+	case d.Action == chain.Return && strings.TrimSpace(d.Reason) == "":
+		return reject(chain.RejectReasonRequired, "a return needs a reason")
+	case r.pending != nil || r.cancel != nil:
+		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+	}
+	return nil
+}
+
+func roleOrNone(r *run, role string) string {
+	if role == "" {
+		return "an official without a role"
+	}
+	return r.def.RoleName(role)
+}
+
+// decide hands the decision to the main loop and answers once it is recorded and the next
+// task is open, so the caller can show where the case went.
+func (r *run) decide(ctx workflow.Context, d chain.Decision) (chain.DecisionResult, error) {
+	id := workflow.GetCurrentUpdateInfo(ctx).ID
+	if res, ok := r.recalled(id); ok {
+		return res, nil
+	}
+	p := &pendingDecision{id: id, d: d}
+	r.pending = p
+	if err := workflow.Await(ctx, func() bool { return p.result != nil }); err != nil {
+		return chain.DecisionResult{}, err
+	}
+	return *p.result, nil
+}
+
+func (r *run) validateCancel(_ workflow.Context, c chain.Cancellation) error {
+	switch {
+	case r.s.State != chain.Running:
+		return reject(chain.RejectCaseClosed, "case %s is %s; it cannot be cancelled", r.s.CaseID, r.s.State)
+	case strings.TrimSpace(c.Reason) == "":
+		return reject(chain.RejectReasonRequired, "a cancellation needs a reason")
+	case strings.TrimSpace(c.By) == "":
+		return reject(chain.RejectNoActor, "a cancellation must name the operator who makes it")
+	case r.pending != nil || r.cancel != nil:
+		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+	}
+	return nil
+}
+
+func (r *run) cancelCase(ctx workflow.Context, c chain.Cancellation) (chain.State, error) {
+	p := &pendingCancel{c: c}
+	r.cancel = p
+	if err := workflow.Await(ctx, func() bool { return p.done }); err != nil {
+		return chain.State{}, err
+	}
+	return *r.s, nil
+}
