@@ -381,8 +381,16 @@ func TestReturnLoopsContinueAsNewWithTheirState(t *testing.T) {
 	// No run records a second start, and no opening is recorded twice.
 	h2 := newHarness(t, r.Decisions[7].DecidedAt, worktime.DefaultSpec())
 	h2.in = next
-	h2.agreeEvery(0, 8)
+	// A client retrying the last decision of the first run gets its answer, not a second return.
+	last := r.Decisions[7]
+	h2.after(time.Minute, func() {
+		h2.send(last.UpdateID, chain.Decision{Step: 6, Action: chain.Return, Reason: "ketik ulang", Actor: actorFor("analis")})
+	})
+	h2.agreeEvery(time.Minute, 8)
 	next = continuedAs(t, h2)
+	if got := h2.results[last.UpdateID]; got.Record.UpdateID != last.UpdateID || got.Next.Step != 5 || got.Next.Attempt != 3 {
+		t.Fatalf("retried update answered %+v", got)
+	}
 	h3 := newHarness(t, next.Resume.Decisions[15].DecidedAt, worktime.DefaultSpec())
 	h3.in = next
 	h3.agreeEvery(0, 3)
