@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/skflow/skflow/chain"
@@ -411,4 +412,9 @@ func copyTask(t *chain.Task) *chain.Task {
 	}
 	c := *t
 	return &c
+}
+
+// Register adds the case workflow to a worker (or a replayer) under its contract name.
+func Register(r worker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(Case, workflow.RegisterOptions{Name: chain.WorkflowName})
 }

@@ -1,0 +1,120 @@
+// Package caseops is the callers' side of a case: start it, decide its open step, cancel it
+// and read its status through Temporal, with the workflow's rejections turned into plain errors.
+// The CLI and the web app use it; it knows no screen and no database.
+package caseops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/skflow/skflow/chain"
+)
+
+// Rejection is a request the case refused; Type is one of chain.Reject*.
+type Rejection struct {
+	Type    string
+	Message string
+}
+
+func (r *Rejection) Error() string { return r.Message }
+
+// ErrNoCase means no case has the given ID in Temporal.
+var ErrNoCase = errors.New("no such case")
+
+// Ops runs case operations against one Temporal namespace and task queue.
+type Ops struct {
+	tc        client.Client
+	taskQueue string
+}
+
+// New wraps a connected Temporal client.
+func New(tc client.Client, taskQueue string) *Ops { return &Ops{tc: tc, taskQueue: taskQueue} }
+
+// Start starts a case; the case ID is the workflow ID and can never be used again.
+func (o *Ops) Start(ctx context.Context, in chain.CaseInput) error {
+	_, err := o.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                    in.CaseID,
+		TaskQueue:             o.taskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, chain.WorkflowName, in)
+	var exists *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &exists) {
+		return fmt.Errorf("start case %s: a case with this ID already exists", in.CaseID)
+	}
+	if err != nil {
+		return fmt.Errorf("start case %s: %w", in.CaseID, err)
+	}
+	return nil
+}
+
+// Decide sends a decision and waits until it is recorded. The update ID is the idempotency
+// key: the same ID sent twice is one decision with one answer.
+func (o *Ops) Decide(ctx context.Context, caseID, updateID string, d chain.Decision) (chain.DecisionResult, error) {
+	var res chain.DecisionResult
+	err := o.update(ctx, caseID, chain.UpdateDecide, updateID, d, &res)
+	if err != nil {
+		return res, fmt.Errorf("decide step %d of case %s: %w", d.Step, caseID, err)
+	}
+	return res, nil
+}
+
+// Cancel stops a case for the given reason.
+func (o *Ops) Cancel(ctx context.Context, caseID, updateID string, c chain.Cancellation) (chain.State, error) {
+	var s chain.State
+	if err := o.update(ctx, caseID, chain.UpdateCancel, updateID, c, &s); err != nil {
+		return s, fmt.Errorf("cancel case %s: %w", caseID, err)
+	}
+	return s, nil
+}
+
+func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, out any) error {
+	h, err := o.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   caseID,
+		UpdateName:   name,
+		UpdateID:     updateID,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, out)
+	}
+	return plain(caseID, err)
+}
+
+// Status asks the running (or recently closed) case where it is.
+func (o *Ops) Status(ctx context.Context, caseID string) (chain.State, error) {
+	var s chain.State
+	v, err := o.tc.QueryWorkflow(ctx, caseID, "", chain.QueryStatus)
+	if err == nil {
+		err = v.Get(&s)
+	}
+	if err != nil {
+		return s, fmt.Errorf("status of case %s: %w", caseID, plain(caseID, err))
+	}
+	return s, nil
+}
+
+// plain turns Temporal's errors into what a person can act on.
+func plain(caseID string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return &Rejection{Type: app.Type(), Message: app.Message()}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return fmt.Errorf("%w: %s", ErrNoCase, caseID)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("no answer in time; is the worker running? (%w)", err)
+	}
+	return err
+}

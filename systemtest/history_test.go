@@ -1,0 +1,177 @@
+// Package systemtest runs skflow's parts together on a real in-process Temporal server.
+package systemtest
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/workflows"
+	"github.com/skflow/skflow/worktime"
+)
+
+var recordHistory = flag.Bool("record-history", false, "rewrite workflows/testdata/case-with-return.json from a real run")
+
+const taskQueue = "skflow-test"
+
+// memoryRecorder keeps transitions in memory; the store-backed activities have their own tests.
+type memoryRecorder struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (m *memoryRecorder) Record(context.Context, chain.Transition) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.n++
+	return nil
+}
+
+func startServer(t *testing.T) (*temporaltest.TestServer, *caseops.Ops, client.Client) {
+	t.Helper()
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	rec := &memoryRecorder{}
+	ts.NewWorker(taskQueue, func(r worker.Registry) {
+		workflows.Register(r)
+		r.RegisterActivityWithOptions(rec.Record, activity.RegisterOptions{Name: chain.ActivityRecord})
+	})
+	c := ts.GetDefaultClient()
+	return ts, caseops.New(c, taskQueue), c
+}
+
+func newCase(id string) chain.CaseInput {
+	return chain.CaseInput{CaseID: id, Title: "Latsar CPNS 2026 angkatan I", StartedBy: "operator",
+		Definition: *sop.Default(), Calendar: worktime.DefaultSpec()}
+}
+
+// decideOpen decides whatever step is open, as its role.
+func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID string, action chain.Action, reason string) chain.DecisionResult {
+	t.Helper()
+	s, err := ops.Status(ctx, caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: action, Reason: reason,
+		Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Role: s.Open.Role}}
+	res, err := ops.Decide(ctx, caseID, fmt.Sprintf("%s/%d/%d", caseID, s.Open.Step, s.Open.Attempt), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func history(ctx context.Context, t *testing.T, c client.Client, caseID string) *historypb.History {
+	t.Helper()
+	it := c.GetWorkflowHistory(ctx, caseID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	return h
+}
+
+func waitClosed(ctx context.Context, t *testing.T, c client.Client, caseID string) chain.State {
+	t.Helper()
+	var s chain.State
+	if err := c.GetWorkflow(ctx, caseID, "").Get(ctx, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestHappyPathHistoryStaysSmall(t *testing.T) {
+	_, ops, c := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-happy"
+	if err := ops.Start(ctx, newCase(id)); err != nil {
+		t.Fatal(err)
+	}
+	for range 15 {
+		decideOpen(ctx, t, ops, id, chain.Agree, "")
+	}
+	if s := waitClosed(ctx, t, c, id); s.State != chain.Completed || len(s.Decisions) != 15 {
+		t.Fatalf("case ended %s with %d decisions", s.State, len(s.Decisions))
+	}
+	n := len(history(ctx, t, c, id).Events)
+	perStep := float64(n) / 15
+	t.Logf("happy-path case: %d history events, %.1f per human step", n, perStep)
+	if perStep > 12 {
+		t.Fatalf("%d events for 15 human steps (%.1f each); the budget is 12 per step", n, perStep)
+	}
+}
+
+func TestRejectedUpdateLeavesHistoryUnchangedAndReplayFileIsCurrent(t *testing.T) {
+	_, ops, c := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-return"
+	if err := ops.Start(ctx, newCase(id)); err != nil {
+		t.Fatal(err)
+	}
+	for range 6 {
+		decideOpen(ctx, t, ops, id, chain.Agree, "")
+	}
+	before := len(history(ctx, t, c, id).Events)
+	_, err := ops.Decide(ctx, id, "wrong-role", chain.Decision{Step: 7, Action: chain.Agree,
+		Actor: chain.Actor{NIP: "nip-sekda", Role: "sekda"}})
+	var rej *caseops.Rejection
+	if !errors.As(err, &rej) || rej.Type != chain.RejectWrongRole {
+		t.Fatalf("wrong role: %v", err)
+	}
+	if after := len(history(ctx, t, c, id).Events); after != before {
+		t.Fatalf("a rejected update grew the history from %d to %d events", before, after)
+	}
+	if _, err := ops.Status(ctx, "no-such-case"); !errors.Is(err, caseops.ErrNoCase) {
+		t.Fatalf("unknown case: %v", err)
+	}
+
+	// Kabid returns step 7; the draft climbs again from step 6 and the case completes.
+	if res := decideOpen(ctx, t, ops, id, chain.Return, "nomor SK keliru"); res.Next.Step != 6 || res.Next.Attempt != 2 {
+		t.Fatalf("after the return: %+v", res.Next)
+	}
+	for range 10 {
+		decideOpen(ctx, t, ops, id, chain.Agree, "")
+	}
+	if s := waitClosed(ctx, t, c, id); s.State != chain.Completed || len(s.Decisions) != 17 {
+		t.Fatalf("case ended %s with %d decisions", s.State, len(s.Decisions))
+	}
+	h := history(ctx, t, c, id)
+	if *recordHistory {
+		b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", "case-with-return.json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("recorded %d events", len(h.Events))
+	}
+	// The history the server just wrote must replay on today's workflow code, too.
+	r := worker.NewWorkflowReplayer()
+	workflows.Register(r)
+	if err := r.ReplayWorkflowHistory(nil, h); err != nil {
+		t.Fatalf("replay of a fresh history: %v", err)
+	}
+}
