@@ -1,0 +1,264 @@
+// Package config reads skflow's configuration from a YAML file and SKFLOW_* environment
+// variables (SKFLOW_TEMPORAL_ADDRESS overrides temporal.address), fills documented defaults and
+// checks it, with errors that name the key. It is the only package that imports viper.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/worktime"
+)
+
+// Config is the whole configuration. Empty temporal.address and database.url mean "embedded":
+// the worker runs its own Temporal dev server and PostgreSQL cluster in data_dir.
+type Config struct {
+	DataDir  string        `yaml:"data_dir"`
+	Temporal Temporal      `yaml:"temporal"`
+	Database Database      `yaml:"database"`
+	HTTP     HTTP          `yaml:"http"`
+	Calendar worktime.Spec `yaml:"calendar"`
+	SOP      SOP           `yaml:"sop"`
+	Log      Log           `yaml:"log"`
+}
+
+// Temporal says which Temporal to use, or how to run the embedded one.
+type Temporal struct {
+	Address   string `yaml:"address"` // host:port of an external Temporal; empty: embedded
+	Namespace string `yaml:"namespace"`
+	TaskQueue string `yaml:"task_queue"`
+	Port      int    `yaml:"port"`    // embedded server's gRPC port
+	UIPort    int    `yaml:"ui_port"` // embedded server's Web UI port; 0: no UI
+	UIURL     string `yaml:"ui_url"`  // Web UI address for links to an external Temporal
+	APIKey    string `yaml:"api_key"`
+	TLS       TLS    `yaml:"tls"`
+}
+
+// TLS for an external Temporal (mTLS when cert and key are set).
+type TLS struct {
+	Enabled    bool   `yaml:"enabled"`
+	Cert       string `yaml:"cert"`
+	Key        string `yaml:"key"`
+	CA         string `yaml:"ca"`
+	ServerName string `yaml:"server_name"`
+}
+
+// Database says which PostgreSQL holds skflow's records, or how to run the embedded one.
+type Database struct {
+	URL          string `yaml:"url"`           // postgres://...; empty: embedded cluster
+	EmbeddedPort int    `yaml:"embedded_port"` // embedded cluster listens on 127.0.0.1:port
+	Name         string `yaml:"name"`          // database name in the embedded cluster
+}
+
+// HTTP is where the web app listens.
+type HTTP struct {
+	Address string `yaml:"address"`
+}
+
+// SOP names the definition file; empty means the embedded Wajo Latsar definition.
+type SOP struct {
+	File string `yaml:"file"`
+}
+
+// Log sets the log level: debug, info, warn or error.
+type Log struct {
+	Level string `yaml:"level"`
+}
+
+// Defaults are what an empty configuration means.
+func Defaults() Config {
+	return Config{
+		DataDir:  "data",
+		Temporal: Temporal{Namespace: "default", TaskQueue: "skflow", Port: 7233, UIPort: 8233},
+		Database: Database{EmbeddedPort: 5433, Name: "skflow"},
+		HTTP:     HTTP{Address: "127.0.0.1:8080"},
+		Calendar: worktime.DefaultSpec(),
+		Log:      Log{Level: "info"},
+	}
+}
+
+// DefaultFile is read when no file is named and it exists in the working directory.
+const DefaultFile = "skflow.yaml"
+
+// Load reads the file (if any), the environment and the defaults, and validates the result.
+func Load(file string) (*Config, error) {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	d := Defaults()
+	setDefaults(v, d)
+	v.SetEnvPrefix("SKFLOW")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+
+	switch {
+	case file != "":
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("read config file %s: %w", file, err)
+		}
+	default:
+		if _, err := os.Stat(DefaultFile); err == nil {
+			v.SetConfigFile(DefaultFile)
+			if err := v.ReadInConfig(); err != nil {
+				return nil, fmt.Errorf("read config file %s: %w", DefaultFile, err)
+			}
+		}
+	}
+	var c Config
+	if err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) {
+		dc.TagName = "yaml"
+		dc.ErrorUnused = true
+	}); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// setDefaults registers every scalar key, so that SKFLOW_* variables reach it.
+func setDefaults(v *viper.Viper, c Config) {
+	v.SetDefault("data_dir", c.DataDir)
+	v.SetDefault("temporal.address", c.Temporal.Address)
+	v.SetDefault("temporal.namespace", c.Temporal.Namespace)
+	v.SetDefault("temporal.task_queue", c.Temporal.TaskQueue)
+	v.SetDefault("temporal.port", c.Temporal.Port)
+	v.SetDefault("temporal.ui_port", c.Temporal.UIPort)
+	v.SetDefault("temporal.ui_url", c.Temporal.UIURL)
+	v.SetDefault("temporal.api_key", c.Temporal.APIKey)
+	v.SetDefault("temporal.tls.enabled", c.Temporal.TLS.Enabled)
+	v.SetDefault("temporal.tls.cert", c.Temporal.TLS.Cert)
+	v.SetDefault("temporal.tls.key", c.Temporal.TLS.Key)
+	v.SetDefault("temporal.tls.ca", c.Temporal.TLS.CA)
+	v.SetDefault("temporal.tls.server_name", c.Temporal.TLS.ServerName)
+	v.SetDefault("database.url", c.Database.URL)
+	v.SetDefault("database.embedded_port", c.Database.EmbeddedPort)
+	v.SetDefault("database.name", c.Database.Name)
+	v.SetDefault("http.address", c.HTTP.Address)
+	v.SetDefault("calendar.time_zone", c.Calendar.TimeZone)
+	v.SetDefault("calendar.week", toMaps(c.Calendar.Week))
+	v.SetDefault("calendar.holidays", toMaps(c.Calendar.Holidays))
+	v.SetDefault("sop.file", c.SOP.File)
+	v.SetDefault("log.level", c.Log.Level)
+}
+
+func toMaps[T any](items []T) []map[string]any {
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		m := map[string]any{}
+		_ = mapstructure.Decode(it, &m)
+		lower := map[string]any{}
+		for k, v := range m {
+			lower[strings.ToLower(k)] = v
+		}
+		out = append(out, lower)
+	}
+	return out
+}
+
+// Validate checks every key and reports all problems at once.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if c.DataDir == "" {
+		bad("data_dir: must not be empty")
+	}
+	if c.Temporal.Address != "" {
+		if _, _, err := net.SplitHostPort(c.Temporal.Address); err != nil {
+			bad("temporal.address %q: must be host:port", c.Temporal.Address)
+		}
+	}
+	if c.Temporal.Namespace == "" {
+		bad("temporal.namespace: must not be empty")
+	}
+	if c.Temporal.TaskQueue == "" {
+		bad("temporal.task_queue: must not be empty")
+	}
+	checkPort := func(key string, p int, zeroOK bool) {
+		if (p == 0 && !zeroOK) || p < 0 || p > 65535 {
+			bad("%s: %d is not a port", key, p)
+		}
+	}
+	checkPort("temporal.port", c.Temporal.Port, false)
+	checkPort("temporal.ui_port", c.Temporal.UIPort, true)
+	checkPort("database.embedded_port", c.Database.EmbeddedPort, false)
+	if (c.Temporal.TLS.Cert == "") != (c.Temporal.TLS.Key == "") {
+		bad("temporal.tls: cert and key must be set together")
+	}
+	if c.Database.URL != "" {
+		if u, err := url.Parse(c.Database.URL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("database.url: must be a postgres:// URL")
+		}
+	}
+	if c.Database.Name == "" {
+		bad("database.name: must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Address); err != nil {
+		bad("http.address %q: must be host:port", c.HTTP.Address)
+	}
+	if _, err := worktime.New(c.Calendar); err != nil {
+		bad("%w", err)
+	}
+	if c.SOP.File != "" {
+		if _, err := sop.Load(c.SOP.File); err != nil {
+			bad("sop.file: %w", err)
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level %q: must be debug, info, warn or error", c.Log.Level)
+	}
+	return errors.Join(errs...)
+}
+
+// EmbeddedTemporal reports whether the worker runs its own Temporal server.
+func (c *Config) EmbeddedTemporal() bool { return c.Temporal.Address == "" }
+
+// TemporalAddress is where clients reach Temporal.
+func (c *Config) TemporalAddress() string {
+	if c.EmbeddedTemporal() {
+		return fmt.Sprintf("127.0.0.1:%d", c.Temporal.Port)
+	}
+	return c.Temporal.Address
+}
+
+// TemporalUIURL is the Web UI's base address, or "" when there is none.
+func (c *Config) TemporalUIURL() string {
+	if c.EmbeddedTemporal() && c.Temporal.UIPort != 0 {
+		return fmt.Sprintf("http://127.0.0.1:%d", c.Temporal.UIPort)
+	}
+	return c.Temporal.UIURL
+}
+
+// EmbeddedDatabase reports whether the worker runs its own PostgreSQL cluster.
+func (c *Config) EmbeddedDatabase() bool { return c.Database.URL == "" }
+
+// DatabaseURL is where skflow's records are.
+func (c *Config) DatabaseURL() string {
+	if c.EmbeddedDatabase() {
+		return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.Database.EmbeddedPort, c.Database.Name)
+	}
+	return c.Database.URL
+}
+
+// Path is a file or folder inside the data directory.
+func (c *Config) Path(name string) string { return filepath.Join(c.DataDir, name) }
+
+// Definition is the SOP new cases start with.
+func (c *Config) Definition() (*sop.Definition, error) {
+	if c.SOP.File == "" {
+		return sop.Default(), nil
+	}
+	return sop.Load(c.SOP.File)
+}

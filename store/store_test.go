@@ -1,0 +1,121 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/store/storetest"
+)
+
+var t0 = time.Date(2026, 11, 16, 8, 0, 0, 0, time.FixedZone("WITA", 8*3600))
+
+func started(id string) chain.Transition {
+	due := t0.Add(30 * time.Minute)
+	return chain.Transition{Events: []chain.Event{
+		{CaseID: id, Kind: chain.CaseStarted, At: t0, By: "operator", Case: &chain.CaseFacts{
+			Title: "Latsar 2026", DefinitionID: "latsar", Version: 1, Deadline: t0.AddDate(0, 0, 51), DeadlineDays: 51, Steps: 15}},
+		{CaseID: id, Kind: chain.StepOpened, At: t0, Task: &chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: t0, DueAt: &due, StandardMinutes: 30}},
+	}}
+}
+
+func decided(id string, at time.Time) chain.Transition {
+	task := chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: t0}
+	rec := chain.DecisionRecord{Task: task, Action: chain.Agree, Actor: chain.Actor{NIP: "197001012000031001", Role: "kabid", OnBehalfOf: "Pak Kabid"},
+		DecidedAt: at, WorkingMinutes: 20}
+	return chain.Transition{Events: []chain.Event{
+		{CaseID: id, Kind: chain.StepDecided, At: at, Task: &task, Decision: &rec},
+		{CaseID: id, Kind: chain.StepOpened, At: at, Task: &chain.Task{Step: 2, Attempt: 1, Role: "analis", OpenedAt: at}},
+	}}
+}
+
+func TestApplyIsIdempotent(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	at := t0.Add(20 * time.Minute)
+	for range 3 { // a retried activity sends the same transition again
+		if err := s.Apply(ctx, started("c1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Apply(ctx, decided("c1", at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	audit, err := s.Audit(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 4 {
+		t.Fatalf("%d audit rows, want 4", len(audit))
+	}
+	if audit[2].Action != "step_decided" || audit[2].Actor != "197001012000031001" {
+		t.Fatalf("decision audit row %+v", audit[2])
+	}
+	tasks, err := s.Tasks(ctx, "c1")
+	if err != nil || len(tasks) != 2 {
+		t.Fatalf("tasks %v %v", tasks, err)
+	}
+	if d := tasks[0]; d.Decision == nil || *d.Decision != "agree" || *d.WorkingMinutes != 20 || *d.OnBehalfOf != "Pak Kabid" {
+		t.Fatalf("decided task %+v", d)
+	}
+	c, err := s.Case(ctx, "c1")
+	if err != nil || *c.OpenStep != 2 || *c.OpenRole != "analis" || c.OpenDue != nil {
+		t.Fatalf("case %+v %v", c, err)
+	}
+}
+
+func TestApplyRollsBackAndRefusesUnknownTasks(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	err := s.Apply(ctx, decided("nobody", t0))
+	if !errors.Is(err, store.ErrInvalidTransition) {
+		t.Fatalf("error = %v", err)
+	}
+	if audit, _ := s.Audit(ctx, "nobody"); len(audit) != 0 {
+		t.Fatalf("a failed transition left %d audit rows", len(audit))
+	}
+	if _, err := s.Case(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("case lookup: %v", err)
+	}
+}
+
+func TestInboxAndNotices(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	for _, o := range []store.Official{{NIP: "197001012000031001", Name: "Kabid A", Role: "kabid"}, {NIP: "197501012000032002", Name: "Plt Kabid", Role: "kabid"}} {
+		if ok, err := s.AddOfficial(ctx, o); err != nil || !ok {
+			t.Fatal(err)
+		}
+	}
+	if ok, _ := s.AddOfficial(ctx, store.Official{NIP: "197001012000031001", Name: "again", Role: "kabid"}); ok {
+		t.Fatal("the same NIP was added twice")
+	}
+	for _, id := range []string{"c1", "c2"} {
+		if err := s.Apply(ctx, started(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, err := s.OpenTasks(ctx, "kabid")
+	if err != nil || len(open) != 2 || open[0].CaseTitle != "Latsar 2026" {
+		t.Fatalf("open tasks %+v %v", open, err)
+	}
+	if none, _ := s.OpenTasks(ctx, "bupati"); len(none) != 0 {
+		t.Fatal("bupati has tasks")
+	}
+	n := chain.Notice{CaseID: "c1", Kind: chain.Escalation, ToRole: "kabid", Subject: "s", Body: "b"}
+	for range 2 {
+		if err := s.Apply(ctx, chain.Transition{Notices: []chain.Notice{n, {CaseID: "c1", Kind: chain.Escalation, ToRole: "bupati", Subject: "s", Body: "b"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := s.Outbox(ctx, "c1")
+	if err != nil || len(msgs) != 3 {
+		t.Fatalf("outbox %+v %v", msgs, err)
+	}
+	if msgs[2].ToRole != "bupati" || msgs[2].ToNIP != nil {
+		t.Fatalf("a role without officials: %+v", msgs[2])
+	}
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/skflow/skflow/chain"
+)
+
+// ErrInvalidTransition marks a transition the store cannot apply whatever the retries: it
+// names a case or task that does not exist.
+var ErrInvalidTransition = errors.New("invalid transition")
+
+// Apply writes a case transition in one transaction. Each event is first appended to the audit
+// log under its idempotency key; an event whose key is already there was applied before and is
+// skipped, so a retried activity never writes twice.
+func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, e := range t.Events {
+			fresh, err := appendAudit(ctx, tx, e)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				continue
+			}
+			if err := project(ctx, tx, e); err != nil {
+				return fmt.Errorf("apply %s: %w", e.Key(), err)
+			}
+		}
+		for _, n := range t.Notices {
+			if err := queueNotice(ctx, tx, n); err != nil {
+				return fmt.Errorf("queue notice %s: %w", n.Key(), err)
+			}
+		}
+		return nil
+	})
+}
+
+func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) {
+	actor, detail := "system", map[string]any{}
+	var step, attempt *int
+	if e.Task != nil {
+		step, attempt = &e.Task.Step, &e.Task.Attempt
+		detail["role"] = e.Task.Role
+		if e.Task.DueAt != nil {
+			detail["due_at"] = e.Task.DueAt
+		}
+	}
+	switch e.Kind {
+	case chain.CaseStarted:
+		actor = e.By
+		detail["title"] = e.Case.Title
+		detail["definition"] = fmt.Sprintf("%s v%d", e.Case.DefinitionID, e.Case.Version)
+	case chain.StepDecided:
+		d := e.Decision
+		actor = d.Actor.NIP
+		detail["decision"] = d.Action
+		detail["working_minutes"] = d.WorkingMinutes
+		detail["late"] = d.Late
+		if d.Reason != "" {
+			detail["reason"] = d.Reason
+		}
+		if d.Actor.OnBehalfOf != "" {
+			detail["on_behalf_of"] = d.Actor.OnBehalfOf
+		}
+	case chain.CaseCancelled:
+		actor = e.By
+		detail["reason"] = e.Reason
+	}
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return false, fmt.Errorf("audit detail: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, case_id, step, attempt, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
+		e.Key(), e.At, actor, string(e.Kind), e.CaseID, step, attempt, b)
+	if err != nil {
+		return false, fmt.Errorf("append audit %s: %w", e.Key(), err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// project brings cases and step_tasks up to date with one new event.
+func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
+	var err error
+	var res interface{ RowsAffected() (int64, error) }
+	switch e.Kind {
+	case chain.CaseStarted:
+		c := e.Case
+		res, err = tx.ExecContext(ctx, `INSERT INTO cases (id, title, definition_id, definition_version, started_by,
+			started_at, deadline, deadline_days, steps) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			e.CaseID, c.Title, c.DefinitionID, c.Version, e.By, e.At, c.Deadline, c.DeadlineDays, c.Steps)
+	case chain.StepOpened:
+		t := e.Task
+		var std *int
+		if t.StandardMinutes > 0 {
+			std = &t.StandardMinutes
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, due_at, standard_minutes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.CaseID, t.Step, t.Attempt, t.Role, t.OpenedAt, t.DueAt, std); err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE cases SET open_step = $2, open_attempt = $3, open_role = $4,
+			open_due = $5 WHERE id = $1`, e.CaseID, t.Step, t.Attempt, t.Role, t.DueAt)
+	case chain.StepDecided:
+		d := e.Decision
+		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET decided_at = $4, decision = $5, reason = NULLIF($6, ''),
+			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11
+			WHERE case_id = $1 AND step = $2 AND attempt = $3 AND decided_at IS NULL`,
+			e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
+			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late)
+	case chain.StepReminded:
+		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET reminded_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
+			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
+	case chain.StepEscalated:
+		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET escalated_at = $4, late = true WHERE case_id = $1 AND step = $2 AND attempt = $3`,
+			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
+	case chain.DeadlineBreached:
+		res, err = tx.ExecContext(ctx, `UPDATE cases SET deadline_breached_at = $2 WHERE id = $1`, e.CaseID, e.At)
+	case chain.CaseCompleted, chain.CaseCancelled:
+		state := chain.Completed
+		if e.Kind == chain.CaseCancelled {
+			state = chain.Cancelled
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE cases SET state = $2, ended_at = $3, cancel_reason = NULLIF($4, ''),
+			open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $1`,
+			e.CaseID, string(state), e.At, e.Reason)
+	default:
+		return fmt.Errorf("%w: unknown event kind %q", ErrInvalidTransition, e.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("%w: %s changed %d rows, want 1 (%v)", ErrInvalidTransition, e.Key(), n, err)
+	}
+	return nil
+}
+
+// queueNotice writes one outbox row per active official of the role; with nobody in the role,
+// one row without a recipient, so the gap shows up instead of vanishing.
+func queueNotice(ctx context.Context, tx *sqlx.Tx, n chain.Notice) error {
+	var nips []string
+	if err := tx.SelectContext(ctx, &nips, `SELECT nip FROM officials WHERE role = $1 AND active ORDER BY nip`, n.ToRole); err != nil {
+		return err
+	}
+	if len(nips) == 0 {
+		nips = []string{""}
+	}
+	for _, nip := range nips {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (key, case_id, kind, to_role, to_nip, subject, body, created_at)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, now()) ON CONFLICT (key) DO NOTHING`,
+			n.Key()+"/"+nip, n.CaseID, string(n.Kind), n.ToRole, nip, n.Subject, n.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
