@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"time"
 
-	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uiserver "github.com/temporalio/ui-server/v2/server"
+	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
@@ -148,33 +148,20 @@ func (s *Server) Stop() error {
 
 func serverConfig(o Options, sqlCfg *config.SQL) (*config.Config, error) {
 	frontend := net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
-	service := func(grpcPort int) (config.Service, error) {
-		member, err := freePort(o.Host)
-		if err != nil {
-			return config.Service{}, err
-		}
-		return config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: member, BindOnIP: o.Host}}, nil
-	}
-	services := map[string]config.Service{}
-	for i, name := range []string{"frontend", "history", "matching", "worker"} {
-		port := o.Port
-		if i > 0 {
-			p, err := freePort(o.Host)
-			if err != nil {
-				return nil, err
-			}
-			port = p
-		}
-		svc, err := service(port)
-		if err != nil {
-			return nil, err
-		}
-		services[name] = svc
-	}
-	metricsPort, err := freePort(o.Host)
+	// Three gRPC ports for the internal services, four membership ports and one for metrics.
+	ports, err := freePorts(o.Host, 8)
 	if err != nil {
 		return nil, err
 	}
+	services := map[string]config.Service{}
+	for i, name := range []string{"frontend", "history", "matching", "worker"} {
+		grpc := o.Port
+		if i > 0 {
+			grpc = ports[i-1]
+		}
+		services[name] = config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: ports[3+i], BindOnIP: o.Host}}
+	}
+	metricsPort := ports[7]
 	return &config.Config{
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: o.Host},
@@ -205,13 +192,18 @@ func serverConfig(o Options, sqlCfg *config.SQL) (*config.Config, error) {
 	}, nil
 }
 
-func freePort(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+// freePorts holds n listeners open together, so the ports it returns are all different.
+func freePorts(host string, n int) ([]int, error) {
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return nil, fmt.Errorf("find a free port: %w", err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return ports, nil
 }
 
 func portFree(host string, port int) error {

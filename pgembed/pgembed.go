@@ -46,6 +46,10 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	// PostgreSQL changes into its data directory, so every path it is given must be absolute.
+	if o.Dir, err = filepath.Abs(o.Dir); err != nil {
+		return nil, fmt.Errorf("database directory: %w", err)
+	}
 	c := &Cluster{o: o, bin: bin,
 		URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", o.Port, o.Database)}
 	if os.Geteuid() == 0 {

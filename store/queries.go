@@ -129,17 +129,6 @@ func (s *Store) Case(ctx context.Context, id string) (Case, error) {
 	return c, nil
 }
 
-// Tasks lists a case's step attempts in the order they were opened.
-func (s *Store) Tasks(ctx context.Context, caseID string) ([]Task, error) {
-	var out []Task
-	if err := s.db.SelectContext(ctx, &out, `SELECT `+taskColumns+`, c.title AS case_title
-		FROM step_tasks t JOIN cases c ON c.id = t.case_id WHERE t.case_id = $1
-		ORDER BY t.opened_at, t.step, t.attempt`, caseID); err != nil {
-		return nil, fmt.Errorf("tasks of case %s: %w", caseID, err)
-	}
-	return out, nil
-}
-
 // OpenTasks lists undecided tasks of running cases, oldest first; role "" means every role.
 func (s *Store) OpenTasks(ctx context.Context, role string) ([]Task, error) {
 	var out []Task
@@ -152,14 +141,15 @@ func (s *Store) OpenTasks(ctx context.Context, role string) ([]Task, error) {
 	return out, nil
 }
 
-// DecidedTasks lists every decided task of every case (or of one), for the report.
-func (s *Store) DecidedTasks(ctx context.Context, caseID string) ([]Task, error) {
+// Tasks lists the step attempts of one case (or of every case, with ""), case by case in the
+// order they were opened.
+func (s *Store) Tasks(ctx context.Context, caseID string) ([]Task, error) {
 	var out []Task
 	if err := s.db.SelectContext(ctx, &out, `SELECT `+taskColumns+`, c.title AS case_title
 		FROM step_tasks t JOIN cases c ON c.id = t.case_id
-		WHERE t.decided_at IS NOT NULL AND ($1 = '' OR t.case_id = $1)
+		WHERE $1 = '' OR t.case_id = $1
 		ORDER BY c.started_at, t.case_id, t.opened_at, t.step, t.attempt`, caseID); err != nil {
-		return nil, fmt.Errorf("decided tasks: %w", err)
+		return nil, fmt.Errorf("tasks: %w", err)
 	}
 	return out, nil
 }

@@ -1,0 +1,103 @@
+// Package allinone brings skflow up as one process: the embedded PostgreSQL cluster and Temporal
+// dev server when the configuration names none, the migrated store, and the Temporal worker
+// running the case workflow and its activities. The worker command and the benchmark use it.
+package allinone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/config"
+	"github.com/skflow/skflow/devserver"
+	"github.com/skflow/skflow/pgembed"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/tclient"
+	"github.com/skflow/skflow/workflows"
+)
+
+// System is a running skflow.
+type System struct {
+	Config   *config.Config
+	Store    *store.Store
+	Client   client.Client
+	Temporal *devserver.Server // nil with an external Temporal
+	Seeded   []store.Official  // demo officials added by this start, if any
+
+	log    *slog.Logger
+	pg     *pgembed.Cluster
+	worker worker.Worker
+	stops  []func() error
+}
+
+// Up starts everything the configuration asks for. On error, whatever was started is stopped.
+func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, err error) {
+	s := &System{Config: cfg, log: log}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, s.Stop())
+		}
+	}()
+
+	if cfg.EmbeddedDatabase() {
+		log.Info("starting the embedded PostgreSQL cluster", "dir", cfg.Path("postgres"), "port", cfg.Database.EmbeddedPort)
+		s.pg, err = pgembed.Start(ctx, pgembed.Options{Dir: cfg.Path("postgres"), Port: cfg.Database.EmbeddedPort, Database: cfg.Database.Name})
+		if err != nil {
+			return nil, err
+		}
+		s.stops = append(s.stops, s.pg.Stop)
+	}
+	s.Store, err = store.Open(ctx, cfg.DatabaseURL())
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, s.Store.Close)
+	if err = s.Store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.EmbeddedDatabase() {
+		if s.Seeded, err = SeedDemoOfficials(ctx, s.Store); err != nil {
+			return nil, err
+		}
+	}
+
+	if cfg.EmbeddedTemporal() {
+		log.Info("starting the embedded Temporal server", "dir", cfg.Path("temporal"), "port", cfg.Temporal.Port,
+			"server_log", cfg.Path("temporal/temporal.log"))
+		s.Temporal, err = devserver.Start(devserver.Options{Dir: cfg.Path("temporal"), Port: cfg.Temporal.Port,
+			UIPort: cfg.Temporal.UIPort, Namespace: cfg.Temporal.Namespace})
+		if err != nil {
+			return nil, err
+		}
+		s.stops = append(s.stops, s.Temporal.Stop)
+	}
+	s.Client, err = tclient.Dial(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() error { s.Client.Close(); return nil })
+
+	s.worker = worker.New(s.Client, cfg.Temporal.TaskQueue, worker.Options{})
+	workflows.Register(s.worker)
+	activities.Register(s.worker, &activities.Activities{Store: s.Store})
+	if err = s.worker.Start(); err != nil {
+		return nil, fmt.Errorf("start worker on task queue %s: %w", cfg.Temporal.TaskQueue, err)
+	}
+	s.stops = append(s.stops, func() error { s.worker.Stop(); return nil })
+	return s, nil
+}
+
+// Stop shuts down in the reverse order of starting: the worker first finishes its tasks.
+func (s *System) Stop() error {
+	var errs []error
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		errs = append(errs, s.stops[i]())
+	}
+	s.stops = nil
+	return errors.Join(errs...)
+}

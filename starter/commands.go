@@ -1,0 +1,512 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/report"
+	"github.com/skflow/skflow/store"
+)
+
+// maxProposals bounds an uploaded proposals file.
+const maxProposals = 20 << 20
+
+func table(w io.Writer, header string, rows func(tw io.Writer)) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	rows(tw)
+	return tw.Flush()
+}
+
+func defaultActor() string {
+	if u, err := user.Current(); err == nil {
+		return "cli:" + u.Username
+	}
+	return "cli"
+}
+
+func (a *app) startCmd() *cobra.Command {
+	var title, proposals, as, id string
+	cmd := &cobra.Command{
+		Use:   "start --title TEXT [--proposals FILE]",
+		Short: "Start a case and print its ID",
+		Long: `Start a case of the SOP (the configured definition, or the embedded Wajo Latsar one).
+The case keeps this definition version and calendar for its whole life. The proposals file
+(the OPD spreadsheet) is stored with the case and its SHA-256.`,
+		Example: `  starter start --title "Latsar CPNS 2026 angkatan I" --proposals usulan-opd.xlsx`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			title = strings.TrimSpace(title)
+			if title == "" {
+				return errors.New("--title must not be empty")
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			if id == "" {
+				id = newCaseID(a.def.ID, time.Now().In(a.cal.Location()))
+			}
+			if proposals != "" {
+				doc, err := readProposals(id, proposals, as)
+				if err != nil {
+					return err
+				}
+				if err := st.SaveDocument(a.ctx, doc); err != nil {
+					return err
+				}
+			}
+			in := chain.CaseInput{CaseID: id, Title: title, StartedBy: as, Definition: *a.def, Calendar: a.cfg.Calendar}
+			if err := ops.Start(a.ctx, in); err != nil {
+				return err
+			}
+			c, err := a.awaitRecorded(id)
+			if err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: case %s is queued but not recorded yet; is the worker running? (%v)\n", id, err)
+				return a.emit(map[string]string{"case_id": id, "state": "queued"}, func(w io.Writer) error {
+					_, err := fmt.Fprintln(w, id)
+					return err
+				})
+			}
+			return a.emit(c, func(w io.Writer) error {
+				_, err := fmt.Fprintln(w, id)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&title, "title", "", "what the case is about, e.g. the intake period (required)")
+	cmd.Flags().StringVar(&proposals, "proposals", "", "the OPD proposals file (CSV or XLSX) to store with the case")
+	cmd.Flags().StringVar(&as, "as", defaultActor(), "who starts the case (operator's NIP or name)")
+	cmd.Flags().StringVar(&id, "id", "", "case ID to use instead of a generated one")
+	_ = cmd.MarkFlagRequired("title")
+	return cmd
+}
+
+func newCaseID(definitionID string, now time.Time) string {
+	prefix, _, _ := strings.Cut(definitionID, "-")
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%s-%s", prefix, now.Format("20060102"), hex.EncodeToString(b))
+}
+
+func readProposals(caseID, path, by string) (store.Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return store.Document{}, fmt.Errorf("proposals file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxProposals+1))
+	switch {
+	case err != nil:
+		return store.Document{}, fmt.Errorf("read proposals file %s: %w", path, err)
+	case len(b) == 0:
+		return store.Document{}, fmt.Errorf("proposals file %s is empty", path)
+	case len(b) > maxProposals:
+		return store.Document{}, fmt.Errorf("proposals file %s is larger than %d MiB", path, maxProposals>>20)
+	}
+	sum := sha256.Sum256(b)
+	return store.Document{CaseID: caseID, Kind: "proposals", Name: filepath.Base(path), SHA256: hex.EncodeToString(sum[:]),
+		Content: b, UploadedBy: by}, nil
+}
+
+// awaitRecorded waits briefly for the worker to record a new case, so that the operator knows
+// it is running and "list" shows it at once.
+func (a *app) awaitRecorded(id string) (store.Case, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := a.st.Case(a.ctx, id)
+		if err == nil || !errors.Is(err, store.ErrNotFound) || time.Now().After(deadline) {
+			return c, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (a *app) listCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List every case with its open step, role, due time and lateness",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			cases, err := st.Cases(a.ctx)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			return a.emit(cases, func(w io.Writer) error {
+				if len(cases) == 0 {
+					_, err := fmt.Fprintln(w, "No cases yet. Start one with: starter start --title TEXT")
+					return err
+				}
+				return table(w, "CASE\tSTATE\tSTEP\tROLE\tDUE\tLATE\tDAYS\tTITLE", func(tw io.Writer) {
+					for _, c := range cases {
+						step, role := "-", "-"
+						if c.OpenStep != nil {
+							step, role = fmt.Sprint(*c.OpenStep), a.def.RoleName(*c.OpenRole)
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.1f/%d\t%s\n", c.ID, c.State, step, role,
+							a.witaPtr(c.OpenDue), yesNo(c.StepLate(now)), c.DaysUsed(now), c.DeadlineDays, c.Title)
+					}
+				})
+			})
+		},
+	}
+}
+
+func (a *app) statusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status CASE",
+		Short: "Show one case: where it is and every step attempt so far",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			tasks, err := st.Tasks(a.ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			out := struct {
+				Case  store.Case   `json:"case"`
+				Tasks []store.Task `json:"tasks"`
+			}{c, tasks}
+			return a.emit(out, func(w io.Writer) error {
+				fmt.Fprintf(w, "Case %s: %s\n", c.ID, c.Title)
+				fmt.Fprintf(w, "  SOP %s v%d, started %s by %s\n", c.DefinitionID, c.DefinitionVersion, a.wita(c.StartedAt), c.StartedBy)
+				fmt.Fprintf(w, "  Deadline %s (%d days)", a.wita(c.Deadline), c.DeadlineDays)
+				if c.DeadlineBreachedAt != nil {
+					fmt.Fprintf(w, ", MISSED at %s", a.wita(*c.DeadlineBreachedAt))
+				}
+				fmt.Fprintln(w)
+				switch {
+				case c.OpenStep != nil:
+					fmt.Fprintf(w, "  Now at step %d (attempt %d), %s, due %s\n", *c.OpenStep, *c.OpenAttempt, a.def.RoleName(*c.OpenRole), a.witaPtr(c.OpenDue))
+				case c.State == string(chain.Cancelled):
+					fmt.Fprintf(w, "  Cancelled %s: %s\n", a.witaPtr(c.EndedAt), deref(c.CancelReason))
+				default:
+					fmt.Fprintf(w, "  %s %s\n", c.State, a.witaPtr(c.EndedAt))
+				}
+				fmt.Fprintln(w)
+				return table(w, "STEP\tTRY\tROLE\tOPENED\tDECIDED\tMINUTES\tMUTU BAKU\tLATE\tDECISION\tBY\tREASON", func(tw io.Writer) {
+					for _, t := range tasks {
+						decision, minutes := "open", "-"
+						if t.Decision != nil {
+							decision, minutes = *t.Decision, fmt.Sprint(deref(intStr(t.WorkingMinutes)))
+						}
+						fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Step, t.Attempt, t.Role,
+							a.wita(t.OpenedAt), a.witaPtr(t.DecidedAt), minutes, deref(intStr(t.StandardMinutes)),
+							yesNo(t.Late), decision, deref(t.ActorNIP), deref(t.Reason))
+					}
+				})
+			})
+		},
+	}
+}
+
+func (a *app) tasksCmd() *cobra.Command {
+	var role string
+	cmd := &cobra.Command{
+		Use:   "tasks [--role ROLE]",
+		Short: "List open tasks, oldest first, with the working time left",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if _, ok := a.def.Role(role); role != "" && !ok {
+				return fmt.Errorf("unknown role %q; the roles are %s", role, strings.Join(a.roleIDs(), ", "))
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			tasks, err := st.OpenTasks(a.ctx, role)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			return a.emit(tasks, func(w io.Writer) error {
+				if len(tasks) == 0 {
+					_, err := fmt.Fprintln(w, "No open tasks.")
+					return err
+				}
+				return table(w, "CASE\tSTEP\tTRY\tROLE\tOPENED\tDUE\tLEFT\tTITLE", func(tw io.Writer) {
+					for _, t := range tasks {
+						fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", t.CaseID, t.Step, t.Attempt, t.Role,
+							a.wita(t.OpenedAt), a.witaPtr(t.DueAt), a.left(t.DueAt, now), t.CaseTitle)
+					}
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVar(&role, "role", "", "only this role's tasks (e.g. kabid)")
+	return cmd
+}
+
+// left is the working time remaining until due, or how late the task is.
+func (a *app) left(due *time.Time, now time.Time) string {
+	if due == nil {
+		return "-"
+	}
+	if now.Before(*due) {
+		return fmt.Sprintf("%d min", int(a.cal.WorkingTime(now, *due)/time.Minute))
+	}
+	return fmt.Sprintf("LATE %d min", int(a.cal.WorkingTime(*due, now)/time.Minute))
+}
+
+func (a *app) roleIDs() []string {
+	var ids []string
+	for _, r := range a.def.Roles {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+func (a *app) officialsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "officials",
+		Short: "List officials: NIP, name and role",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			officials, err := st.Officials(a.ctx)
+			if err != nil {
+				return err
+			}
+			return a.emit(officials, func(w io.Writer) error {
+				return table(w, "NIP\tROLE\tACTIVE\tNAME", func(tw io.Writer) {
+					for _, o := range officials {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Role, yesNo(o.Active), o.Name)
+					}
+				})
+			})
+		},
+	}
+}
+
+func (a *app) decideCmd() *cobra.Command {
+	var step int
+	var nip, reason string
+	var agree, ret bool
+	cmd := &cobra.Command{
+		Use:   "decide CASE --step N --as NIP (--agree | --return --reason TEXT)",
+		Short: "Agree to (paraf, sign, forward) or return the open step of a case",
+		Long: `Record an official's decision on the open step of a case. It goes through the case's
+workflow Update, which refuses a step that is not open, an official of another role, a return
+without a reason and a return on a step that has none; the refusal is printed and nothing is
+recorded. Running the same command twice records one decision.`,
+		Example: `  starter decide latsar-20261122-3f9a1c --step 1 --as 197811052005011002 --agree
+  starter decide latsar-20261122-3f9a1c --step 7 --as 197811052005011002 --return --reason "lampiran belum lengkap"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			caseID := args[0]
+			if agree == ret {
+				return errors.New("say either --agree or --return")
+			}
+			action := chain.Agree
+			if ret {
+				action = chain.Return
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			o, err := st.Official(a.ctx, nip)
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no official with NIP %s (see: starter officials)", nip)
+			}
+			if err != nil {
+				return err
+			}
+			if !o.Active {
+				return fmt.Errorf("official %s (%s) is not active", o.NIP, o.Name)
+			}
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			// The step's latest attempt makes the update ID the same when the same command runs
+			// again, so Temporal answers the repeat with the first decision's result.
+			tasks, err := st.Tasks(a.ctx, caseID)
+			if err != nil {
+				return err
+			}
+			attempt := 0
+			for _, t := range tasks {
+				if t.Step == step {
+					attempt = max(attempt, t.Attempt)
+				}
+			}
+			d := chain.Decision{Step: step, Attempt: attempt, Action: action, Reason: reason,
+				Actor: chain.Actor{NIP: o.NIP, Name: o.Name, Role: o.Role}}
+			updateID := fmt.Sprintf("cli:%s:%d:%d:%s:%s", caseID, step, attempt, o.NIP, action)
+			res, err := ops.Decide(a.ctx, caseID, updateID, d)
+			if err != nil {
+				return plainCaseError(caseID, err)
+			}
+			return a.emit(res, func(w io.Writer) error {
+				stepDef, _ := a.def.Step(step)
+				verb := stepDef.Kind.AgreeLabel()
+				if action == chain.Return {
+					verb = "returned"
+				}
+				fmt.Fprintf(w, "Step %d of %s: %s by %s (%d working minutes).\n", step, caseID, verb, o.Name, res.Record.WorkingMinutes)
+				if res.Next == nil {
+					_, err := fmt.Fprintf(w, "The case is %s.\n", res.State)
+					return err
+				}
+				_, err := fmt.Fprintf(w, "Now at step %d (attempt %d) with %s, due %s.\n", res.Next.Step, res.Next.Attempt,
+					a.def.RoleName(res.Next.Role), a.witaPtr(res.Next.DueAt))
+				return err
+			})
+		},
+	}
+	cmd.Flags().IntVar(&step, "step", 0, "the step being decided (required)")
+	cmd.Flags().StringVar(&nip, "as", "", "the deciding official's NIP (required)")
+	cmd.Flags().BoolVar(&agree, "agree", false, "agree: paraf, sign or forward")
+	cmd.Flags().BoolVar(&ret, "return", false, "return the draft to the step's return target")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the draft is returned (required with --return)")
+	_ = cmd.MarkFlagRequired("step")
+	_ = cmd.MarkFlagRequired("as")
+	return cmd
+}
+
+func (a *app) cancelCmd() *cobra.Command {
+	var reason, as string
+	cmd := &cobra.Command{
+		Use:   "cancel CASE --reason TEXT",
+		Short: "Cancel a running case, with a reason",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			s, err := ops.Cancel(a.ctx, args[0], "cli:cancel:"+args[0], chain.Cancellation{Reason: reason, By: as})
+			if err != nil {
+				return plainCaseError(args[0], err)
+			}
+			return a.emit(s, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Case %s cancelled: %s\n", s.CaseID, s.CancelReason)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why the case is cancelled (required)")
+	cmd.Flags().StringVar(&as, "as", defaultActor(), "who cancels (operator's NIP or name)")
+	_ = cmd.MarkFlagRequired("reason")
+	return cmd
+}
+
+func (a *app) reportCmd() *cobra.Command {
+	var caseID, format string
+	cmd := &cobra.Command{
+		Use:   "report [--case CASE] [--format table|csv|json]",
+		Short: "Working time of every step against its mutu baku, and every case against the deadline",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if a.asJSON {
+				format = "json"
+			}
+			if format != "table" && format != "csv" && format != "json" {
+				return fmt.Errorf("--format %q: use table, csv or json", format)
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			var cases []store.Case
+			if caseID != "" {
+				c, err := st.Case(a.ctx, caseID)
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("no case %s (see: starter list)", caseID)
+				}
+				if err != nil {
+					return err
+				}
+				cases = []store.Case{c}
+			} else if cases, err = st.Cases(a.ctx); err != nil {
+				return err
+			}
+			tasks, err := st.Tasks(a.ctx, caseID)
+			if err != nil {
+				return err
+			}
+			r := report.Build(cases, tasks, a.cal, time.Now())
+			switch format {
+			case "csv":
+				return r.WriteCSV(a.out, a.cal.Location())
+			case "json":
+				return r.WriteJSON(a.out)
+			}
+			return r.WriteTable(a.out, a.cal.Location())
+		},
+	}
+	cmd.Flags().StringVar(&caseID, "case", "", "only this case")
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+// plainCaseError says a case's refusal or absence in one line.
+func plainCaseError(caseID string, err error) error {
+	var rej *caseops.Rejection
+	switch {
+	case errors.As(err, &rej):
+		return fmt.Errorf("refused: %s", rej.Message)
+	case errors.Is(err, caseops.ErrNoCase):
+		return fmt.Errorf("no running case %s (see: starter list)", caseID)
+	}
+	return err
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "-"
+	}
+	return *s
+}
+
+func intStr(n *int) *string {
+	if n == nil {
+		return nil
+	}
+	s := fmt.Sprint(*n)
+	return &s
+}
