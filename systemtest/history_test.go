@@ -8,17 +8,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/server/temporaltest"
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
@@ -28,33 +25,6 @@ import (
 )
 
 var recordHistory = flag.Bool("record-history", false, "rewrite workflows/testdata/case-with-return.json from a real run")
-
-const taskQueue = "skflow-test"
-
-// memoryRecorder keeps transitions in memory; the store-backed activities have their own tests.
-type memoryRecorder struct {
-	mu sync.Mutex
-	n  int
-}
-
-func (m *memoryRecorder) Record(context.Context, chain.Transition) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.n++
-	return nil
-}
-
-func startServer(t *testing.T) (*temporaltest.TestServer, *caseops.Ops, client.Client) {
-	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	rec := &memoryRecorder{}
-	ts.NewWorker(taskQueue, func(r worker.Registry) {
-		workflows.Register(r)
-		r.RegisterActivityWithOptions(rec.Record, activity.RegisterOptions{Name: chain.ActivityRecord})
-	})
-	c := ts.GetDefaultClient()
-	return ts, caseops.New(c, taskQueue), c
-}
 
 func newCase(id string) chain.CaseInput {
 	return chain.CaseInput{CaseID: id, Title: "Latsar CPNS 2026 angkatan I", StartedBy: "operator",
@@ -101,7 +71,8 @@ func waitClosed(ctx context.Context, t *testing.T, c client.Client, caseID strin
 }
 
 func TestHappyPathHistoryStaysSmall(t *testing.T) {
-	_, ops, c := startServer(t)
+	sys := newSystem(t)
+	ops, c := sys.ops, sys.client
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	const id = "latsar-history-happy"
@@ -123,7 +94,8 @@ func TestHappyPathHistoryStaysSmall(t *testing.T) {
 }
 
 func TestRejectedUpdateLeavesHistoryUnchangedAndReplayFileIsCurrent(t *testing.T) {
-	_, ops, c := startServer(t)
+	sys := newSystem(t)
+	ops, c := sys.ops, sys.client
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	const id = "latsar-history-return"

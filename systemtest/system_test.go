@@ -1,0 +1,83 @@
+package systemtest
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/store/storetest"
+	"github.com/skflow/skflow/workflows"
+)
+
+const taskQueue = "skflow-test"
+
+// system is a real Temporal server, a fresh PostgreSQL database and workers that can be killed
+// and replaced, as the all-in-one worker runs them.
+type system struct {
+	t      *testing.T
+	ts     *temporaltest.TestServer
+	client client.Client
+	ops    *caseops.Ops
+	store  *store.Store
+	worker worker.Worker
+}
+
+func newSystem(t *testing.T) *system {
+	t.Helper()
+	s := &system{t: t}
+	s.ts = temporaltest.NewServer(temporaltest.WithT(t))
+	s.client = s.ts.GetDefaultClient()
+	s.ops = caseops.New(s.client, taskQueue)
+	s.store, _ = storetest.New(t)
+	s.startWorker(s.store)
+	t.Cleanup(s.stopWorker)
+	return s
+}
+
+// startWorker runs a worker whose activities write through rec (the store, or a wrapper).
+func (s *system) startWorker(rec activities.Recorder) {
+	s.t.Helper()
+	w := worker.New(s.client, taskQueue, worker.Options{})
+	workflows.Register(w)
+	activities.Register(w, &activities.Activities{Store: rec})
+	if err := w.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.worker = w
+}
+
+func (s *system) stopWorker() {
+	if s.worker != nil {
+		s.worker.Stop()
+		s.worker = nil
+	}
+}
+
+// crashAfterWrite writes a chosen transition to the store and then never reports back, as a
+// worker process killed between the database commit and the activity's completion would.
+type crashAfterWrite struct {
+	store   *store.Store
+	matches func(chain.Transition) bool
+	once    sync.Once
+	written chan struct{}
+}
+
+func (c *crashAfterWrite) Apply(ctx context.Context, t chain.Transition) error {
+	if err := c.store.Apply(ctx, t); err != nil {
+		return err
+	}
+	if c.matches(t) {
+		c.once.Do(func() { close(c.written) })
+		<-ctx.Done() // the process is gone: no completion ever reaches Temporal
+		return ctx.Err()
+	}
+	return nil
+}
