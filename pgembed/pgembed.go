@@ -71,6 +71,9 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	}
 	if _, err := os.Stat(filepath.Join(o.Dir, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		if err := c.run(ctx, "initdb", "-D", o.Dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"); err != nil {
+			if c.owner != nil {
+				err = fmt.Errorf("%w (the %s user must be able to enter every directory above %s)", err, c.owner.Username, o.Dir)
+			}
 			return nil, fmt.Errorf("initialise database cluster in %s: %w", o.Dir, err)
 		}
 	}

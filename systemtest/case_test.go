@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/store"
@@ -212,5 +215,31 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	}
 	if c, _ := sys.store.Case(ctx, id); c.State != "cancelled" || *c.CancelReason != "usulan ditarik" {
 		t.Fatalf("cancelled case row %+v", c)
+	}
+}
+
+// A decision that arrives with the case's first workflow task (Update-with-Start makes that
+// certain) must meet the first step already open.
+func TestDecisionInTheFirstWorkflowTask(t *testing.T) {
+	sys := newSystem(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const id = "latsar-first-task"
+	start := sys.client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID: id, TaskQueue: taskQueue, WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+	}, chain.WorkflowName, newCase(id))
+	h, err := sys.client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName: chain.UpdateDecide, WaitForStage: client.WorkflowUpdateStageCompleted,
+			Args: []any{chain.Decision{Step: 1, Action: chain.Agree, Actor: chain.Actor{NIP: "nip-kabid", Role: "kabid"}}},
+		},
+	})
+	var res chain.DecisionResult
+	if err == nil {
+		err = h.Get(ctx, &res)
+	}
+	if err != nil || res.Next == nil || res.Next.Step != 2 {
+		t.Fatalf("decision in the first task: %+v %v", res, err)
 	}
 }

@@ -109,11 +109,17 @@ func newRun(ctx workflow.Context, in chain.CaseInput) (*run, error) {
 }
 
 func (r *run) run() (chain.State, error) {
+	// The first step is open before the handlers exist: an Update that came with the first
+	// workflow task is validated the moment its handler is registered.
+	var started chain.Transition
+	if r.in.Resume == nil {
+		started = r.start()
+	}
 	if err := r.register(); err != nil {
 		return chain.State{}, err
 	}
 	if r.in.Resume == nil {
-		if err := r.start(); err != nil {
+		if err := r.record(r.ctx, started); err != nil {
 			return chain.State{}, err
 		}
 	}
@@ -142,18 +148,19 @@ func (r *run) run() (chain.State, error) {
 	return *r.s, nil
 }
 
-func (r *run) start() error {
+// start opens the first step and returns the transition that records the case's start.
+func (r *run) start() chain.Transition {
 	now := workflow.Now(r.ctx)
 	r.s.StartedAt = now
 	r.s.Deadline = r.deadline(now)
 	first := r.open(0, now)
-	return r.record(r.ctx, chain.Transition{Events: []chain.Event{
+	return chain.Transition{Events: []chain.Event{
 		{CaseID: r.s.CaseID, Kind: chain.CaseStarted, At: now, By: r.s.StartedBy, Case: &chain.CaseFacts{
 			Title: r.s.Title, DefinitionID: r.def.ID, Version: r.def.Version, Deadline: r.s.Deadline,
 			DeadlineDays: r.def.Deadline.Days, Steps: len(r.def.Steps),
 		}},
 		first,
-	}})
+	}}
 }
 
 func (r *run) deadline(from time.Time) time.Time {

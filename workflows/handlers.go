@@ -40,6 +40,9 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 		return reject(chain.RejectCaseClosed, "case %s is %s; it takes no more decisions", r.s.CaseID, r.s.State)
 	}
 	open := r.s.Open
+	if open == nil {
+		return reject(chain.RejectBusy, "case %s has no open step yet; try again", r.s.CaseID)
+	}
 	step, _ := r.def.Step(open.Step)
 	switch {
 	case d.Step != open.Step:

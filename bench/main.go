@@ -1,0 +1,145 @@
+// Command bench measures the decision round trip on the embedded system: an official's decision
+// goes through the workflow Update, is recorded, and the next task is visible in the store.
+// It starts its own embedded Temporal server and PostgreSQL cluster in a temporary directory
+// (or uses --database-url), runs N concurrent cases through every step, and prints p50, p90,
+// p99 and decisions per second.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/config"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+)
+
+func main() {
+	cases := flag.Int("cases", 200, "cases driven concurrently")
+	dbURL := flag.String("database-url", "", "use this PostgreSQL database instead of an embedded cluster")
+	port := flag.Int("temporal-port", 7300, "port of the benchmark's own embedded Temporal server")
+	pgPort := flag.Int("pg-port", 5499, "port of the benchmark's own embedded PostgreSQL")
+	keep := flag.Bool("keep", false, "keep the temporary data directory")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bench [flags]\n\nMeasures decide → accepted → next task in the store, on an embedded skflow.\n\nFlags:\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := run(*cases, *dbURL, *port, *pgPort, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int, dbURL string, port, pgPort int, keep bool) error {
+	if n < 1 {
+		return errors.New("--cases must be 1 or more")
+	}
+	dir, err := os.MkdirTemp("", "skflow-bench-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(dir)
+	}
+	// The embedded PostgreSQL runs as the postgres user, who must be able to enter the directory.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	cfg.Temporal.Port = port
+	cfg.Temporal.UIPort = 0
+	cfg.Database.EmbeddedPort = pgPort
+	cfg.Database.URL = dbURL
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+	sys, err := allinone.Up(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer sys.Stop()
+	ops := caseops.New(sys.Client, cfg.Temporal.TaskQueue)
+	def := sop.Default()
+	steps := len(def.Steps)
+
+	fmt.Printf("starting %d cases...\n", n)
+	run := time.Now().Format("150405")
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("bench-%s-%03d", run, i)
+		in := chain.CaseInput{CaseID: ids[i], Title: "bench", StartedBy: "bench", Definition: *def, Calendar: cfg.Calendar}
+		if err := ops.Start(ctx, in); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("driving %d cases through %d steps each, concurrently...\n", n, steps)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	start := time.Now()
+	for _, id := range ids {
+		wg.Go(func() {
+			for i, step := range def.Steps {
+				d := chain.Decision{Step: step.Number, Attempt: 1, Action: chain.Agree,
+					Actor: chain.Actor{NIP: "bench-" + step.Role, Role: step.Role}}
+				t0 := time.Now()
+				err := decideAndSee(ctx, ops, sys.Store, id, d, i+1 < steps)
+				took := time.Since(t0)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("case %s step %d: %w", id, step.Number, err)
+				}
+				lat = append(lat, took)
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
+	fmt.Printf("\n%d decisions by %d concurrent cases in %s\n", len(lat), n, wall.Round(time.Millisecond))
+	fmt.Printf("  decisions/s  %.1f\n", float64(len(lat))/wall.Seconds())
+	fmt.Printf("  p50          %s\n", pct(0.50).Round(100*time.Microsecond))
+	fmt.Printf("  p90          %s\n", pct(0.90).Round(100*time.Microsecond))
+	fmt.Printf("  p99          %s\n", pct(0.99).Round(100*time.Microsecond))
+	fmt.Printf("  max          %s\n", lat[len(lat)-1].Round(100*time.Microsecond))
+	return nil
+}
+
+// decideAndSee decides and then checks the store shows the next step open (or the case closed).
+func decideAndSee(ctx context.Context, ops *caseops.Ops, st *store.Store, id string, d chain.Decision, more bool) error {
+	res, err := ops.Decide(ctx, id, fmt.Sprintf("%s/%d", id, d.Step), d)
+	if err != nil {
+		return err
+	}
+	c, err := st.Case(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case more && (res.Next == nil || c.OpenStep == nil || *c.OpenStep != res.Next.Step):
+		return fmt.Errorf("next task not in the store after the decision (store: %v)", c.OpenStep)
+	case !more && c.State != string(chain.Completed):
+		return fmt.Errorf("case not completed in the store after the last decision (%s)", c.State)
+	}
+	return nil
+}
