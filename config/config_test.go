@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,16 @@ func TestErrorsNameTheKey(t *testing.T) {
 	}
 	if _, err := Load("/nonexistent/skflow.yaml"); err == nil || !strings.Contains(err.Error(), "read config file") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// The example file documents the defaults; it must say exactly what the code does.
+func TestExampleFileIsTheDefaults(t *testing.T) {
+	c, err := Load("../skflow.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*c, Defaults()) {
+		t.Fatalf("skflow.example.yaml differs from Defaults():\n%+v\n%+v", *c, Defaults())
 	}
 }
