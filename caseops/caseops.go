@@ -7,10 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/skflow/skflow/chain"
@@ -87,12 +89,22 @@ func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, ou
 	return plain(caseID, err)
 }
 
-// Status asks the running (or recently closed) case where it is.
+// Status asks the running (or recently closed) case where it is. Right after a worker restart
+// a query can reach the old worker's sticky queue and come back cancelled by the server; that
+// is retried a few times before it is reported.
 func (o *Ops) Status(ctx context.Context, caseID string) (chain.State, error) {
 	var s chain.State
-	v, err := o.tc.QueryWorkflow(ctx, caseID, "", chain.QueryStatus)
-	if err == nil {
-		err = v.Get(&s)
+	var err error
+	for try := 0; try < 5; try++ {
+		var v converter.EncodedValue
+		if v, err = o.tc.QueryWorkflow(ctx, caseID, "", chain.QueryStatus); err == nil {
+			err = v.Get(&s)
+		}
+		var cancelled *serviceerror.Canceled
+		if err == nil || !errors.As(err, &cancelled) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
 	}
 	if err != nil {
 		return s, fmt.Errorf("status of case %s: %w", caseID, plain(caseID, err))
