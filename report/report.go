@@ -103,13 +103,13 @@ func (r Report) WriteTable(w io.Writer, loc *time.Location) error {
 	for _, x := range r.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.CaseID, x.Step, x.Attempt, x.Role,
 			x.OpenedAt.In(loc).Format("02-01 15:04"), when(x.DecidedAt, loc), x.WorkingMinutes, standard(x.StandardMinutes),
-			yes(x.Late), x.Decision)
+			YesNo(x.Late), x.Decision)
 	}
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "CASE\tSTATE\tDAYS USED\tDEADLINE\tWITHIN\tRETURNS\tLATE STEPS\tTITLE")
 	for _, t := range r.Totals {
 		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%s\t%d\t%d\t%s\n", t.CaseID, t.State, t.DaysUsed, t.DeadlineDays,
-			yes(t.WithinDeadline), t.Returns, t.LateSteps, t.Title)
+			YesNo(t.WithinDeadline), t.Returns, t.LateSteps, t.Title)
 	}
 	return tw.Flush()
 }
@@ -159,7 +159,8 @@ func standard(m *int) string {
 	return strconv.Itoa(*m)
 }
 
-func yes(b bool) string {
+// YesNo is how reports and tables say a flag.
+func YesNo(b bool) string {
 	if b {
 		return "yes"
 	}

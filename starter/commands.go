@@ -167,7 +167,7 @@ func (a *app) listCmd() *cobra.Command {
 							step, role = fmt.Sprint(*c.OpenStep), a.def.RoleName(*c.OpenRole)
 						}
 						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.1f/%d\t%s\n", c.ID, c.State, step, role,
-							a.witaPtr(c.OpenDue), yesNo(c.StepLate(now)), c.DaysUsed(now), c.DeadlineDays, c.Title)
+							a.witaPtr(c.OpenDue), report.YesNo(c.StepLate(now)), c.DaysUsed(now), c.DeadlineDays, c.Title)
 					}
 				})
 			})
@@ -225,7 +225,7 @@ func (a *app) statusCmd() *cobra.Command {
 						}
 						fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Step, t.Attempt, t.Role,
 							a.wita(t.OpenedAt), a.witaPtr(t.DecidedAt), minutes, deref(intStr(t.StandardMinutes)),
-							yesNo(t.Late), decision, deref(t.ActorNIP), deref(t.Reason))
+							report.YesNo(t.Late), decision, deref(t.ActorNIP), deref(t.Reason))
 					}
 				})
 			})
@@ -306,7 +306,7 @@ func (a *app) officialsCmd() *cobra.Command {
 			return a.emit(officials, func(w io.Writer) error {
 				return table(w, "NIP\tROLE\tACTIVE\tNAME", func(tw io.Writer) {
 					for _, o := range officials {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Role, yesNo(o.Active), o.Name)
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Role, report.YesNo(o.Active), o.Name)
 					}
 				})
 			})
@@ -487,13 +487,6 @@ func plainCaseError(caseID string, err error) error {
 		return fmt.Errorf("no running case %s (see: starter list)", caseID)
 	}
 	return err
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }
 
 func deref(s *string) string {

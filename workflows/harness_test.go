@@ -59,27 +59,22 @@ func (r *recorder) Record(_ context.Context, t chain.Transition) error {
 }
 
 func (r *recorder) events(kind chain.EventKind) []chain.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []chain.Event
-	for _, t := range r.transitions {
-		for _, e := range t.Events {
-			if e.Kind == kind {
-				out = append(out, e)
-			}
-		}
-	}
-	return out
+	return collect(r, func(t chain.Transition) []chain.Event { return t.Events }, func(e chain.Event) bool { return e.Kind == kind })
 }
 
 func (r *recorder) notices(kind chain.NoticeKind) []chain.Notice {
+	return collect(r, func(t chain.Transition) []chain.Notice { return t.Notices }, func(n chain.Notice) bool { return n.Kind == kind })
+}
+
+// collect gathers the items of every recorded transition that match.
+func collect[T any](r *recorder, items func(chain.Transition) []T, match func(T) bool) []T {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []chain.Notice
+	var out []T
 	for _, t := range r.transitions {
-		for _, n := range t.Notices {
-			if n.Kind == kind {
-				out = append(out, n)
+		for _, it := range items(t) {
+			if match(it) {
+				out = append(out, it)
 			}
 		}
 	}

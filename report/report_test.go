@@ -1,0 +1,69 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/worktime"
+)
+
+var wita = time.FixedZone("WITA", 8*3600)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
+	cal := worktime.MustNew(worktime.DefaultSpec())
+	start := time.Date(2026, 11, 16, 8, 0, 0, 0, wita) // Monday
+	now := time.Date(2026, 11, 16, 12, 0, 0, 0, wita)
+	cases := []store.Case{
+		{ID: "a", Title: "on time", State: "running", StartedAt: start, DeadlineDays: 51},
+		{ID: "b", Title: "breached", State: "completed", StartedAt: start.AddDate(0, -2, 0), EndedAt: ptr(start), DeadlineDays: 51,
+			DeadlineBreachedAt: ptr(start.AddDate(0, 0, -10))},
+	}
+	tasks := []store.Task{
+		{CaseID: "a", Step: 6, Attempt: 1, Role: "analis", OpenedAt: start, DecidedAt: ptr(start.Add(20 * time.Minute)),
+			Decision: ptr("return"), Reason: ptr("=HYPERLINK(\"x\")"), WorkingMinutes: ptr(20), StandardMinutes: ptr(15), Late: true},
+		{CaseID: "a", Step: 5, Attempt: 2, Role: "pelaksana", OpenedAt: start.Add(20 * time.Minute), StandardMinutes: ptr(60)},
+		{CaseID: "b", Step: 8, Attempt: 1, Role: "sekretaris", OpenedAt: start, DecidedAt: ptr(start.Add(time.Hour)),
+			Decision: ptr("agree"), WorkingMinutes: ptr(60)},
+	}
+	r := Build(cases, tasks, cal, now)
+	if open := r.Rows[1]; open.Decision != "open" || open.WorkingMinutes != 220 || !open.Late {
+		t.Fatalf("open task row %+v: 220 working minutes so far against 60 is late", open)
+	}
+	a, b := r.Totals[0], r.Totals[1]
+	if a.Returns != 1 || a.LateSteps != 2 || !a.WithinDeadline || a.DaysUsed != 0.2 {
+		t.Fatalf("case a %+v", a)
+	}
+	if b.WithinDeadline || b.DaysUsed != 61 {
+		t.Fatalf("case b %+v", b)
+	}
+
+	var buf bytes.Buffer
+	if err := r.WriteCSV(&buf, wita); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[1][10] != `'=HYPERLINK("x")` || rows[1][4] != "2026-11-16T08:00:00+08:00" {
+		t.Fatalf("csv rows %q", rows)
+	}
+	buf.Reset()
+	if err := r.WriteTable(&buf, wita); err != nil || !strings.Contains(buf.String(), "breached") {
+		t.Fatalf("table: %v\n%s", err, buf.String())
+	}
+}
+
+func TestSafeCell(t *testing.T) {
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+62": "'+62", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "Kabid": "Kabid", "": ""} {
+		if got := SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
