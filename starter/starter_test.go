@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/store/storetest"
+	"github.com/skflow/skflow/workflows"
+)
+
+const (
+	kabid  = "197811052005011002"
+	analis = "198807222014022003"
+)
+
+// cli runs starter commands in-process against a real Temporal server and PostgreSQL.
+func cli(t *testing.T) func(args ...string) (string, error) {
+	t.Helper()
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	st, url := storetest.New(t)
+	if _, err := allinone.SeedDemoOfficials(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	ts.NewWorker("skflow-cli", func(r worker.Registry) {
+		workflows.Register(r)
+		activities.Register(r, &activities.Activities{Store: st})
+	})
+	t.Chdir(t.TempDir())
+	t.Setenv("SKFLOW_TEMPORAL_ADDRESS", ts.GetFrontendHostPort())
+	t.Setenv("SKFLOW_TEMPORAL_NAMESPACE", ts.GetDefaultNamespace())
+	t.Setenv("SKFLOW_TEMPORAL_TASK_QUEUE", "skflow-cli")
+	t.Setenv("SKFLOW_DATABASE_URL", url)
+	return func(args ...string) (string, error) {
+		var out, errs bytes.Buffer
+		root := newRoot(&out)
+		root.SetArgs(args)
+		root.SetErr(&errs)
+		err := root.Execute()
+		return out.String(), err
+	}
+}
+
+func TestCLIRunsACase(t *testing.T) {
+	proposals, err := filepath.Abs("../examples/usulan-opd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := cli(t)
+	out, err := run("start", "--title", "Latsar CPNS 2026 angkatan I", "--proposals", proposals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(out)
+	if !strings.HasPrefix(id, "latsar-") {
+		t.Fatalf("start printed %q", out)
+	}
+
+	_, err = run("decide", id, "--step", "1", "--as", analis, "--agree")
+	if err == nil || err.Error() != "refused: step 1 belongs to Kabid Pengembangan Kompetensi ASN; Analis SDMA Ahli Muda cannot decide it" {
+		t.Fatalf("wrong role: %v", err)
+	}
+	for range 2 { // the same command twice is one decision
+		if out, err = run("decide", id, "--step", "1", "--as", kabid, "--agree"); err != nil || !strings.Contains(out, "Now at step 2 (attempt 1) with Analis SDMA Ahli Muda") {
+			t.Fatalf("decide: %q %v", out, err)
+		}
+	}
+	out, err = run("tasks", "--role", "analis", "--json")
+	var tasks []store.Task
+	if err != nil || json.Unmarshal([]byte(out), &tasks) != nil || len(tasks) != 1 || tasks[0].Step != 2 {
+		t.Fatalf("analis inbox: %q %v", out, err)
+	}
+	if !strings.Contains(out, "+08:00") {
+		t.Fatalf("JSON times are not in WITA with an offset: %s", out)
+	}
+	out, err = run("status", id, "--json")
+	var status struct{ Tasks []store.Task }
+	if err != nil || json.Unmarshal([]byte(out), &status) != nil || len(status.Tasks) != 2 || *status.Tasks[0].ActorNIP != kabid {
+		t.Fatalf("status: %q %v", out, err)
+	}
+	if out, err = run("report", "--case", id, "--format", "csv"); err != nil || !strings.HasPrefix(out, "case_id,step,attempt") || strings.Count(out, "\n") != 3 {
+		t.Fatalf("report: %q %v", out, err)
+	}
+	if out, err = run("cancel", id, "--reason", "usulan ditarik OPD"); err != nil || !strings.Contains(out, "cancelled") {
+		t.Fatalf("cancel: %q %v", out, err)
+	}
+	if out, err = run("list"); err != nil || !strings.Contains(out, "cancelled") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+}
+
+func TestCLIErrorsArePlain(t *testing.T) {
+	run := cli(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status", "nope"}, "no case nope (see: starter list)"},
+		{[]string{"tasks", "--role", "camat"}, `unknown role "camat"; the roles are pelaksana, analis, kabid, sekretaris, kepala, sekda, bupati`},
+		{[]string{"decide", "nope", "--step", "1", "--as", "123", "--agree"}, "no official with NIP 123 (see: starter officials)"},
+		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree", "--return"}, "say either --agree or --return"},
+		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree"}, "no running case nope (see: starter list)"},
+		{[]string{"start", "--title", " "}, "--title must not be empty"},
+		{[]string{"start", "--title", "x", "--proposals", "missing.xlsx"}, "proposals file: open missing.xlsx: no such file or directory"},
+		{[]string{"report", "--format", "pdf"}, `--format "pdf": use table, csv or json`},
+		{[]string{"cancel", "nope"}, `required flag(s) "reason" not set`},
+	} {
+		if _, err := run(c.args...); err == nil || err.Error() != c.want {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
