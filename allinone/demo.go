@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/skflow/skflow/store"
 )
 
@@ -22,7 +24,11 @@ var DemoOfficials = []store.Official{
 	{NIP: "198505052010012008", Name: "Auditor Inspektorat", Role: "auditor"},
 }
 
-// SeedDemoOfficials adds the demo officials that are not there yet and returns those it added.
+// DemoPassword signs in every demo official.
+const DemoPassword = "wajo2026"
+
+// SeedDemoOfficials adds the demo officials that are not there yet, with DemoPassword, and
+// returns those it added.
 func SeedDemoOfficials(ctx context.Context, s *store.Store) ([]store.Official, error) {
 	var added []store.Official
 	for _, o := range DemoOfficials {
@@ -30,9 +36,17 @@ func SeedDemoOfficials(ctx context.Context, s *store.Store) ([]store.Official, e
 		if err != nil {
 			return nil, fmt.Errorf("seed demo officials: %w", err)
 		}
-		if ok {
-			added = append(added, o)
+		if !ok {
+			continue
 		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(DemoPassword), bcrypt.DefaultCost)
+		if err != nil {
+			return nil, fmt.Errorf("seed demo officials: %w", err)
+		}
+		if err := s.SetPassword(ctx, o.NIP, string(hash)); err != nil {
+			return nil, err
+		}
+		added = append(added, o)
 	}
 	return added, nil
 }

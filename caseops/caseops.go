@@ -5,8 +5,11 @@ package caseops
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
@@ -37,6 +40,15 @@ type Ops struct {
 
 // New wraps a connected Temporal client.
 func New(tc client.Client, taskQueue string) *Ops { return &Ops{tc: tc, taskQueue: taskQueue} }
+
+// NewCaseID makes a readable, unique case ID: the definition's first word, the local date and
+// six random hex digits (latsar-20261122-3f9a1c).
+func NewCaseID(definitionID string, now time.Time) string {
+	prefix, _, _ := strings.Cut(definitionID, "-")
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%s-%s", prefix, now.Format("20060102"), hex.EncodeToString(b))
+}
 
 // Start starts a case; the case ID is the workflow ID and can never be used again.
 func (o *Ops) Start(ctx context.Context, in chain.CaseInput) error {

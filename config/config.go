@@ -62,6 +62,8 @@ type Database struct {
 // HTTP is where the web app listens.
 type HTTP struct {
 	Address string `yaml:"address"`
+	// SecureCookies marks the session cookie Secure: set it when users reach skflow over HTTPS.
+	SecureCookies bool `yaml:"secure_cookies"`
 }
 
 // SOP names the definition file; empty means the embedded Wajo Latsar definition.
@@ -145,6 +147,7 @@ func setDefaults(v *viper.Viper, c Config) {
 	v.SetDefault("database.embedded_port", c.Database.EmbeddedPort)
 	v.SetDefault("database.name", c.Database.Name)
 	v.SetDefault("http.address", c.HTTP.Address)
+	v.SetDefault("http.secure_cookies", c.HTTP.SecureCookies)
 	v.SetDefault("calendar.time_zone", c.Calendar.TimeZone)
 	v.SetDefault("calendar.week", toMaps(c.Calendar.Week))
 	v.SetDefault("calendar.holidays", toMaps(c.Calendar.Holidays))

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -63,7 +60,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 				return err
 			}
 			if id == "" {
-				id = newCaseID(a.def.ID, time.Now().In(a.cal.Location()))
+				id = caseops.NewCaseID(a.def.ID, time.Now().In(a.cal.Location()))
 			}
 			if proposals != "" {
 				doc, err := readProposals(id, proposals, as)
@@ -100,13 +97,6 @@ The case keeps this definition version and calendar for its whole life. The prop
 	return cmd
 }
 
-func newCaseID(definitionID string, now time.Time) string {
-	prefix, _, _ := strings.Cut(definitionID, "-")
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("%s-%s-%s", prefix, now.Format("20060102"), hex.EncodeToString(b))
-}
-
 func readProposals(caseID, path, by string) (store.Document, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -122,9 +112,7 @@ func readProposals(caseID, path, by string) (store.Document, error) {
 	case len(b) > maxProposals:
 		return store.Document{}, fmt.Errorf("proposals file %s is larger than %d MiB", path, maxProposals>>20)
 	}
-	sum := sha256.Sum256(b)
-	return store.Document{CaseID: caseID, Kind: "proposals", Name: filepath.Base(path), SHA256: hex.EncodeToString(sum[:]),
-		Content: b, UploadedBy: by}, nil
+	return store.NewDocument(caseID, "proposals", filepath.Base(path), b, by), nil
 }
 
 // awaitRecorded waits briefly for the worker to record a new case, so that the operator knows

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -181,6 +183,12 @@ func (s *Store) AddOfficial(ctx context.Context, o Official) (bool, error) {
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// NewDocument describes a file for a case, with its SHA-256.
+func NewDocument(caseID, kind, name string, content []byte, by string) Document {
+	sum := sha256.Sum256(content)
+	return Document{CaseID: caseID, Kind: kind, Name: name, SHA256: hex.EncodeToString(sum[:]), Content: content, UploadedBy: by}
 }
 
 // SaveDocument stores a file for a case; the same content twice is stored once.
