@@ -8,16 +8,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/config"
 	"github.com/skflow/skflow/devserver"
 	"github.com/skflow/skflow/pgembed"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
+	"github.com/skflow/skflow/web"
 	"github.com/skflow/skflow/workflows"
 )
 
@@ -28,6 +33,7 @@ type System struct {
 	Client   client.Client
 	Temporal *devserver.Server // nil with an external Temporal
 	Seeded   []store.Official  // demo officials added by this start, if any
+	WebURL   string            // where the web app listens
 
 	log    *slog.Logger
 	pg     *pgembed.Cluster
@@ -89,7 +95,44 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 		return nil, fmt.Errorf("start worker on task queue %s: %w", cfg.Temporal.TaskQueue, err)
 	}
 	s.stops = append(s.stops, func() error { s.worker.Stop(); return nil })
+	if err = s.serveWeb(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// serveWeb starts the web app on http.address.
+func (s *System) serveWeb() error {
+	cfg := s.Config
+	def, err := cfg.Definition()
+	if err != nil {
+		return err
+	}
+	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
+		Calendar: cfg.Calendar, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
+		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log,
+		Health: func(ctx context.Context) error { _, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{}); return err },
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Address)
+	if err != nil {
+		return fmt.Errorf("web app on http.address %s: %w", cfg.HTTP.Address, err)
+	}
+	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("web app stopped", "err", err)
+		}
+	}()
+	s.WebURL = "http://" + ln.Addr().String()
+	s.stops = append(s.stops, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(ctx)
+	})
+	return nil
 }
 
 // Stop shuts down in the reverse order of starting: the worker first finishes its tasks.

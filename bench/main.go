@@ -62,6 +62,7 @@ func run(n int, dbURL string, port, pgPort int, keep bool) error {
 	cfg.Temporal.UIPort = 0
 	cfg.Database.EmbeddedPort = pgPort
 	cfg.Database.URL = dbURL
+	cfg.HTTP.Address = "127.0.0.1:0"
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
 	sys, err := allinone.Up(ctx, &cfg, log)

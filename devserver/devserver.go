@@ -62,8 +62,14 @@ func Start(o Options) (*Server, error) {
 	if err := os.MkdirAll(o.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("temporal data directory: %w", err)
 	}
-	if err := portFree(o.Host, o.Port); err != nil {
-		return nil, fmt.Errorf("temporal port %d: %w (is another skflow or Temporal running? set temporal.port)", o.Port, err)
+	if o.Port < 301 {
+		return nil, fmt.Errorf("temporal port %d: must be above 300 (membership ports sit 300 below it)", o.Port)
+	}
+	for _, p := range Ports(o.Port) {
+		if err := portFree(o.Host, p); err != nil {
+			return nil, fmt.Errorf("temporal needs port %d (ports %v, from temporal.port %d): %w; is another skflow or Temporal running?",
+				p, Ports(o.Port), o.Port, err)
+		}
 	}
 	dbFile := filepath.Join(o.Dir, "temporal.db")
 	sqlCfg := &config.SQL{
@@ -146,22 +152,34 @@ func (s *Server) Stop() error {
 	return nil
 }
 
+// Offsets from the frontend port of each service's gRPC and membership ports: Temporal's own
+// layout (7233-7235 and 7239, membership 6933-6935 and 6939). Fixed ports matter: the
+// membership table in the SQLite file remembers them, and a restart must find its services
+// where the last run left them, or the cluster never forms.
+var serviceOffsets = []struct {
+	name             string
+	grpc, membership int
+}{{"frontend", 0, -300}, {"history", 1, -299}, {"matching", 2, -298}, {"worker", 6, -294}}
+
+// Ports lists every port the server listens on for a frontend port, for error messages and docs.
+func Ports(frontend int) []int {
+	var ports []int
+	for _, s := range serviceOffsets {
+		ports = append(ports, frontend+s.grpc, frontend+s.membership)
+	}
+	return ports
+}
+
 func serverConfig(o Options, sqlCfg *config.SQL) (*config.Config, error) {
 	frontend := net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
-	// Three gRPC ports for the internal services, four membership ports and one for metrics.
-	ports, err := freePorts(o.Host, 8)
+	services := map[string]config.Service{}
+	for _, s := range serviceOffsets {
+		services[s.name] = config.Service{RPC: config.RPC{GRPCPort: o.Port + s.grpc, MembershipPort: o.Port + s.membership, BindOnIP: o.Host}}
+	}
+	metricsPort, err := freePort(o.Host)
 	if err != nil {
 		return nil, err
 	}
-	services := map[string]config.Service{}
-	for i, name := range []string{"frontend", "history", "matching", "worker"} {
-		grpc := o.Port
-		if i > 0 {
-			grpc = ports[i-1]
-		}
-		services[name] = config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: ports[3+i], BindOnIP: o.Host}}
-	}
-	metricsPort := ports[7]
 	return &config.Config{
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: o.Host},
@@ -192,18 +210,13 @@ func serverConfig(o Options, sqlCfg *config.SQL) (*config.Config, error) {
 	}, nil
 }
 
-// freePorts holds n listeners open together, so the ports it returns are all different.
-func freePorts(host string, n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-		if err != nil {
-			return nil, fmt.Errorf("find a free port: %w", err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+func freePort(host string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
 	}
-	return ports, nil
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func portFree(host string, port int) error {

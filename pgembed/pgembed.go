@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -78,6 +79,11 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 		}
 	}
 	if c.run(ctx, "pg_ctl", "-D", o.Dir, "status") != nil {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", o.Port))
+		if err != nil {
+			return nil, fmt.Errorf("database port %d is in use (is another skflow running? set database.embedded_port)", o.Port)
+		}
+		l.Close()
 		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", o.Port, o.Dir)
 		if err := c.run(ctx, "pg_ctl", "-D", o.Dir, "-o", opts, "-l", filepath.Join(o.Dir, "server.log"), "-w", "-t", "60", "start"); err != nil {
 			return nil, fmt.Errorf("start database cluster (log: %s): %w", filepath.Join(o.Dir, "server.log"), err)

@@ -75,7 +75,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 			if err := ops.Start(a.ctx, in); err != nil {
 				return err
 			}
-			c, err := a.awaitRecorded(id)
+			c, err := st.WaitCase(a.ctx, id, 10*time.Second)
 			if err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: case %s is queued but not recorded yet; is the worker running? (%v)\n", id, err)
 				return a.emit(map[string]string{"case_id": id, "state": "queued"}, func(w io.Writer) error {
@@ -113,19 +113,6 @@ func readProposals(caseID, path, by string) (store.Document, error) {
 		return store.Document{}, fmt.Errorf("proposals file %s is larger than %d MiB", path, maxProposals>>20)
 	}
 	return store.NewDocument(caseID, "proposals", filepath.Base(path), b, by), nil
-}
-
-// awaitRecorded waits briefly for the worker to record a new case, so that the operator knows
-// it is running and "list" shows it at once.
-func (a *app) awaitRecorded(id string) (store.Case, error) {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := a.st.Case(a.ctx, id)
-		if err == nil || !errors.Is(err, store.ErrNotFound) || time.Now().After(deadline) {
-			return c, err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 func (a *app) listCmd() *cobra.Command {

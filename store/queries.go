@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -110,6 +111,9 @@ type Document struct {
 	UploadedBy string
 }
 
+// officialColumns never include the password hash.
+const officialColumns = `nip, name, role, active, created_at`
+
 const taskColumns = `t.case_id, t.step, t.attempt, t.role, t.opened_at, t.due_at, t.standard_minutes, t.decided_at,
 	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.working_minutes, t.late, t.reminded_at, t.escalated_at`
 
@@ -143,6 +147,22 @@ func (s *Store) OpenTasks(ctx context.Context, role string) ([]Task, error) {
 	return out, nil
 }
 
+// WaitCase waits up to d for the worker to record a case that was just started.
+func (s *Store) WaitCase(ctx context.Context, id string, d time.Duration) (Case, error) {
+	deadline := time.Now().Add(d)
+	for {
+		c, err := s.Case(ctx, id)
+		if err == nil || !errors.Is(err, ErrNotFound) || time.Now().After(deadline) {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return c, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // Tasks lists the step attempts of one case (or of every case, with ""), case by case in the
 // order they were opened.
 func (s *Store) Tasks(ctx context.Context, caseID string) ([]Task, error) {
@@ -159,7 +179,7 @@ func (s *Store) Tasks(ctx context.Context, caseID string) ([]Task, error) {
 // Officials lists everyone, by role then name.
 func (s *Store) Officials(ctx context.Context) ([]Official, error) {
 	var out []Official
-	if err := s.db.SelectContext(ctx, &out, `SELECT * FROM officials ORDER BY role, name`); err != nil {
+	if err := s.db.SelectContext(ctx, &out, `SELECT `+officialColumns+` FROM officials ORDER BY role, name`); err != nil {
 		return nil, fmt.Errorf("list officials: %w", err)
 	}
 	return out, nil
@@ -168,7 +188,7 @@ func (s *Store) Officials(ctx context.Context) ([]Official, error) {
 // Official finds one official by NIP.
 func (s *Store) Official(ctx context.Context, nip string) (Official, error) {
 	var o Official
-	if err := s.db.GetContext(ctx, &o, `SELECT * FROM officials WHERE nip = $1`, nip); err != nil {
+	if err := s.db.GetContext(ctx, &o, `SELECT `+officialColumns+` FROM officials WHERE nip = $1`, nip); err != nil {
 		return o, notFound(err, "official "+nip)
 	}
 	return o, nil

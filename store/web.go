@@ -20,7 +20,7 @@ type Credentials struct {
 // Credentials finds an official with the password hash.
 func (s *Store) Credentials(ctx context.Context, nip string) (Credentials, error) {
 	var c Credentials
-	if err := s.db.GetContext(ctx, &c, `SELECT nip, name, role, active, created_at, password_hash FROM officials WHERE nip = $1`, nip); err != nil {
+	if err := s.db.GetContext(ctx, &c, `SELECT `+officialColumns+`, password_hash FROM officials WHERE nip = $1`, nip); err != nil {
 		return c, notFound(err, "official "+nip)
 	}
 	return c, nil

@@ -76,6 +76,7 @@ func run(file string) error {
 func announce(sys *allinone.System) {
 	cfg := sys.Config
 	fmt.Println("skflow is running.")
+	fmt.Printf("  Web app:       %s\n", sys.WebURL)
 	fmt.Printf("  Temporal:      %s (namespace %s, task queue %s)\n", cfg.TemporalAddress(), cfg.Temporal.Namespace, cfg.Temporal.TaskQueue)
 	if ui := cfg.TemporalUIURL(); ui != "" {
 		fmt.Printf("  Temporal UI:   %s\n", ui)
@@ -86,7 +87,7 @@ func announce(sys *allinone.System) {
 		fmt.Println("  PostgreSQL:    database.url")
 	}
 	if len(sys.Seeded) > 0 {
-		fmt.Println("\nDemo officials (embedded mode only; shown once, list them again with `go run ./starter officials`):")
+		fmt.Printf("\nDemo officials, password %q (embedded mode only; shown once, list them again with `go run ./starter officials`):\n", allinone.DemoPassword)
 		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "  NIP\tROLE\tNAME")
 		for _, o := range sys.Seeded {

@@ -1,0 +1,231 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/time/rate"
+
+	"github.com/skflow/skflow/store"
+)
+
+const (
+	roleOperator = "operator"
+	roleAuditor  = "auditor"
+	roleOfficial = "*official" // any role of the chain, or a stand-in for one
+)
+
+// user is the signed-in person, with the stand-in appointments in force today.
+type user struct {
+	NIP      string
+	Name     string
+	Role     string
+	StandIns []store.StandIn
+}
+
+// actsFor reports whether the user may decide a role's tasks, and for whom ("a.n.") when it
+// is as a stand-in.
+func (u *user) actsFor(role string) (onBehalfOf string, ok bool) {
+	if u.Role == role {
+		return "", true
+	}
+	for _, si := range u.StandIns {
+		if si.Role == role {
+			return si.Holder, true
+		}
+	}
+	return "", false
+}
+
+// roles are the chain roles whose tasks the user sees: their own and those they stand in for.
+func (s *Server) roles(u *user) []string {
+	var out []string
+	if _, ok := s.def.Role(u.Role); ok {
+		out = append(out, u.Role)
+	}
+	for _, si := range u.StandIns {
+		if !slices.Contains(out, si.Role) {
+			out = append(out, si.Role)
+		}
+	}
+	return out
+}
+
+type ctxKey struct{}
+
+func userOf(r *http.Request) *user {
+	u, _ := r.Context().Value(ctxKey{}).(*user)
+	return u
+}
+
+// load finds the session's user; nil when nobody (or a deactivated official) is signed in.
+func (s *Server) load(r *http.Request) (*user, error) {
+	nip := s.sessions.GetString(r.Context(), "nip")
+	if nip == "" {
+		return nil, nil
+	}
+	o, err := s.st.Official(r.Context(), nip)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !o.Active) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	standIns, err := s.st.StandIns(r.Context(), nip, s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		return nil, err
+	}
+	return &user{NIP: o.NIP, Name: o.Name, Role: o.Role, StandIns: standIns}, nil
+}
+
+// signedIn sends anonymous visitors to the sign-in page.
+func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.load(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if u == nil {
+			http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
+	}
+}
+
+// allow lets through signed-in users holding one of the roles; others get 403.
+func (s *Server) allow(roles ...string) func(http.HandlerFunc) http.HandlerFunc {
+	return func(h http.HandlerFunc) http.HandlerFunc {
+		return s.signedIn(func(w http.ResponseWriter, r *http.Request) {
+			u := userOf(r)
+			for _, role := range roles {
+				if role == u.Role || (role == roleOfficial && len(s.roles(u)) > 0) {
+					h(w, r)
+					return
+				}
+			}
+			s.forbidden(w, r)
+		})
+	}
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusForbidden)
+	s.render(w, r, "error", map[string]any{"Title": "Akses ditolak",
+		"Message": "Anda tidak berhak membuka halaman atau melakukan tindakan ini."})
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "login", map[string]any{"Next": r.URL.Query().Get("next")})
+}
+
+// dummyHash keeps the time of a failed sign-in the same whether or not the NIP exists.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such official"), bcrypt.DefaultCost)
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	nip := strings.TrimSpace(r.PostFormValue("nip"))
+	password := r.PostFormValue("password")
+	next := r.PostFormValue("next")
+	if !s.logins.allow("ip:"+clientIP(r)) || !s.logins.allow("nip:"+nip) {
+		w.WriteHeader(http.StatusTooManyRequests)
+		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip,
+			"Error": "Terlalu banyak percobaan masuk. Tunggu satu menit, lalu coba lagi."})
+		return
+	}
+	c, err := s.st.Credentials(r.Context(), nip)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.fail(w, r, err)
+		return
+	}
+	hash := dummyHash
+	if err == nil && c.PasswordHash != nil {
+		hash = []byte(*c.PasswordHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || c.PasswordHash == nil || !c.Active {
+		s.audit(r, nip, "sign_in_failed", nil)
+		w.WriteHeader(http.StatusUnauthorized)
+		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip, "Error": "NIP atau kata sandi salah, atau akun tidak aktif."})
+		return
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), "nip", c.NIP)
+	s.audit(r, c.NIP, "sign_in", nil)
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	s.audit(r, userOf(r).NIP, "sign_out", nil)
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// audit notes a web action in the audit log; a failure is logged, not shown to the user.
+func (s *Server) audit(r *http.Request, actor, action string, detail map[string]any) {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["ip"] = clientIP(r)
+	if err := s.st.Note(r.Context(), actor, action, detail); err != nil {
+		s.o.Log.Error("audit log write failed", "action", action, "actor", actor, "err", err)
+	}
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiter allows a burst of n attempts per key, refilled over the window.
+type limiter struct {
+	mu     sync.Mutex
+	n      int
+	window time.Duration
+	keys   map[string]*entry
+}
+
+type entry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(n int, window time.Duration) *limiter {
+	return &limiter{n: n, window: window, keys: map[string]*entry{}}
+}
+
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	for k, e := range l.keys { // forget idle keys so the map stays small
+		if now.Sub(e.seen) > 2*l.window {
+			delete(l.keys, k)
+		}
+	}
+	e := l.keys[key]
+	if e == nil {
+		e = &entry{lim: rate.NewLimiter(rate.Every(l.window/time.Duration(l.n)), l.n)}
+		l.keys[key] = e
+	}
+	e.seen = now
+	return e.lim.Allow()
+}

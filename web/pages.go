@@ -1,0 +1,615 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/report"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+)
+
+const maxUpload = 20 << 20
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	switch {
+	case len(s.roles(u)) > 0:
+		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	case u.Role == roleOperator:
+		http.Redirect(w, r, "/board", http.StatusSeeOther)
+	case u.Role == roleAuditor:
+		http.Redirect(w, r, "/report", http.StatusSeeOther)
+	default:
+		s.forbidden(w, r)
+	}
+}
+
+// taskRow is an open task as an inbox shows it.
+type taskRow struct {
+	store.Task
+	RoleName   string
+	OnBehalfOf string
+	Late       bool
+	DueToday   bool
+	Left       string
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	now := s.o.Now()
+	var rows []taskRow
+	for _, role := range s.roles(u) {
+		tasks, err := s.st.OpenTasks(r.Context(), role)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		onBehalf, _ := u.actsFor(role)
+		for _, t := range tasks {
+			rows = append(rows, s.taskRow(t, onBehalf, now))
+		}
+	}
+	slices.SortFunc(rows, func(a, b taskRow) int { return a.OpenedAt.Compare(b.OpenedAt) })
+	var dueToday, late int
+	for _, t := range rows {
+		if t.Late {
+			late++
+		} else if t.DueToday {
+			dueToday++
+		}
+	}
+	s.render(w, r, "inbox", map[string]any{"Title": "Kotak masuk", "Tasks": rows, "Waiting": len(rows),
+		"DueToday": dueToday, "Late": late})
+}
+
+func (s *Server) taskRow(t store.Task, onBehalf string, now time.Time) taskRow {
+	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: "tanpa mutu baku"}
+	if t.DueAt != nil {
+		loc := s.cal.Location()
+		y, m, d := now.In(loc).Date()
+		endOfDay := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+		row.Late = now.After(*t.DueAt)
+		row.DueToday = t.DueAt.Before(endOfDay)
+		if row.Late {
+			row.Left = fmt.Sprintf("terlambat %d menit kerja", int(s.cal.WorkingTime(*t.DueAt, now)/time.Minute))
+		} else {
+			row.Left = fmt.Sprintf("%d menit kerja", int(s.cal.WorkingTime(now, *t.DueAt)/time.Minute))
+		}
+	}
+	return row
+}
+
+// openFor loads a case whose open step the user may decide; it writes the error page if not.
+func (s *Server) openFor(w http.ResponseWriter, r *http.Request) (store.Case, sop.Step, string, bool) {
+	c, err := s.st.Case(r.Context(), r.PathValue("case"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return c, sop.Step{}, "", false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return c, sop.Step{}, "", false
+	}
+	if c.OpenStep == nil {
+		w.WriteHeader(http.StatusConflict)
+		s.render(w, r, "error", map[string]any{"Title": "Tidak ada tugas terbuka",
+			"Message": "Berkas ini tidak sedang menunggu keputusan (sudah selesai atau dibatalkan)."})
+		return c, sop.Step{}, "", false
+	}
+	onBehalf, ok := userOf(r).actsFor(*c.OpenRole)
+	if !ok {
+		s.forbidden(w, r)
+		return c, sop.Step{}, "", false
+	}
+	step, _ := s.def.Step(*c.OpenStep)
+	return c, step, onBehalf, true
+}
+
+func (s *Server) taskPage(w http.ResponseWriter, r *http.Request) {
+	c, step, onBehalf, ok := s.openFor(w, r)
+	if !ok {
+		return
+	}
+	s.renderTask(w, r, c, step, onBehalf, "", "")
+}
+
+func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case, step sop.Step, onBehalf, problem, reason string) {
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "task", map[string]any{"Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
+		"Attempt": *c.OpenAttempt, "Due": c.OpenDue, "History": tasks, "OnBehalfOf": onBehalf, "Problem": problem,
+		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel()})
+}
+
+var tokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// token is a form's idempotency key: the update ID of the decision it sends, so a double
+// submit is one decision.
+func token() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+	c, step, onBehalf, ok := s.openFor(w, r)
+	if !ok {
+		return
+	}
+	u := userOf(r)
+	action := chain.Action(r.PostFormValue("action"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	tok := r.PostFormValue("token")
+	n, _ := strconv.Atoi(r.PostFormValue("step"))
+	attempt, _ := strconv.Atoi(r.PostFormValue("attempt"))
+	if !tokenPattern.MatchString(tok) {
+		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
+		return
+	}
+	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason,
+		Actor: chain.Actor{NIP: u.NIP, Name: u.Name, Role: *c.OpenRole, OnBehalfOf: onBehalf}}
+	res, err := s.ops.Decide(r.Context(), c.ID, "web:"+tok, d)
+	var rej *caseops.Rejection
+	if errors.As(err, &rej) {
+		s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
+		w.WriteHeader(http.StatusConflict)
+		s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.metrics.decisions.WithLabelValues(string(action), "recorded").Inc()
+	msg := fmt.Sprintf("Langkah %d dicatat (%s).", res.Record.Step, verb(step, action))
+	if res.Next != nil {
+		msg += fmt.Sprintf(" Berkas sekarang di langkah %d: %s.", res.Next.Step, s.def.RoleName(res.Next.Role))
+	} else {
+		msg += " Berkas selesai."
+	}
+	s.sessions.Put(r.Context(), "flash", msg)
+	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+}
+
+func verb(step sop.Step, a chain.Action) string {
+	if a == chain.Return {
+		return "dikembalikan"
+	}
+	return step.Kind.AgreeLabel()
+}
+
+// refusal says a workflow's rejection in Bahasa Indonesia.
+func refusal(r *caseops.Rejection) string {
+	switch r.Type {
+	case chain.RejectWrongStep, chain.RejectStaleAttempt:
+		return "Langkah ini sudah tidak terbuka: berkas sudah berpindah. Muat ulang kotak masuk."
+	case chain.RejectWrongRole:
+		return "Tugas ini bukan untuk jabatan Anda."
+	case chain.RejectReasonRequired:
+		return "Alasan pengembalian wajib diisi."
+	case chain.RejectNoReturn:
+		return "Langkah ini tidak dapat dikembalikan menurut SOP."
+	case chain.RejectCaseClosed:
+		return "Berkas sudah selesai atau dibatalkan."
+	case chain.RejectBusy:
+		return "Keputusan lain sedang dicatat. Coba lagi sebentar."
+	case chain.RejectBadAction:
+		return "Pilih setuju atau kembalikan."
+	}
+	return r.Message
+}
+
+// caseRow is a case as the board shows it.
+type caseRow struct {
+	store.Case
+	RoleName string
+	Late     bool
+	DaysUsed float64
+	UI       string
+}
+
+func (s *Server) board(w http.ResponseWriter, r *http.Request) {
+	cases, err := s.st.Cases(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	role, lateOnly := r.URL.Query().Get("role"), r.URL.Query().Get("late") == "1"
+	now := s.o.Now()
+	var rows []caseRow
+	for _, c := range cases {
+		row := caseRow{Case: c, Late: c.StepLate(now), DaysUsed: c.DaysUsed(now), UI: s.temporalLink(c.ID)}
+		if c.OpenRole != nil {
+			row.RoleName = s.def.RoleName(*c.OpenRole)
+		}
+		if (role != "" && (c.OpenRole == nil || *c.OpenRole != role)) || (lateOnly && !row.Late) {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	s.render(w, r, "board", map[string]any{"Title": "Papan berkas", "Cases": rows, "FilterRole": role, "LateOnly": lateOnly})
+}
+
+func (s *Server) temporalLink(id string) string {
+	if s.o.TemporalUI == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(s.o.TemporalUI, "/"), s.o.Namespace, id)
+}
+
+func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		s.flashBack(w, r, "/board", "Berkas unggahan terlalu besar (maksimal 20 MiB) atau formulir rusak.")
+		return
+	}
+	title := strings.TrimSpace(r.FormValue("title"))
+	if title == "" {
+		s.flashBack(w, r, "/board", "Judul berkas wajib diisi.")
+		return
+	}
+	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
+	if f, h, err := r.FormFile("proposals"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		if err != nil || len(b) == 0 {
+			s.flashBack(w, r, "/board", "Berkas usulan OPD kosong atau tidak terbaca.")
+			return
+		}
+		if err := s.st.SaveDocument(r.Context(), store.NewDocument(id, "proposals", h.Filename, b, u.NIP)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar}
+	if err := s.ops.Start(r.Context(), in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.st.WaitCase(r.Context(), id, 10*time.Second); err != nil {
+		s.flashBack(w, r, "/board", "Berkas "+id+" sudah diantrikan tetapi belum tercatat; periksa apakah worker berjalan.")
+		return
+	}
+	s.sessions.Put(r.Context(), "flash", "Berkas "+id+" dimulai.")
+	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+}
+
+func (s *Server) cancelCase(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	_, err := s.ops.Cancel(r.Context(), id, "web:cancel:"+id, chain.Cancellation{Reason: reason, By: userOf(r).NIP})
+	var rej *caseops.Rejection
+	switch {
+	case errors.As(err, &rej):
+		s.flashBack(w, r, "/cases/"+id, "Pembatalan ditolak: "+refusal(rej))
+	case errors.Is(err, caseops.ErrNoCase):
+		s.notFound(w, r)
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.flashBack(w, r, "/cases/"+id, "Berkas dibatalkan.")
+	}
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.st.Case(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks,
+		"Swimlane": swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
+		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
+}
+
+func (s *Server) reportData(r *http.Request) (report.Report, string, string, error) {
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	cases, err := s.st.Cases(r.Context())
+	if err != nil {
+		return report.Report{}, from, to, err
+	}
+	loc := s.cal.Location()
+	in := func(c store.Case) bool {
+		day := c.StartedAt.In(loc).Format("2006-01-02")
+		return (from == "" || day >= from) && (to == "" || day <= to)
+	}
+	var kept []store.Case
+	keep := map[string]bool{}
+	for _, c := range cases {
+		if in(c) {
+			kept = append(kept, c)
+			keep[c.ID] = true
+		}
+	}
+	tasks, err := s.st.Tasks(r.Context(), "")
+	if err != nil {
+		return report.Report{}, from, to, err
+	}
+	var mine []store.Task
+	for _, t := range tasks {
+		if keep[t.CaseID] {
+			mine = append(mine, t)
+		}
+	}
+	return report.Build(kept, mine, s.cal, s.o.Now()), from, to, nil
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	rep, from, to, err := s.reportData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	steps := rep.ByStep()
+	var order []string
+	for _, role := range s.def.Roles {
+		order = append(order, role.ID)
+	}
+	s.render(w, r, "report", map[string]any{"Title": "Laporan mutu baku", "Steps": steps, "Roles": rep.ByRole(order),
+		"Cases": rep.Totals, "Chart": barChart(steps), "From": from, "To": to})
+}
+
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
+	rep, _, _, err := s.reportData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="laporan-mutu-baku.csv"`)
+	if err := rep.WriteCSV(w, s.cal.Location()); err != nil {
+		s.o.Log.Error("write report CSV", "err", err)
+	}
+}
+
+var nipPattern = regexp.MustCompile(`^[0-9]{18}$`)
+
+func (s *Server) officialsPage(w http.ResponseWriter, r *http.Request) {
+	officials, err := s.st.Officials(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	standIns, err := s.st.StandIns(r.Context(), "", s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "officials", map[string]any{"Title": "Pejabat", "Officials": officials, "StandIns": standIns,
+		"Roles": s.assignable()})
+}
+
+// assignable lists the roles an official can hold: the chain's, then operator and auditor.
+func (s *Server) assignable() []sop.Role {
+	roles := slices.Clone(s.def.Roles)
+	return append(roles, sop.Role{ID: roleOperator, Name: "Operator"}, sop.Role{ID: roleAuditor, Name: "Auditor"})
+}
+
+func (s *Server) validRole(id string) bool {
+	return slices.ContainsFunc(s.assignable(), func(r sop.Role) bool { return r.ID == id })
+}
+
+func (s *Server) addOfficial(w http.ResponseWriter, r *http.Request) {
+	o := store.Official{NIP: strings.TrimSpace(r.PostFormValue("nip")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Role: r.PostFormValue("role")}
+	password := r.PostFormValue("password")
+	switch {
+	case !nipPattern.MatchString(o.NIP):
+		s.flashBack(w, r, "/officials", "NIP harus 18 angka.")
+		return
+	case o.Name == "":
+		s.flashBack(w, r, "/officials", "Nama wajib diisi.")
+		return
+	case !s.validRole(o.Role):
+		s.flashBack(w, r, "/officials", "Jabatan tidak dikenal.")
+		return
+	case len(password) < 8:
+		s.flashBack(w, r, "/officials", "Kata sandi minimal 8 karakter.")
+		return
+	}
+	added, err := s.st.AddOfficial(r.Context(), o)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !added {
+		s.flashBack(w, r, "/officials", "NIP "+o.NIP+" sudah terdaftar.")
+		return
+	}
+	if !s.setPassword(w, r, o.NIP, password) {
+		return
+	}
+	s.audit(r, userOf(r).NIP, "official_added", map[string]any{"nip": o.NIP, "role": o.Role})
+	s.flashBack(w, r, "/officials", "Pejabat "+o.Name+" ditambahkan.")
+}
+
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, nip, password string) bool {
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err == nil {
+		err = s.st.SetPassword(r.Context(), nip, string(hash))
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
+// changeOfficial resets a password, assigns a role, or (de)activates an official.
+func (s *Server) changeOfficial(w http.ResponseWriter, r *http.Request) {
+	nip := r.PathValue("nip")
+	var err error
+	detail := map[string]any{"nip": nip}
+	switch op := r.PostFormValue("op"); op {
+	case "password":
+		p := r.PostFormValue("password")
+		if len(p) < 8 {
+			s.flashBack(w, r, "/officials", "Kata sandi minimal 8 karakter.")
+			return
+		}
+		if _, err := s.st.Official(r.Context(), nip); err != nil {
+			s.flashBack(w, r, "/officials", "NIP "+nip+" tidak terdaftar.")
+			return
+		}
+		if !s.setPassword(w, r, nip, p) {
+			return
+		}
+		s.audit(r, userOf(r).NIP, "password_reset", detail)
+		s.flashBack(w, r, "/officials", "Kata sandi "+nip+" diganti.")
+		return
+	case "role":
+		role := r.PostFormValue("role")
+		if !s.validRole(role) {
+			s.flashBack(w, r, "/officials", "Jabatan tidak dikenal.")
+			return
+		}
+		err, detail["role"] = s.st.SetRole(r.Context(), nip, role), role
+	case "deactivate", "activate":
+		err = s.st.SetActive(r.Context(), nip, op == "activate")
+	default:
+		http.Error(w, "unknown operation", http.StatusBadRequest)
+		return
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		s.flashBack(w, r, "/officials", "NIP "+nip+" tidak terdaftar.")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, userOf(r).NIP, "official_"+r.PostFormValue("op"), detail)
+	s.flashBack(w, r, "/officials", "Data pejabat "+nip+" diperbarui.")
+}
+
+func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
+	loc := s.cal.Location()
+	from, err1 := time.ParseInLocation("2006-01-02", r.PostFormValue("from"), loc)
+	until, err2 := time.ParseInLocation("2006-01-02", r.PostFormValue("until"), loc)
+	si := store.StandIn{Role: r.PostFormValue("role"), NIP: strings.TrimSpace(r.PostFormValue("nip")),
+		Holder: strings.TrimSpace(r.PostFormValue("holder")), StartsOn: from, EndsOn: until, CreatedBy: userOf(r).NIP}
+	if _, ok := s.def.Role(si.Role); !ok {
+		s.flashBack(w, r, "/officials", "Pilih jabatan dalam rantai SOP.")
+		return
+	}
+	if err1 != nil || err2 != nil || until.Before(from) {
+		s.flashBack(w, r, "/officials", "Tanggal mulai dan selesai wajib diisi, dan selesai tidak sebelum mulai.")
+		return
+	}
+	if si.Holder == "" {
+		si.Holder = s.def.RoleName(si.Role)
+	}
+	if o, err := s.st.Official(r.Context(), si.NIP); err != nil || !o.Active {
+		s.flashBack(w, r, "/officials", "NIP "+si.NIP+" tidak terdaftar atau tidak aktif.")
+		return
+	}
+	if err := s.st.AddStandIn(r.Context(), si); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, userOf(r).NIP, "stand_in_appointed", map[string]any{"nip": si.NIP, "role": si.Role,
+		"from": r.PostFormValue("from"), "until": r.PostFormValue("until")})
+	s.flashBack(w, r, "/officials", "Plt/Plh ditetapkan.")
+}
+
+func (s *Server) flashBack(w http.ResponseWriter, r *http.Request, to, msg string) {
+	s.sessions.Put(r.Context(), "flash", msg)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotFound)
+	s.render(w, r, "error", map[string]any{"Title": "Tidak ditemukan", "Message": "Berkas atau halaman ini tidak ada."})
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.o.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.WriteHeader(http.StatusInternalServerError)
+	s.render(w, r, "error", map[string]any{"Title": "Terjadi kesalahan",
+		"Message": "Permintaan tidak dapat diproses. Coba lagi; bila berulang, hubungi operator."})
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, data map[string]any) {
+	data["User"] = userOf(r)
+	data["Flash"] = s.sessions.PopString(r.Context(), "flash")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := s.pages[page].ExecuteTemplate(w, "layout", data); err != nil {
+		s.o.Log.Error("render page", "page", page, "err", err)
+	}
+}
+
+func (s *Server) funcs() template.FuncMap {
+	loc := s.cal.Location()
+	return template.FuncMap{
+		"wita": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return v.In(loc).Format("02-01-2006 15:04 MST")
+			case *time.Time:
+				if v != nil {
+					return v.In(loc).Format("02-01-2006 15:04 MST")
+				}
+			}
+			return "–"
+		},
+		"roleName": s.def.RoleName,
+		"deref": func(p any) any {
+			switch v := p.(type) {
+			case *string:
+				if v != nil {
+					return *v
+				}
+			case *int:
+				if v != nil {
+					return *v
+				}
+			}
+			return "–"
+		},
+		"days":  func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+		"roles": func() []sop.Role { return s.def.Roles },
+		"isOp":  func(u *user) bool { return u != nil && u.Role == roleOperator },
+		"isAud": func(u *user) bool { return u != nil && (u.Role == roleAuditor || u.Role == "kepala") },
+		"isOff": func(u *user) bool { return u != nil && len(s.roles(u)) > 0 },
+	}
+}
+
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"login", "error", "inbox", "task", "board", "case", "report", "officials"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}

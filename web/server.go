@@ -1,0 +1,172 @@
+// Package web is skflow's web app in Bahasa Indonesia: the officials' inbox, the operators'
+// board, the case page with the SOP swimlane, the auditors' report, and managing officials.
+// It talks to cases through caseops (the same workflow Updates as the CLI) and reads the store.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/worktime"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// Options configure the web app.
+type Options struct {
+	Calendar      worktime.Spec // snapshot given to new cases
+	TemporalUI    string        // base URL of the Temporal Web UI, "" for none
+	Namespace     string
+	SecureCookies bool
+	// Health reports whether Temporal answers, for /readyz.
+	Health func(context.Context) error
+	Now    func() time.Time // the clock; time.Now when nil
+	Log    *slog.Logger
+}
+
+// Server serves the web app.
+type Server struct {
+	st       *store.Store
+	ops      *caseops.Ops
+	def      *sop.Definition
+	cal      *worktime.Calendar
+	o        Options
+	sessions *scs.SessionManager
+	pages    map[string]*template.Template
+	logins   *limiter
+	metrics  *metrics
+}
+
+// New builds the web app.
+func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Server, error) {
+	cal, err := worktime.New(o.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	sm := scs.New()
+	sm.Store = st.Sessions()
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 2 * time.Hour
+	sm.Cookie.Name = "skflow_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = o.SecureCookies
+	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, sessions: sm, logins: newLimiter(5, time.Minute),
+		metrics: newMetrics()}
+	if s.pages, err = parsePages(s.funcs()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler is the whole app: sessions, cross-origin protection and every route.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
+	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
+
+	official := s.allow(roleOfficial)
+	mux.HandleFunc("GET /inbox", official(s.inbox))
+	mux.HandleFunc("GET /tasks/{case}", official(s.taskPage))
+	mux.HandleFunc("POST /tasks/{case}/decide", official(s.decide))
+
+	watchers := s.allow(roleOperator, roleAuditor)
+	mux.HandleFunc("GET /board", watchers(s.board))
+	mux.HandleFunc("GET /cases/{id}", s.signedIn(s.casePage))
+	operator := s.allow(roleOperator)
+	mux.HandleFunc("POST /cases", operator(s.startCase))
+	mux.HandleFunc("POST /cases/{id}/cancel", operator(s.cancelCase))
+	mux.HandleFunc("GET /officials", operator(s.officialsPage))
+	mux.HandleFunc("POST /officials", operator(s.addOfficial))
+	mux.HandleFunc("POST /officials/{nip}", operator(s.changeOfficial))
+	mux.HandleFunc("POST /standins", operator(s.addStandIn))
+
+	auditors := s.allow(roleAuditor, "kepala")
+	mux.HandleFunc("GET /report", auditors(s.reportPage))
+	mux.HandleFunc("GET /report.csv", auditors(s.reportCSV))
+
+	return s.metrics.wrap(http.NewCrossOriginProtection().Handler(s.sessions.LoadAndSave(mux)))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	var problems []error
+	if err := s.st.Ping(ctx); err != nil {
+		problems = append(problems, fmt.Errorf("database: %w", err))
+	}
+	if s.o.Health != nil {
+		if err := s.o.Health(ctx); err != nil {
+			problems = append(problems, fmt.Errorf("temporal: %w", err))
+		}
+	}
+	if err := errors.Join(problems...); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+type metrics struct {
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	decisions *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skflow_http_requests_total",
+		Help: "HTTP requests by method and status code."}, []string{"method", "code"})
+	m.decisions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skflow_decisions_total",
+		Help: "Decisions sent from the web app, by action and outcome."}, []string{"action", "outcome"})
+	m.reg.MustRegister(m.requests, m.decisions, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		m.requests.WithLabelValues(r.Method, strconv.Itoa(sw.code)).Inc()
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
