@@ -52,11 +52,18 @@ func TestRestartKeepsDataAndWorks(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	restarted := time.Now()
 	s, err = Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Stop()
+	defer func() {
+		// Stale membership used to stall the restarted cluster for 30 s or more.
+		if took := time.Since(restarted); took > 20*time.Second {
+			t.Errorf("the restarted server took %s to serve", took.Round(time.Second))
+		}
+	}()
 	c, err := client.Dial(client.Options{HostPort: s.Address})
 	if err != nil {
 		t.Fatal(err)
