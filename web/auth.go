@@ -134,7 +134,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	nip := strings.TrimSpace(r.PostFormValue("nip"))
 	password := r.PostFormValue("password")
 	next := r.PostFormValue("next")
-	if !s.logins.allow("ip:"+clientIP(r)) || !s.logins.allow("nip:"+nip) {
+	// Five tries a minute per account; an office shares one address, so an address gets more.
+	if !s.loginsByIP.allow(clientIP(r)) || !s.logins.allow(nip) {
 		w.WriteHeader(http.StatusTooManyRequests)
 		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip,
 			"Error": "Terlalu banyak percobaan masuk. Tunggu satu menit, lalu coba lagi."})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -149,27 +150,49 @@ func token() string {
 	return hex.EncodeToString(b)
 }
 
+// decide sends the form's decision. The role check is against the step the form names, not the
+// step open now: a repeated submit (same token) then reaches Temporal, which answers it with the
+// first decision's result, and a stale form gets the workflow's plain refusal.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
-	c, step, onBehalf, ok := s.openFor(w, r)
+	c, err := s.st.Case(r.Context(), r.PathValue("case"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, _ := strconv.Atoi(r.PostFormValue("step"))
+	step, known := s.def.Step(n)
+	if !known {
+		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
+		return
+	}
+	onBehalf, ok := userOf(r).actsFor(step.Role)
 	if !ok {
+		s.forbidden(w, r)
 		return
 	}
 	u := userOf(r)
 	action := chain.Action(r.PostFormValue("action"))
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	tok := r.PostFormValue("token")
-	n, _ := strconv.Atoi(r.PostFormValue("step"))
 	attempt, _ := strconv.Atoi(r.PostFormValue("attempt"))
 	if !tokenPattern.MatchString(tok) {
 		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
 		return
 	}
 	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason,
-		Actor: chain.Actor{NIP: u.NIP, Name: u.Name, Role: *c.OpenRole, OnBehalfOf: onBehalf}}
+		Actor: chain.Actor{NIP: u.NIP, Name: u.Name, Role: step.Role, OnBehalfOf: onBehalf}}
 	res, err := s.ops.Decide(r.Context(), c.ID, "web:"+tok, d)
 	var rej *caseops.Rejection
 	if errors.As(err, &rej) {
 		s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
+		if c.OpenStep == nil || *c.OpenStep != n {
+			s.flashBack(w, r, "/inbox", refusal(rej))
+			return
+		}
 		w.WriteHeader(http.StatusConflict)
 		s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
 		return
@@ -557,13 +580,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		"Message": "Permintaan tidak dapat diproses. Coba lagi; bila berulang, hubungi operator."})
 }
 
+// render writes a page, or a plain 500 when the page cannot be built: never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, data map[string]any) {
 	data["User"] = userOf(r)
 	data["Flash"] = s.sessions.PopString(r.Context(), "flash")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.pages[page].ExecuteTemplate(w, "layout", data); err != nil {
+	var buf bytes.Buffer
+	if err := s.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.o.Log.Error("render page", "page", page, "err", err)
+		http.Error(w, "Halaman tidak dapat ditampilkan; hubungi operator.", http.StatusInternalServerError)
+		return
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
 }
 
 func (s *Server) funcs() template.FuncMap {

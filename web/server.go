@@ -42,15 +42,16 @@ type Options struct {
 
 // Server serves the web app.
 type Server struct {
-	st       *store.Store
-	ops      *caseops.Ops
-	def      *sop.Definition
-	cal      *worktime.Calendar
-	o        Options
-	sessions *scs.SessionManager
-	pages    map[string]*template.Template
-	logins   *limiter
-	metrics  *metrics
+	st         *store.Store
+	ops        *caseops.Ops
+	def        *sop.Definition
+	cal        *worktime.Calendar
+	o          Options
+	sessions   *scs.SessionManager
+	pages      map[string]*template.Template
+	logins     *limiter // per NIP
+	loginsByIP *limiter
+	metrics    *metrics
 }
 
 // New builds the web app.
@@ -74,7 +75,8 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.SecureCookies
 	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, sessions: sm, logins: newLimiter(5, time.Minute),
-		metrics: newMetrics()}
+		loginsByIP: newLimiter(60, time.Minute),
+		metrics:    newMetrics()}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,406 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/store/storetest"
+	"github.com/skflow/skflow/web"
+	"github.com/skflow/skflow/workflows"
+	"github.com/skflow/skflow/worktime"
+)
+
+// Demo officials' NIPs by role.
+var nip = map[string]string{}
+
+func init() {
+	for _, o := range allinone.DemoOfficials {
+		nip[o.Role] = o.NIP
+	}
+}
+
+type env struct {
+	t    *testing.T
+	srv  *httptest.Server
+	st   *store.Store
+	ops  *caseops.Ops
+	tc   client.Client
+	spec worktime.Spec
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	st, _ := storetest.New(t)
+	if _, err := allinone.SeedDemoOfficials(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	ts.NewWorker("web-test", func(r worker.Registry) {
+		workflows.Register(r)
+		activities.Register(r, &activities.Activities{Store: st})
+	})
+	e := &env{t: t, st: st, tc: ts.GetDefaultClient(), spec: worktime.DefaultSpec()}
+	e.ops = caseops.New(e.tc, "web-test")
+	app, err := web.New(st, e.ops, sop.Default(), web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: ts.GetDefaultNamespace(),
+		Health: func(ctx context.Context) error {
+			_, err := e.tc.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(app.Handler())
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// startCase starts a case directly (the operator's form has its own test) and waits for it.
+func (e *env) startCase(id string) {
+	e.t.Helper()
+	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: nip["operator"], Definition: *sop.Default(), Calendar: e.spec}
+	if err := e.ops.Start(context.Background(), in); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.st.WaitCase(context.Background(), id, 10*time.Second); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// advance agrees steps through the workflow until step stop is open.
+func (e *env) advance(id string, stop int) {
+	e.t.Helper()
+	for {
+		c, err := e.st.Case(context.Background(), id)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if *c.OpenStep == stop {
+			return
+		}
+		d := chain.Decision{Step: *c.OpenStep, Attempt: *c.OpenAttempt, Action: chain.Agree,
+			Actor: chain.Actor{NIP: nip[*c.OpenRole], Role: *c.OpenRole}}
+		if _, err := e.ops.Decide(context.Background(), id, fmt.Sprintf("adv-%s-%d-%d", id, *c.OpenStep, *c.OpenAttempt), d); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+type browser struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+}
+
+func (e *env) anonymous() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: e.t, base: e.srv.URL, c: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (e *env) login(role string) *browser {
+	e.t.Helper()
+	b := e.anonymous()
+	if code, loc, _ := b.post("/login", url.Values{"nip": {nip[role]}, "password": {allinone.DemoPassword}}); code != http.StatusSeeOther || loc != "/" {
+		e.t.Fatalf("sign in as %s: %d %s", role, code, loc)
+	}
+	return b
+}
+
+func (b *browser) do(req *http.Request) (int, string, string) {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
+func (b *browser) get(path string) (int, string) {
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	code, _, body := b.do(req)
+	return code, body
+}
+
+func (b *browser) post(path string, form url.Values) (int, string, string) {
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+var tokenRE = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
+
+// taskForm opens a task page and returns the agree and return forms' tokens.
+func (b *browser) taskForm(caseID string) (string, string, string) {
+	b.t.Helper()
+	code, body := b.get("/tasks/" + caseID)
+	if code != http.StatusOK {
+		b.t.Fatalf("task page %s: %d", caseID, code)
+	}
+	m := tokenRE.FindAllStringSubmatch(body, -1)
+	if len(m) == 0 {
+		b.t.Fatalf("no form token on the task page:\n%s", body)
+	}
+	ret := ""
+	if len(m) > 1 {
+		ret = m[1][1]
+	}
+	return m[0][1], ret, body
+}
+
+func TestSignInOutAuditedAndRateLimited(t *testing.T) {
+	e := newEnv(t)
+	b := e.anonymous()
+	if code, loc, _ := b.post("/login", url.Values{"nip": {nip["kabid"]}, "password": {"salah"}}); code != http.StatusUnauthorized || loc != "" {
+		t.Fatalf("wrong password: %d", code)
+	}
+	if code, _ := b.get("/inbox"); code != http.StatusSeeOther {
+		t.Fatalf("inbox without signing in: %d", code)
+	}
+	k := e.login("kabid")
+	if code, loc, _ := k.post("/logout", nil); code != http.StatusSeeOther || loc != "/login" {
+		t.Fatalf("sign out: %d %s", code, loc)
+	}
+	if code, _ := k.get("/inbox"); code != http.StatusSeeOther {
+		t.Fatalf("inbox after signing out: %d", code)
+	}
+	audit, _ := e.st.Audit(context.Background(), "")
+	var actions []string
+	for _, a := range audit {
+		if a.Actor == nip["kabid"] {
+			actions = append(actions, a.Action)
+		}
+	}
+	if strings.Join(actions, ",") != "sign_in_failed,sign_in,sign_out" {
+		t.Fatalf("audit of the kabid's sign-ins: %v", actions)
+	}
+
+	// Five tries a minute per NIP; the sixth is refused even with the right password.
+	a := e.anonymous()
+	for i := 0; i < 5; i++ {
+		a.post("/login", url.Values{"nip": {nip["sekda"]}, "password": {"tebakan"}})
+	}
+	code, _, body := a.post("/login", url.Values{"nip": {nip["sekda"]}, "password": {allinone.DemoPassword}})
+	if code != http.StatusTooManyRequests || !strings.Contains(body, "Terlalu banyak percobaan") {
+		t.Fatalf("sixth sign-in attempt: %d", code)
+	}
+}
+
+func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
+	e := newEnv(t)
+	op := e.login("operator")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("title", "Latsar CPNS 2026 angkatan I")
+	fw, _ := mw.CreateFormFile("proposals", "usulan.csv")
+	_, _ = fw.Write([]byte("NIP,Nama\n199801152024032001,Andi\n"))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	code, loc, _ := op.do(req)
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/cases/latsar-") {
+		t.Fatalf("start a case: %d %s", code, loc)
+	}
+	id := strings.TrimPrefix(loc, "/cases/")
+
+	k := e.login("kabid")
+	_, inbox := k.get("/inbox")
+	if !strings.Contains(inbox, `<strong id="waiting">1</strong>`) || !strings.Contains(inbox, "/tasks/"+id) {
+		t.Fatalf("kabid inbox:\n%s", inbox)
+	}
+	agree, ret, page := k.taskForm(id)
+	if ret != "" || !strings.Contains(page, "Lembar disposisi") || !strings.Contains(page, "30 menit kerja") || !strings.Contains(page, "Setuju: teruskan") {
+		t.Fatalf("step 1 page (an order: no return form):\n%s", page)
+	}
+	form := url.Values{"token": {agree}, "step": {"1"}, "attempt": {"1"}, "action": {"agree"}}
+	for i := 0; i < 2; i++ { // a double submit is one decision
+		if code, loc, _ := k.post("/tasks/"+id+"/decide", form); code != http.StatusSeeOther || loc != "/inbox" {
+			t.Fatalf("submit %d: %d %s", i+1, code, loc)
+		}
+	}
+	tasks, _ := e.st.Tasks(context.Background(), id)
+	if len(tasks) != 2 || *tasks[0].ActorNIP != nip["kabid"] || tasks[1].Role != "analis" {
+		t.Fatalf("after the kabid's agreement: %+v", tasks)
+	}
+	if _, inbox = k.get("/inbox"); !strings.Contains(inbox, `<strong id="waiting">0</strong>`) {
+		t.Fatal("the task is still in the kabid's inbox")
+	}
+	a := e.login("analis")
+	if _, inbox = a.get("/inbox"); !strings.Contains(inbox, "/tasks/"+id) {
+		t.Fatal("the task did not reach the analis's inbox")
+	}
+	if code, _ := k.get("/tasks/" + id); code != http.StatusForbidden {
+		t.Fatalf("the kabid opens the analis's task: %d", code)
+	}
+}
+
+func TestReturnNeedsAReasonAndReasonsAreEscaped(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-xss")
+	e.advance("c-xss", 7)
+	k := e.login("kabid")
+	_, ret, _ := k.taskForm("c-xss")
+	code, _, body := k.post("/tasks/c-xss/decide", url.Values{"token": {ret}, "step": {"7"}, "attempt": {"1"}, "action": {"return"}, "reason": {"   "}})
+	if code != http.StatusConflict || !strings.Contains(body, "Alasan pengembalian wajib diisi.") {
+		t.Fatalf("return without a reason: %d", code)
+	}
+	_, ret, _ = k.taskForm("c-xss")
+	evil := `<script>alert("x")</script> lampiran kurang`
+	if code, _, _ := k.post("/tasks/c-xss/decide", url.Values{"token": {ret}, "step": {"7"}, "attempt": {"1"}, "action": {"return"}, "reason": {evil}}); code != http.StatusSeeOther {
+		t.Fatalf("return: %d", code)
+	}
+	_, page := e.login("operator").get("/cases/c-xss")
+	if strings.Contains(page, "<script>alert") || !strings.Contains(page, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; lampiran kurang") {
+		t.Fatalf("the reason is not escaped on the case page")
+	}
+	if !strings.Contains(page, `class="step open"`) || !strings.Contains(page, "<svg") {
+		t.Fatal("the case page has no swimlane with the open step marked")
+	}
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-auth") // step 1 is open for the kabid
+	type action struct {
+		name, method, path string
+		form               url.Values
+		allowed            []string // roles that pass the check; everyone else gets 403
+	}
+	chainRoles := []string{"pelaksana", "analis", "kabid", "sekretaris", "kepala", "sekda", "bupati"}
+	everyone := append(append([]string{}, chainRoles...), "operator", "auditor")
+	// Allowed state-changing requests carry input that the handler refuses after the role
+	// check, so every cell sees the same case.
+	actions := []action{
+		{"inbox", "GET", "/inbox", nil, chainRoles},
+		{"open task", "GET", "/tasks/c-auth", nil, []string{"kabid"}},
+		{"decide", "POST", "/tasks/c-auth/decide", url.Values{"token": {"bad"}, "step": {"1"}}, []string{"kabid"}},
+		{"board", "GET", "/board", nil, []string{"operator", "auditor"}},
+		{"start case", "POST", "/cases", url.Values{"title": {""}}, []string{"operator"}},
+		{"cancel case", "POST", "/cases/c-auth/cancel", url.Values{"reason": {""}}, []string{"operator"}},
+		{"case page", "GET", "/cases/c-auth", nil, everyone},
+		{"report", "GET", "/report", nil, []string{"auditor", "kepala"}},
+		{"report csv", "GET", "/report.csv", nil, []string{"auditor", "kepala"}},
+		{"officials", "GET", "/officials", nil, []string{"operator"}},
+		{"add official", "POST", "/officials", url.Values{"nip": {"1"}}, []string{"operator"}},
+		{"change official", "POST", "/officials/" + nip["kabid"], url.Values{"op": {"bogus"}}, []string{"operator"}},
+		{"appoint stand-in", "POST", "/standins", url.Values{"role": {"camat"}}, []string{"operator"}},
+	}
+	sessions := map[string]*browser{"anonymous": e.anonymous()}
+	for _, r := range everyone {
+		sessions[r] = e.login(r)
+	}
+	for _, a := range actions {
+		for who, b := range sessions {
+			var code int
+			var loc string
+			if a.method == "GET" {
+				req, _ := http.NewRequest("GET", e.srv.URL+a.path, nil)
+				code, loc, _ = b.do(req)
+			} else {
+				code, loc, _ = b.post(a.path, a.form)
+			}
+			switch {
+			case who == "anonymous":
+				if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+					t.Errorf("%s by nobody: %d %s, want the sign-in page", a.name, code, loc)
+				}
+			case contains(a.allowed, who):
+				if code == http.StatusForbidden || code >= 500 || strings.HasPrefix(loc, "/login") {
+					t.Errorf("%s by %s: %d %s, want it allowed", a.name, who, code, loc)
+				}
+			default:
+				if code != http.StatusForbidden {
+					t.Errorf("%s by %s: %d, want 403", a.name, who, code)
+				}
+			}
+		}
+	}
+	if tasks, _ := e.st.Tasks(context.Background(), "c-auth"); len(tasks) != 1 || tasks[0].DecidedAt != nil {
+		t.Fatalf("the matrix changed the case: %+v", tasks)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestStandInDecidesOnBehalfOfTheHolder(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-plh")
+	op := e.login("operator")
+	today := time.Now().In(time.FixedZone("WITA", 8*3600)).Format("2006-01-02")
+	form := url.Values{"role": {"kabid"}, "nip": {nip["sekretaris"]}, "holder": {"Andi Baso Rahman"}, "from": {today}, "until": {today}}
+	if code, loc, _ := op.post("/standins", form); code != http.StatusSeeOther || loc != "/officials" {
+		t.Fatalf("appoint: %d %s", code, loc)
+	}
+	s := e.login("sekretaris")
+	_, inbox := s.get("/inbox")
+	if !strings.Contains(inbox, "/tasks/c-plh") || !strings.Contains(inbox, "a.n. Andi Baso Rahman") {
+		t.Fatalf("the stand-in's inbox:\n%s", inbox)
+	}
+	agree, _, _ := s.taskForm("c-plh")
+	if code, _, _ := s.post("/tasks/c-plh/decide", url.Values{"token": {agree}, "step": {"1"}, "attempt": {"1"}, "action": {"agree"}}); code != http.StatusSeeOther {
+		t.Fatalf("decide as stand-in: %d", code)
+	}
+	tasks, _ := e.st.Tasks(context.Background(), "c-plh")
+	if d := tasks[0]; *d.ActorNIP != nip["sekretaris"] || d.OnBehalfOf == nil || *d.OnBehalfOf != "Andi Baso Rahman" {
+		t.Fatalf("recorded %+v", d)
+	}
+}
+
+func TestCrossOriginHealthMetricsAndReport(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/login", strings.NewReader("nip=1&password=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if code, _, _ := e.anonymous().do(req); code != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d", code)
+	}
+	b := e.anonymous()
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "skflow_http_requests_total"} {
+		if code, body := b.get(path); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("%s: %d %q", path, code, body)
+		}
+	}
+	e.startCase("c-report")
+	e.advance("c-report", 5)
+	aud := e.login("auditor")
+	code, page := aud.get("/report")
+	if code != http.StatusOK || !strings.Contains(page, `class="chart"`) || !strings.Contains(page, "<td>4</td><td>Analis SDMA Ahli Muda</td><td>1</td>") {
+		t.Fatalf("report page: %d\n%s", code, page)
+	}
+	code, csv := aud.get("/report.csv")
+	if code != http.StatusOK || !strings.HasPrefix(csv, "case_id,step,attempt") || strings.Count(csv, "\nc-report,") != 5 {
+		t.Fatalf("report csv: %d\n%s", code, csv)
+	}
+	if code, page = aud.get("/report?from=2000-01-01&to=2000-12-31"); code != http.StatusOK || strings.Contains(page, "c-report") {
+		t.Fatal("the period filter kept a case started outside it")
+	}
+}
