@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/skflow/skflow/allinone"
+)
+
+// chromium finds Debian's Chromium (or another Chrome) for the browser test.
+func chromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// A real browser signs in as the Kabid, agrees step 1, signs in as the Analis and finds the
+// task in the Analis's inbox. Screenshots are kept in the test's temporary directory.
+func TestBrowserKabidAgreesAndAnalisSeesTheTask(t *testing.T) {
+	path := chromium()
+	if path == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+	}
+	e := newEnv(t)
+	e.startCase("c-browser")
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	// Screenshots go to the test's temporary directory, or to SKFLOW_KEEP_SCREENSHOTS to look at.
+	dir := t.TempDir()
+	if keep := os.Getenv("SKFLOW_KEEP_SCREENSHOTS"); keep != "" {
+		if err := os.MkdirAll(keep, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		dir = keep
+	}
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			png, err := chromedp.FullScreenshot(100)(ctx, tg)
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			return chromedp.Void{}, os.WriteFile(filepath.Join(dir, name), png, 0o644)
+		}
+	}
+	// signIn fills the sign-in form of the page the browser is on.
+	signIn := func(role string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.WaitVisible(`input[name=nip]`),
+			chromedp.SendKeys(`input[name=nip]`, nip[role]),
+			chromedp.SendKeys(`input[name=password]`, allinone.DemoPassword),
+			chromedp.Click(`.login button[type=submit]`),
+		)
+	}
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("browser, %s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("browser, read %s: %v", sel, err)
+		}
+		return s
+	}
+	step("kabid signs in", chromedp.Navigate(e.srv.URL+"/login"), signIn("kabid"), chromedp.WaitVisible(`a[href="/tasks/c-browser"]`), shot("1-kabid-inbox.png"))
+	step("kabid agrees", chromedp.Click(`a[href="/tasks/c-browser"]`), chromedp.WaitVisible(`button.agree`), shot("2-kabid-task.png"),
+		chromedp.Click(`button.agree`), chromedp.WaitVisible(`.flash`))
+	flash := text(`.flash`)
+	// Signing out lands on the sign-in page.
+	step("analis signs in", chromedp.Click(`.who button`), signIn("analis"), chromedp.WaitVisible(`a[href="/tasks/c-browser"]`),
+		shot("3-analis-inbox.png"))
+	analisInbox := text(`table.tasks`)
+	if !strings.Contains(flash, "Langkah 1 dicatat (teruskan)") || !strings.Contains(flash, "Analis SDMA Ahli Muda") {
+		t.Fatalf("after agreeing, the kabid saw %q", flash)
+	}
+	if !strings.Contains(analisInbox, "Latsar c-browser") {
+		t.Fatalf("analis inbox: %q", analisInbox)
+	}
+	tasks, _ := e.st.Tasks(context.Background(), "c-browser")
+	if len(tasks) != 2 || *tasks[0].ActorNIP != nip["kabid"] {
+		t.Fatalf("store after the browser decision: %+v", tasks)
+	}
+	t.Logf("screenshots in %s", dir)
+}
