@@ -93,6 +93,11 @@ func TestBrowserKabidAgreesAndAnalisSeesTheTask(t *testing.T) {
 	step("analis signs in", chromedp.Click(`.who button`), signIn("analis"), chromedp.WaitVisible(`a[href="/tasks/c-browser"]`),
 		shot("3-analis-inbox.png"))
 	analisInbox := text(`table.tasks`)
+	step("operator sees the case", chromedp.Click(`.who button`), signIn("operator"), chromedp.WaitVisible(`table.cases`),
+		shot("4-board.png"), chromedp.Navigate(e.srv.URL+"/cases/c-browser"), chromedp.WaitVisible(`svg.swimlane .step.open`),
+		shot("5-case.png"))
+	step("auditor reads the report", chromedp.Click(`.who button`), signIn("auditor"), chromedp.WaitVisible(`svg.chart`),
+		shot("6-report.png"))
 	if !strings.Contains(flash, "Langkah 1 dicatat (teruskan)") || !strings.Contains(flash, "Analis SDMA Ahli Muda") {
 		t.Fatalf("after agreeing, the kabid saw %q", flash)
 	}

@@ -13,7 +13,7 @@ import (
 
 const (
 	laneH   = 56
-	laneW   = 150 // the role names' column
+	laneW   = 175 // the role names column
 	stepW   = 64
 	boxW    = 48
 	boxH    = 30
@@ -112,7 +112,8 @@ func barChart(steps []report.Stat) template.HTML {
 		}
 	}
 	const h, groupW, pad = 180, 44, 40
-	width := pad + len(steps)*groupW + 10
+	// A fixed minimum width keeps a report with few steps at its natural size.
+	width := max(pad+len(steps)*groupW+10, 720)
 	scale := func(v int) int { return v * h / top }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" role="img" aria-label="Median menit kerja dibanding mutu baku per langkah">`, width, h+40)
