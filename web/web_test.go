@@ -404,3 +404,55 @@ func TestCrossOriginHealthMetricsAndReport(t *testing.T) {
 		t.Fatal("the period filter kept a case started outside it")
 	}
 }
+
+// The issue's acceptance: each demo official signs in and takes one case through all 15 steps
+// with one return, through the web forms; the auditor then sees the durations.
+func TestWholeCaseThroughTheWebWithOneReturn(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-web")
+	sessions := map[string]*browser{}
+	returned := false
+	for decisions := 0; ; decisions++ {
+		if decisions > 20 {
+			t.Fatal("the case did not complete")
+		}
+		c, err := e.st.Case(context.Background(), "c-web")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State == "completed" {
+			break
+		}
+		role := *c.OpenRole
+		if sessions[role] == nil {
+			sessions[role] = e.login(role)
+		}
+		b := sessions[role]
+		agree, ret, _ := b.taskForm("c-web")
+		form := url.Values{"step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}}
+		if *c.OpenStep == 7 && !returned {
+			form.Set("token", ret)
+			form.Set("action", "return")
+			form.Set("reason", "Lampiran angkatan II belum lengkap")
+			returned = true
+		} else {
+			form.Set("token", agree)
+			form.Set("action", "agree")
+		}
+		if code, loc, body := b.post("/tasks/c-web/decide", form); code != http.StatusSeeOther || loc != "/inbox" {
+			t.Fatalf("step %d by %s: %d %s\n%s", *c.OpenStep, role, code, loc, body)
+		}
+	}
+	if len(sessions) != 7 {
+		t.Fatalf("%d roles took part, want all 7", len(sessions))
+	}
+	tasks, _ := e.st.Tasks(context.Background(), "c-web")
+	if len(tasks) != 17 {
+		t.Fatalf("%d step attempts, want 17 (15 steps, 6 and 7 twice)", len(tasks))
+	}
+	_, page := e.login("auditor").get("/report")
+	if !strings.Contains(page, "<td>7</td><td>Kabid Pengembangan Kompetensi ASN</td><td>2</td>") ||
+		!strings.Contains(page, `<a href="/cases/c-web">Latsar c-web</a></td><td>completed</td>`) {
+		t.Fatalf("the auditor's report does not show the case's durations:\n%s", page)
+	}
+}
