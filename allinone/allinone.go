@@ -111,7 +111,10 @@ func (s *System) serveWeb() error {
 	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
 		Calendar: cfg.Calendar, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
 		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log,
-		Health: func(ctx context.Context) error { _, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{}); return err },
+		Health: func(ctx context.Context) error {
+			_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		},
 	})
 	if err != nil {
 		return err

@@ -74,7 +74,7 @@ func summarise(rows []Row) Stat {
 		}
 	}
 	slices.Sort(mins)
-	st.Median = mins[(len(mins)-1)/2]    // the lower median
+	st.Median = mins[(len(mins)-1)/2]   // the lower median
 	st.P90 = mins[(len(mins)*9+9)/10-1] // nearest rank: the ceil(0.9 n)-th smallest
 	st.LatePct = round1(100 * float64(late) / float64(len(rows)))
 	return st

@@ -8,14 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/server/temporaltest"
-
-	"github.com/skflow/skflow/activities"
 	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/store"
-	"github.com/skflow/skflow/store/storetest"
-	"github.com/skflow/skflow/workflows"
 )
 
 const (
@@ -26,20 +21,15 @@ const (
 // cli runs starter commands in-process against a real Temporal server and PostgreSQL.
 func cli(t *testing.T) func(args ...string) (string, error) {
 	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	st, url := storetest.New(t)
-	if _, err := allinone.SeedDemoOfficials(context.Background(), st); err != nil {
+	e := testenv.New(t, "skflow-cli")
+	if _, err := allinone.SeedDemoOfficials(context.Background(), e.Store); err != nil {
 		t.Fatal(err)
 	}
-	ts.NewWorker("skflow-cli", func(r worker.Registry) {
-		workflows.Register(r)
-		activities.Register(r, &activities.Activities{Store: st})
-	})
 	t.Chdir(t.TempDir())
-	t.Setenv("SKFLOW_TEMPORAL_ADDRESS", ts.GetFrontendHostPort())
-	t.Setenv("SKFLOW_TEMPORAL_NAMESPACE", ts.GetDefaultNamespace())
-	t.Setenv("SKFLOW_TEMPORAL_TASK_QUEUE", "skflow-cli")
-	t.Setenv("SKFLOW_DATABASE_URL", url)
+	t.Setenv("SKFLOW_TEMPORAL_ADDRESS", e.Server.GetFrontendHostPort())
+	t.Setenv("SKFLOW_TEMPORAL_NAMESPACE", e.Server.GetDefaultNamespace())
+	t.Setenv("SKFLOW_TEMPORAL_TASK_QUEUE", e.TaskQueue)
+	t.Setenv("SKFLOW_DATABASE_URL", e.DBURL)
 	return func(args ...string) (string, error) {
 		var out, errs bytes.Buffer
 		root := newRoot(&out)

@@ -12,9 +12,8 @@ import (
 	"github.com/skflow/skflow/activities"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/store"
-	"github.com/skflow/skflow/store/storetest"
-	"github.com/skflow/skflow/workflows"
 )
 
 const taskQueue = "skflow-test"
@@ -32,11 +31,9 @@ type system struct {
 
 func newSystem(t *testing.T) *system {
 	t.Helper()
-	s := &system{t: t}
-	s.ts = temporaltest.NewServer(temporaltest.WithT(t))
-	s.client = s.ts.GetDefaultClient()
+	e := testenv.New(t, taskQueue, true)
+	s := &system{t: t, ts: e.Server, client: e.Client, store: e.Store}
 	s.ops = caseops.New(s.client, taskQueue)
-	s.store, _ = storetest.New(t)
 	s.startWorker(s.store)
 	t.Cleanup(s.stopWorker)
 	return s
@@ -46,8 +43,7 @@ func newSystem(t *testing.T) *system {
 func (s *system) startWorker(rec activities.Recorder) {
 	s.t.Helper()
 	w := worker.New(s.client, taskQueue, worker.Options{})
-	workflows.Register(w)
-	activities.Register(w, &activities.Activities{Store: rec})
+	testenv.Register(w, rec)
 	if err := w.Start(); err != nil {
 		s.t.Fatal(err)
 	}

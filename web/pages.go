@@ -95,15 +95,24 @@ func (s *Server) taskRow(t store.Task, onBehalf string, now time.Time) taskRow {
 	return row
 }
 
-// openFor loads a case whose open step the user may decide; it writes the error page if not.
-func (s *Server) openFor(w http.ResponseWriter, r *http.Request) (store.Case, sop.Step, string, bool) {
-	c, err := s.st.Case(r.Context(), r.PathValue("case"))
+// loadCase finds a case, or answers 404 (or 500) itself.
+func (s *Server) loadCase(w http.ResponseWriter, r *http.Request, id string) (store.Case, bool) {
+	c, err := s.st.Case(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
-		return c, sop.Step{}, "", false
+		return c, false
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+// openFor loads a case whose open step the user may decide; it writes the error page if not.
+func (s *Server) openFor(w http.ResponseWriter, r *http.Request) (store.Case, sop.Step, string, bool) {
+	c, ok := s.loadCase(w, r, r.PathValue("case"))
+	if !ok {
 		return c, sop.Step{}, "", false
 	}
 	if c.OpenStep == nil {
@@ -154,13 +163,8 @@ func token() string {
 // step open now: a repeated submit (same token) then reaches Temporal, which answers it with the
 // first decision's result, and a stale form gets the workflow's plain refusal.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
-	c, err := s.st.Case(r.Context(), r.PathValue("case"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := s.loadCase(w, r, r.PathValue("case"))
+	if !ok {
 		return
 	}
 	n, _ := strconv.Atoi(r.PostFormValue("step"))
@@ -334,13 +338,8 @@ func (s *Server) cancelCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.st.Case(r.Context(), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
 		return
 	}
 	tasks, err := s.st.Tasks(r.Context(), c.ID)

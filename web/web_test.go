@@ -16,18 +16,14 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/server/temporaltest"
 
-	"github.com/skflow/skflow/activities"
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
-	"github.com/skflow/skflow/store/storetest"
 	"github.com/skflow/skflow/web"
-	"github.com/skflow/skflow/workflows"
 	"github.com/skflow/skflow/worktime"
 )
 
@@ -51,16 +47,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	st, _ := storetest.New(t)
+	sys := testenv.New(t, "web-test")
+	st := sys.Store
 	if _, err := allinone.SeedDemoOfficials(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	ts.NewWorker("web-test", func(r worker.Registry) {
-		workflows.Register(r)
-		activities.Register(r, &activities.Activities{Store: st})
-	})
-	e := &env{t: t, st: st, tc: ts.GetDefaultClient(), spec: worktime.DefaultSpec()}
+	ts := sys.Server
+	e := &env{t: t, st: st, tc: sys.Client, spec: worktime.DefaultSpec()}
 	e.ops = caseops.New(e.tc, "web-test")
 	app, err := web.New(st, e.ops, sop.Default(), web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: ts.GetDefaultNamespace(),
 		Health: func(ctx context.Context) error {
