@@ -130,6 +130,23 @@ func (s *System) serveWeb() error {
 		}
 	}()
 	s.WebURL = "http://" + ln.Addr().String()
+	// Expired sessions are never read again; sweep them so the table stays small.
+	sweep, stopSweep := context.WithCancel(context.Background())
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if err := s.Store.PurgeSessions(sweep); err != nil && sweep.Err() == nil {
+				s.log.Warn("purge expired sessions", "err", err)
+			}
+			select {
+			case <-sweep.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	s.stops = append(s.stops, func() error { stopSweep(); return nil })
 	s.stops = append(s.stops, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

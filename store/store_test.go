@@ -119,3 +119,34 @@ func TestInboxAndNotices(t *testing.T) {
 		t.Fatalf("a role without officials: %+v", msgs[2])
 	}
 }
+
+func TestSessionsExpire(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	ss := s.Sessions()
+	if err := ss.CommitCtx(ctx, "live", []byte("a"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.CommitCtx(ctx, "old", []byte("b"), time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, err := ss.FindCtx(ctx, "live"); err != nil || !ok || string(b) != "a" {
+		t.Fatalf("live session: %q %v %v", b, ok, err)
+	}
+	if _, ok, _ := ss.FindCtx(ctx, "old"); ok {
+		t.Fatal("an expired session was found")
+	}
+	if err := s.PurgeSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.DB().GetContext(ctx, &n, `SELECT count(*) FROM sessions`); err != nil || n != 1 {
+		t.Fatalf("%d sessions after the purge, want 1 (%v)", n, err)
+	}
+	if err := ss.DeleteCtx(ctx, "live"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := ss.FindCtx(ctx, "live"); ok {
+		t.Fatal("a deleted session was found")
+	}
+}
