@@ -452,6 +452,41 @@ func (a *app) reportCmd() *cobra.Command {
 	return cmd
 }
 
+func (a *app) auditCmd() *cobra.Command {
+	audit := &cobra.Command{Use: "audit", Short: "Check the audit log", Args: cobra.NoArgs}
+	audit.AddCommand(&cobra.Command{
+		Use:   "verify",
+		Short: "Walk the audit log's hash chain and report the first broken link",
+		Long: `Every audit row carries the hash of the row before it. verify recomputes the chain and
+reports the first row that was edited, deleted or inserted behind the application's back, and
+exits 1 if there is one. It prints the head hash: keep it somewhere else (a signed report, a
+letter) so that even a rewrite of the whole chain shows.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			c, err := st.VerifyAudit(a.ctx)
+			if err != nil {
+				return err
+			}
+			err = a.emit(c, func(w io.Writer) error {
+				if c.Broken != nil {
+					return nil
+				}
+				_, err := fmt.Fprintf(w, "Audit log intact: %d rows. Head: row %d, hash %s\n", c.Rows, c.HeadSeq, c.HeadHash)
+				return err
+			})
+			if err == nil && c.Broken != nil {
+				err = fmt.Errorf("audit log broken at row %d (id %d, %s): %s", c.Broken.Seq, c.Broken.ID, c.Broken.Key, c.Broken.Reason)
+			}
+			return err
+		},
+	})
+	return audit
+}
+
 // plainCaseError says a case's refusal or absence in one line.
 func plainCaseError(caseID string, err error) error {
 	var rej *caseops.Rejection

@@ -20,6 +20,11 @@ const (
 
 // cli runs starter commands in-process against a real Temporal server and PostgreSQL.
 func cli(t *testing.T) func(args ...string) (string, error) {
+	run, _ := cliEnv(t)
+	return run
+}
+
+func cliEnv(t *testing.T) (func(args ...string) (string, error), *testenv.Env) {
 	t.Helper()
 	e := testenv.New(t, "skflow-cli")
 	if _, err := allinone.SeedDemoOfficials(context.Background(), e.Store); err != nil {
@@ -37,7 +42,7 @@ func cli(t *testing.T) func(args ...string) (string, error) {
 		root.SetErr(&errs)
 		err := root.Execute()
 		return out.String(), err
-	}
+	}, e
 }
 
 func TestCLIRunsACase(t *testing.T) {
@@ -45,7 +50,7 @@ func TestCLIRunsACase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := cli(t)
+	run, e := cliEnv(t)
 	out, err := run("start", "--title", "Latsar CPNS 2026 angkatan I", "--proposals", proposals)
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +90,17 @@ func TestCLIRunsACase(t *testing.T) {
 	}
 	if out, err = run("list"); err != nil || !strings.Contains(out, "cancelled") {
 		t.Fatalf("list: %q %v", out, err)
+	}
+
+	if out, err = run("audit", "verify"); err != nil || !strings.HasPrefix(out, "Audit log intact: ") {
+		t.Fatalf("audit verify: %q %v", out, err)
+	}
+	if _, err := e.Store.DB().Exec(`UPDATE audit_log SET actor = 'someone else' WHERE action = 'step_decided'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = run("audit", "verify"); err == nil || !strings.Contains(err.Error(), "its content no longer matches its hash") ||
+		!strings.Contains(err.Error(), "step_decided/1/1") {
+		t.Fatalf("audit verify after an edit: %v", err)
 	}
 }
 

@@ -150,3 +150,43 @@ func TestSessionsExpire(t *testing.T) {
 		t.Fatal("a deleted session was found")
 	}
 }
+
+func TestAuditChainCatchesAnEditedRow(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	if err := s.Apply(ctx, started("c1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(ctx, decided("c1", t0.Add(20*time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Note(ctx, "197001012000031001", "sign_in", map[string]any{"ip": "10.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	ok, err := s.VerifyAudit(ctx)
+	if err != nil || ok.Broken != nil || ok.Rows != 5 || ok.HeadSeq != 5 || len(ok.HeadHash) != 64 {
+		t.Fatalf("intact chain: %+v %v", ok, err)
+	}
+
+	// Someone with database access softens a decision's record.
+	if _, err := s.DB().ExecContext(ctx, `UPDATE audit_log SET detail = jsonb_set(detail, '{working_minutes}', '5') WHERE action = 'step_decided'`); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.VerifyAudit(ctx)
+	if err != nil || c.Broken == nil || c.Broken.Seq != 3 || c.Broken.Reason != "its content no longer matches its hash" {
+		t.Fatalf("after an edit: %+v %v", c.Broken, err)
+	}
+	// Recomputing that row's hash only moves the break to the next row.
+	if _, err := s.DB().ExecContext(ctx, `UPDATE audit_log a SET hash = audit_row_hash(a.prev_hash, a) WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = s.VerifyAudit(ctx); c.Broken == nil || c.Broken.Seq != 4 || c.Broken.Reason != "it does not follow the row before it" {
+		t.Fatalf("after re-hashing the edited row: %+v", c.Broken)
+	}
+	if _, err := s.DB().ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 4`); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = s.VerifyAudit(ctx); c.Broken == nil || c.Broken.Seq != 5 || c.Broken.Reason != "a row is missing before this one" {
+		t.Fatalf("after deleting a row: %+v", c.Broken)
+	}
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/skflow/skflow/chain"
+)
+
+// freshDB is storetest.New without the migrations (storetest imports this package).
+func freshDB(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	adminURL := os.Getenv("SKFLOW_TEST_DATABASE_URL")
+	if adminURL == "" {
+		adminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	admin, err := Open(ctx, adminURL)
+	if err != nil {
+		t.Fatalf("PostgreSQL for tests is not reachable at %s: %v", adminURL, err)
+	}
+	name := fmt.Sprintf("skflow_test_chain_%d", time.Now().UnixNano())
+	if _, err := admin.db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	s, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		_, _ = admin.db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	})
+	return s
+}
+
+func TestChainCoversRowsWrittenBeforeTheMigration(t *testing.T) {
+	s := freshDB(t)
+	ctx := context.Background()
+	files, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
+	if err := s.Apply(ctx, chain.Transition{Events: []chain.Event{{CaseID: "old", Kind: chain.CaseStarted, At: at, By: "op",
+		Case: &chain.CaseFacts{Title: "t", DefinitionID: "d", Version: 1, Deadline: at, DeadlineDays: 51, Steps: 15}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := s.Note(ctx, "op", "sign_in", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Note(ctx, "op", "sign_out", nil); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.VerifyAudit(ctx)
+	if err != nil || c.Broken != nil || c.Rows != 5 || c.HeadSeq != 5 {
+		t.Fatalf("chain over old and new rows: %+v %v", c, err)
+	}
+}
+
+func TestConcurrentWritersKeepOneChain(t *testing.T) {
+	s := freshDB(t)
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for w := 0; w < 10; w++ {
+		wg.Go(func() {
+			for i := 0; i < 20; i++ {
+				errs <- s.Note(ctx, fmt.Sprintf("w%d", w), "sign_in", map[string]any{"i": i})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := s.VerifyAudit(ctx)
+	if err != nil || c.Broken != nil || c.Rows != 200 || c.HeadSeq != 200 {
+		t.Fatalf("after 200 concurrent writes: %+v %v", c, err)
+	}
+}
