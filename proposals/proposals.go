@@ -1,0 +1,306 @@
+// Package proposals reads the OPDs' proposal spreadsheets (CSV or XLSX): one row per CPNS
+// candidate with NIP, name, position, OPD, golongan and which of the four required documents
+// are present. Headers are matched loosely. Row problems are reported with row numbers (in
+// Bahasa Indonesia, for the OPDs); a file that cannot be read as a proposal list is refused.
+package proposals
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/skflow/skflow/nip"
+)
+
+// Limits on what is read.
+const (
+	MaxBytes = 10 << 20
+	MaxRows  = 10000
+)
+
+// Errors that refuse a whole file; nothing from it may be stored.
+var (
+	ErrNotSpreadsheet = errors.New("berkas bukan lembar kerja CSV atau XLSX")
+	ErrTooLarge       = errors.New("berkas terlalu besar")
+	ErrMissingColumn  = errors.New("kolom wajib tidak ada")
+	ErrEmpty          = errors.New("berkas tidak berisi data usulan")
+)
+
+// Docs says which of the four required documents (Persyaratan) a candidate has.
+type Docs struct {
+	SKCPNS bool `json:"sk_cpns"`     // SK Pengangkatan CPNS
+	Sehat  bool `json:"surat_sehat"` // surat keterangan berbadan sehat
+	SPT    bool `json:"surat_tugas"` // surat perintah tugas
+	Foto   bool `json:"pasfoto"`     // pasfoto
+}
+
+// Candidate is one valid row.
+type Candidate struct {
+	Row      int    `json:"row"`
+	NIP      string `json:"nip"`
+	Name     string `json:"name"`
+	Position string `json:"position"`
+	OPD      string `json:"opd"`
+	Golongan string `json:"golongan"` // normalised: II/a, III/b, ...
+	Docs     Docs   `json:"docs"`
+}
+
+// Problem is what is wrong with one row (or one cell).
+type Problem struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// Result is a read file: the valid rows and the problems of the others.
+type Result struct {
+	Rows       int         `json:"rows"`
+	Candidates []Candidate `json:"candidates"`
+	Problems   []Problem   `json:"problems"`
+}
+
+type field int
+
+const (
+	fNIP field = iota
+	fName
+	fPosition
+	fOPD
+	fGolongan
+	fSK
+	fSehat
+	fSPT
+	fFoto
+	nFields
+)
+
+var fieldNames = [nFields]string{"NIP", "Nama", "Jabatan", "OPD", "Golongan", "SK CPNS", "Surat sehat", "Surat perintah tugas", "Pasfoto"}
+
+// headers are the normalised header texts accepted for each field.
+var headers = map[string]field{
+	"nip": fNIP, "nipbaru": fNIP, "nomorindukpegawai": fNIP,
+	"nama": fName, "namalengkap": fName, "namapeserta": fName, "namacpns": fName, "name": fName,
+	"jabatan": fPosition, "namajabatan": fPosition, "jabatanfungsional": fPosition, "position": fPosition,
+	"opd": fOPD, "unitkerja": fOPD, "instansi": fOPD, "perangkatdaerah": fOPD, "skpd": fOPD, "opdunitkerja": fOPD,
+	"golongan": fGolongan, "gol": fGolongan, "golruang": fGolongan, "golonganruang": fGolongan, "pangkatgolongan": fGolongan,
+	"skcpns": fSK, "skpengangkatancpns": fSK, "skpengangkatan": fSK, "suratkeputusanpengangkatancpns": fSK,
+	"suratsehat": fSehat, "sehat": fSehat, "ketsehat": fSehat, "suratketerangansehat": fSehat, "suratketeranganberbadansehat": fSehat,
+	"suratperintahtugas": fSPT, "spt": fSPT, "sprint": fSPT, "surattugas": fSPT,
+	"pasfoto": fFoto, "foto": fFoto, "pasphoto": fFoto,
+}
+
+func normalise(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(h) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Read reads a proposals file. progress, if set, is told how many of the data rows are done.
+func Read(r io.Reader, progress func(done, total int)) (Result, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return Result{}, fmt.Errorf("baca berkas: %w", err)
+	}
+	if len(b) > MaxBytes {
+		return Result{}, fmt.Errorf("%w (maksimal %d MiB)", ErrTooLarge, MaxBytes>>20)
+	}
+	rows, err := table(b)
+	if err != nil {
+		return Result{}, err
+	}
+	return parse(rows, progress)
+}
+
+// record is one row of cells and its row number as the spreadsheet shows it.
+type record struct {
+	row   int
+	cells []string
+}
+
+// table turns the file into rows of cells, by what the content is rather than its name.
+func table(b []byte) ([]record, error) {
+	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("%w: XLSX tidak terbaca (%v)", ErrNotSpreadsheet, err)
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, ErrEmpty
+		}
+		rows, err := f.GetRows(sheets[0])
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
+		}
+		recs := make([]record, len(rows))
+		for i, r := range rows {
+			recs[i] = record{row: i + 1, cells: r}
+		}
+		return recs, nil
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+		return nil, ErrNotSpreadsheet
+	}
+	first, _, _ := bytes.Cut(b, []byte("\n"))
+	cr := csv.NewReader(bytes.NewReader(b))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';' // Excel in Indonesian locales writes semicolons
+	}
+	cr.FieldsPerRecord = -1
+	var recs []record
+	for {
+		cells, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return recs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
+		}
+		line, _ := cr.FieldPos(0) // blank lines are skipped by the reader but count as rows
+		recs = append(recs, record{row: line, cells: cells})
+	}
+}
+
+var golPattern = regexp.MustCompile(`^(iv|iii|ii|i|4|3|2|1)\s*[/.\- ]?\s*([a-e])?$`)
+
+// Golongan normalises "III/a", "3a", "iii - A" to "III/a"; ok is false when it is not a golongan.
+func Golongan(s string) (string, bool) {
+	m := golPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil || m[2] == "" {
+		return "", false
+	}
+	roman := map[string]string{"1": "I", "2": "II", "3": "III", "4": "IV"}[m[1]]
+	if roman == "" {
+		roman = strings.ToUpper(m[1])
+	}
+	return roman + "/" + m[2], true
+}
+
+func present(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "ya", "y", "ada", "1", "true", "v", "✓", "√", "lengkap", "sudah":
+		return true, true
+	case "tidak", "t", "tidak ada", "0", "false", "", "-", "belum", "x":
+		return false, true
+	}
+	return false, false
+}
+
+func parse(rows []record, progress func(done, total int)) (Result, error) {
+	head := -1
+	for i, r := range rows {
+		if strings.TrimSpace(strings.Join(r.cells, "")) != "" {
+			head = i
+			break
+		}
+	}
+	if head < 0 {
+		return Result{}, ErrEmpty
+	}
+	col := [nFields]int{}
+	for i := range col {
+		col[i] = -1
+	}
+	for i, h := range rows[head].cells {
+		if f, ok := headers[normalise(h)]; ok && col[f] < 0 {
+			col[f] = i
+		}
+	}
+	var missing []string
+	for f, c := range col {
+		if c < 0 {
+			missing = append(missing, fieldNames[f])
+		}
+	}
+	if len(missing) > 0 {
+		return Result{}, fmt.Errorf("%w: %s", ErrMissingColumn, strings.Join(missing, ", "))
+	}
+	data := rows[head+1:]
+	if len(data) > MaxRows {
+		return Result{}, fmt.Errorf("%w (maksimal %d baris)", ErrTooLarge, MaxRows)
+	}
+	res := Result{Candidates: []Candidate{}, Problems: []Problem{}}
+	seen := map[string]Candidate{}
+	for i, rec := range data {
+		r, rowNo := rec.cells, rec.row
+		if progress != nil && (i%200 == 0 || i == len(data)-1) {
+			progress(i+1, len(data))
+		}
+		cell := func(f field) string {
+			if col[f] < len(r) {
+				return strings.TrimSpace(r[col[f]])
+			}
+			return ""
+		}
+		if strings.TrimSpace(strings.Join(r, "")) == "" {
+			continue
+		}
+		res.Rows++
+		var probs []Problem
+		bad := func(f field, format string, a ...any) {
+			probs = append(probs, Problem{Row: rowNo, Column: fieldNames[f], Message: fmt.Sprintf(format, a...)})
+		}
+		c := Candidate{Row: rowNo, Name: cell(fName), Position: cell(fPosition), OPD: cell(fOPD)}
+		if n, err := nip.Parse(cell(fNIP)); err != nil {
+			bad(fNIP, "%v", err)
+		} else {
+			c.NIP = n.Digits
+		}
+		if c.Name == "" {
+			bad(fName, "nama kosong")
+		}
+		if c.OPD == "" {
+			bad(fOPD, "OPD kosong")
+		}
+		if g, ok := Golongan(cell(fGolongan)); ok {
+			c.Golongan = g
+		} else {
+			bad(fGolongan, "golongan %q tidak dikenal (contoh: III/a)", cell(fGolongan))
+		}
+		for f, dst := range map[field]*bool{fSK: &c.Docs.SKCPNS, fSehat: &c.Docs.Sehat, fSPT: &c.Docs.SPT, fFoto: &c.Docs.Foto} {
+			v, ok := present(cell(f))
+			if !ok {
+				bad(f, "isi %q tidak dikenal; tulis ya atau tidak", cell(f))
+			}
+			*dst = v
+		}
+		if first, dup := seen[c.NIP]; dup && c.NIP != "" {
+			bad(fNIP, "NIP %s sudah diusulkan di baris %d (%s)", c.NIP, first.Row, first.OPD)
+		}
+		if len(probs) > 0 {
+			sortProblems(probs)
+			res.Problems = append(res.Problems, probs...)
+			continue
+		}
+		seen[c.NIP] = c
+		res.Candidates = append(res.Candidates, c)
+	}
+	if res.Rows == 0 {
+		return Result{}, ErrEmpty
+	}
+	return res, nil
+}
+
+// sortProblems orders one row's problems by column, so reports do not depend on map order.
+func sortProblems(p []Problem) {
+	order := map[string]int{}
+	for i, n := range fieldNames {
+		order[n] = i
+	}
+	slices.SortStableFunc(p, func(a, b Problem) int { return order[a.Column] - order[b.Column] })
+}

@@ -1,0 +1,182 @@
+package proposals
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+const header = "NIP,Nama Lengkap,Jabatan,Unit Kerja,Gol/Ruang,SK Pengangkatan CPNS,Surat Keterangan Berbadan Sehat,SPT,Pasfoto\n"
+
+func TestCSVWithLooseHeadersAndRowProblems(t *testing.T) {
+	csv := header +
+		"199801152024032001,Andi Nurul,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n" +
+		"\n" + // blank rows are skipped but keep the numbering
+		"19960520202403100,Muhammad Arfah,Pranata Komputer,Diskominfo,III/a,ya,ya,ya,ya\n" +
+		"199801152024032001,Andi Nurul,Analis,Dinas Kesehatan,3a,ya,ya,ya,ya\n" +
+		"200001012024032003,,Pengelola,BKD,II/z,ya,mungkin,tidak,ya\n" +
+		"199711302024031004,Ahmad Syukri,Perawat,Dinas Kesehatan,ii c,Ada,ADA,1,-\n"
+	res, err := Read(strings.NewReader(csv), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 5 || len(res.Candidates) != 2 {
+		t.Fatalf("rows %d, candidates %+v", res.Rows, res.Candidates)
+	}
+	if c := res.Candidates[1]; c.Row != 7 || c.Golongan != "II/c" || !c.Docs.SKCPNS || c.Docs.Foto {
+		t.Fatalf("last row %+v", c)
+	}
+	want := []Problem{
+		{4, "NIP", `NIP harus 18 angka (terbaca "19960520202403100")`},
+		{5, "NIP", "NIP 199801152024032001 sudah diusulkan di baris 2 (Dinas Pendidikan)"},
+		{6, "Nama", "nama kosong"},
+		{6, "Golongan", `golongan "II/z" tidak dikenal (contoh: III/a)`},
+		{6, "Surat sehat", `isi "mungkin" tidak dikenal; tulis ya atau tidak`},
+	}
+	if fmt.Sprint(res.Problems) != fmt.Sprint(want) {
+		t.Fatalf("problems\n%v\nwant\n%v", res.Problems, want)
+	}
+}
+
+func TestSemicolonsAndBOM(t *testing.T) {
+	csv := "\xef\xbb\xbf" + strings.ReplaceAll(header, ",", ";") + "199801152024032001;Andi;Analis;Dinas Pendidikan;III/b;ya;ya;ya;ya\n"
+	res, err := Read(strings.NewReader(csv), nil)
+	if err != nil || len(res.Candidates) != 1 || res.Candidates[0].Golongan != "III/b" {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+func TestRefusedFiles(t *testing.T) {
+	cases := map[string]struct {
+		body []byte
+		want error
+	}{
+		"pdf":            {[]byte("%PDF-1.7\n\x00\x01binary"), ErrNotSpreadsheet},
+		"broken zip":     {[]byte("PK\x03\x04garbage"), ErrNotSpreadsheet},
+		"missing column": {[]byte("NIP,Nama,OPD\n1,2,3\n"), ErrMissingColumn},
+		"header only":    {[]byte(header), ErrEmpty},
+		"empty":          {nil, ErrEmpty},
+		"too large":      {bytes.Repeat([]byte("a"), MaxBytes+1), ErrTooLarge},
+	}
+	for name, c := range cases {
+		if _, err := Read(bytes.NewReader(c.body), nil); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", name, err, c.want)
+		}
+	}
+	_, err := Read(strings.NewReader("NIP,Nama,OPD\n1,2,3\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "Jabatan, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto") {
+		t.Errorf("missing columns are not named: %v", err)
+	}
+}
+
+var writeSample = flag.Bool("write-sample", false, "rewrite examples/usulan-opd-130.xlsx")
+
+// SamplePath is the committed 130-row example, used by tests here and in classify.
+const SamplePath = "../examples/usulan-opd-130.xlsx"
+
+// sample130 builds a real-looking XLSX of 130 proposals from several OPDs: 120 valid rows
+// (60 golongan II, 60 golongan III, some missing a document) and 10 invalid ones.
+func sample130(t testing.TB) []byte {
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{{"No", "NIP", "Nama", "Jabatan", "OPD", "Golongan", "SK CPNS", "Surat Sehat", "Surat Perintah Tugas", "Pasfoto"}}
+	opds := []string{"Dinas Pendidikan", "Dinas Kesehatan", "Diskominfo", "BKD", "Dinas PUPR"}
+	for i := 0; i < 120; i++ {
+		gol, sex := "III/a", 1
+		if i%2 == 0 {
+			gol, sex = "II/c", 2
+		}
+		sehat := "ya"
+		if i%17 == 0 {
+			sehat = "tidak"
+		}
+		nip := fmt.Sprintf("1998%02d%02d2024%02d%d%03d", 1+i%12, 1+i%28, 1+i%12, sex, i+1)
+		rows = append(rows, []any{i + 1, nip, fmt.Sprintf("Peserta %03d", i+1), "Pelaksana", opds[i%len(opds)], gol, "ya", sehat, "ya", "ya"})
+	}
+	for i := 0; i < 10; i++ { // invalid: impossible birth dates
+		rows = append(rows, []any{121 + i, fmt.Sprintf("199802%02d2024031%03d", 30+i%2, 200+i), fmt.Sprintf("Salah %d", i), "Pelaksana", "BKD", "III/a", "ya", "ya", "ya", "ya"})
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestXLSXOf130WithProgress(t *testing.T) {
+	if *writeSample {
+		if err := os.WriteFile(SamplePath, sample130(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(SamplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var calls, last int
+	res, err := Read(f, func(done, total int) { calls++; last = done })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 130 || len(res.Candidates) != 120 || len(res.Problems) != 10 || calls < 2 || last != 130 {
+		t.Fatalf("rows %d, candidates %d, problems %d, progress %d calls up to %d", res.Rows, len(res.Candidates), len(res.Problems), calls, last)
+	}
+	if p := res.Problems[0]; p.Row != 122 || p.Column != "NIP" || !strings.Contains(p.Message, "tanggal lahir 19980230") {
+		t.Fatalf("first problem %+v", p)
+	}
+}
+
+func TestGolongan(t *testing.T) {
+	for in, want := range map[string]string{"III/a": "III/a", "3a": "III/a", "iii - b": "III/b", "II.c": "II/c", "IV/e": "IV/e", "2 d": "II/d"} {
+		if got, ok := Golongan(in); !ok || got != want {
+			t.Errorf("Golongan(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "III", "V/a", "III/f", "tiga"} {
+		if g, ok := Golongan(in); ok {
+			t.Errorf("Golongan(%q) = %q, want refused", in, g)
+		}
+	}
+}
+
+// FuzzRead: no input makes the importer panic, and whatever it accepts is consistent: every
+// row is either a candidate or has a problem, and candidates have valid NIPs and no duplicates.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(header + "199801152024032001,Andi,Analis,Dinas,III/a,ya,ya,ya,ya\n"))
+	f.Add([]byte(strings.ReplaceAll(header, ",", ";") + "x;;;;;;;;\n"))
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte("NIP\n\"unterminated"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		res, err := Read(bytes.NewReader(b), nil)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, c := range res.Candidates {
+			if len(c.NIP) != 18 || seen[c.NIP] || c.Name == "" || c.OPD == "" {
+				t.Fatalf("inconsistent candidate %+v", c)
+			}
+			seen[c.NIP] = true
+		}
+		problemRows := map[int]bool{}
+		for _, p := range res.Problems {
+			problemRows[p.Row] = true
+		}
+		if len(res.Candidates)+len(problemRows) != res.Rows {
+			t.Fatalf("%d rows but %d candidates and %d rows with problems", res.Rows, len(res.Candidates), len(problemRows))
+		}
+	})
+}
