@@ -28,7 +28,13 @@ type Config struct {
 	HTTP     HTTP          `yaml:"http"`
 	Calendar worktime.Spec `yaml:"calendar"`
 	SOP      SOP           `yaml:"sop"`
+	Training Training      `yaml:"training"`
 	Log      Log           `yaml:"log"`
+}
+
+// Training is about the Latsar batches the classification forms.
+type Training struct {
+	BatchSize int `yaml:"batch_size"` // most participants in one angkatan
 }
 
 // Temporal says which Temporal to use, or how to run the embedded one.
@@ -84,6 +90,7 @@ func Defaults() Config {
 		Database: Database{EmbeddedPort: 5433, Name: "skflow"},
 		HTTP:     HTTP{Address: "127.0.0.1:8080"},
 		Calendar: worktime.DefaultSpec(),
+		Training: Training{BatchSize: 40},
 		Log:      Log{Level: "info"},
 	}
 }
@@ -152,6 +159,7 @@ func setDefaults(v *viper.Viper, c Config) {
 	v.SetDefault("calendar.week", toMaps(c.Calendar.Week))
 	v.SetDefault("calendar.holidays", toMaps(c.Calendar.Holidays))
 	v.SetDefault("sop.file", c.SOP.File)
+	v.SetDefault("training.batch_size", c.Training.BatchSize)
 	v.SetDefault("log.level", c.Log.Level)
 }
 
@@ -216,6 +224,9 @@ func (c *Config) Validate() error {
 		if _, err := sop.Load(c.SOP.File); err != nil {
 			bad("sop.file: %w", err)
 		}
+	}
+	if c.Training.BatchSize < 1 {
+		bad("training.batch_size: must be 1 or more, got %d", c.Training.BatchSize)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

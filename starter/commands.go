@@ -15,12 +15,11 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 )
-
-// maxProposals bounds an uploaded proposals file.
-const maxProposals = 20 << 20
 
 func table(w io.Writer, header string, rows func(tw io.Writer)) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -62,14 +61,13 @@ The case keeps this definition version and calendar for its whole life. The prop
 			if id == "" {
 				id = caseops.NewCaseID(a.def.ID, time.Now().In(a.cal.Location()))
 			}
+			var intook *intake.Summary
 			if proposals != "" {
-				doc, err := readProposals(id, proposals, as)
+				sum, err := a.takeProposals(cmd.ErrOrStderr(), st, id, proposals, as)
 				if err != nil {
 					return err
 				}
-				if err := st.SaveDocument(a.ctx, doc); err != nil {
-					return err
-				}
+				intook = &sum
 			}
 			in := chain.CaseInput{CaseID: id, Title: title, StartedBy: as, Definition: *a.def, Calendar: a.cfg.Calendar}
 			if err := ops.Start(a.ctx, in); err != nil {
@@ -78,12 +76,12 @@ The case keeps this definition version and calendar for its whole life. The prop
 			c, err := st.WaitCase(a.ctx, id, 10*time.Second)
 			if err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: case %s is queued but not recorded yet; is the worker running? (%v)\n", id, err)
-				return a.emit(map[string]string{"case_id": id, "state": "queued"}, func(w io.Writer) error {
+				return a.emit(map[string]any{"case_id": id, "state": "queued", "proposals": intook}, func(w io.Writer) error {
 					_, err := fmt.Fprintln(w, id)
 					return err
 				})
 			}
-			return a.emit(c, func(w io.Writer) error {
+			return a.emit(map[string]any{"case": c, "proposals": intook}, func(w io.Writer) error {
 				_, err := fmt.Fprintln(w, id)
 				return err
 			})
@@ -97,22 +95,84 @@ The case keeps this definition version and calendar for its whole life. The prop
 	return cmd
 }
 
-func readProposals(caseID, path, by string) (store.Document, error) {
+// takeProposals reads, checks and classifies the proposals file and stores it for the case,
+// telling the operator (on stderr, so stdout stays the case ID) what it found.
+func (a *app) takeProposals(log io.Writer, st *store.Store, caseID, path, by string) (intake.Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return store.Document{}, fmt.Errorf("proposals file: %w", err)
+		return intake.Summary{}, fmt.Errorf("proposals file: %w", err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxProposals+1))
-	switch {
-	case err != nil:
-		return store.Document{}, fmt.Errorf("read proposals file %s: %w", path, err)
-	case len(b) == 0:
-		return store.Document{}, fmt.Errorf("proposals file %s is empty", path)
-	case len(b) > maxProposals:
-		return store.Document{}, fmt.Errorf("proposals file %s is larger than %d MiB", path, maxProposals>>20)
+	b, err := io.ReadAll(io.LimitReader(f, proposals.MaxBytes+1)) // the importer refuses what is over
+	if err != nil {
+		return intake.Summary{}, fmt.Errorf("proposals file %s: %w", path, err)
 	}
-	return store.NewDocument(caseID, "proposals", filepath.Base(path), b, by), nil
+	progress := func(done, total int) {
+		if total >= 1000 {
+			fmt.Fprintf(log, "\rreading proposals: %d/%d rows", done, total)
+			if done == total {
+				fmt.Fprintln(log)
+			}
+		}
+	}
+	sum, err := intake.Take(a.ctx, st, caseID, filepath.Base(path), b, by, a.cfg.Training.BatchSize, progress)
+	if err != nil {
+		return sum, err
+	}
+	fmt.Fprintln(log, sum)
+	for i, p := range sum.Problems {
+		if i == 20 {
+			fmt.Fprintf(log, "  ... and %d more (see: starter candidates %s)\n", len(sum.Problems)-20, caseID)
+			break
+		}
+		fmt.Fprintf(log, "  row %d, %s: %s\n", p.Row, p.Column, p.Message)
+	}
+	return sum, nil
+}
+
+func (a *app) candidatesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "candidates CASE",
+		Short: "Show a case's proposed candidates: angkatan, the not eligible with reasons, and row problems",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			cands, err := st.Candidates(a.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			problems, err := st.Problems(a.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if len(cands) == 0 && len(problems) == 0 {
+				return fmt.Errorf("case %s has no proposals (start it with --proposals FILE)", args[0])
+			}
+			out := struct {
+				Candidates []store.CandidateRow `json:"candidates"`
+				Problems   []store.ProblemRow   `json:"problems"`
+			}{cands, problems}
+			return a.emit(out, func(w io.Writer) error {
+				if err := table(w, "GOL\tANGKATAN\tNIP\tNAME\tOPD\tGOLONGAN\tNOT ELIGIBLE BECAUSE", func(tw io.Writer) {
+					for _, c := range cands {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", deref(c.Group), deref(intStr(c.Batch)), c.NIP, c.Name, c.OPD,
+							c.Golongan, strings.Join(c.Reasons, "; "))
+					}
+				}); err != nil || len(problems) == 0 {
+					return err
+				}
+				fmt.Fprintln(w)
+				return table(w, "ROW\tCOLUMN\tPROBLEM", func(tw io.Writer) {
+					for _, p := range problems {
+						fmt.Fprintf(tw, "%d\t%s\t%s\n", p.Row, p.Column, p.Message)
+					}
+				})
+			})
+		},
+	}
 }
 
 func (a *app) listCmd() *cobra.Command {

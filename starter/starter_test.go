@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,6 +60,9 @@ func TestCLIRunsACase(t *testing.T) {
 	if !strings.HasPrefix(id, "latsar-") {
 		t.Fatalf("start printed %q", out)
 	}
+	if out, err = run("candidates", id); err != nil || strings.Count(out, "\n") != 5 || !strings.Contains(out, "surat perintah tugas tidak ada") {
+		t.Fatalf("candidates: %q %v", out, err)
+	}
 
 	_, err = run("decide", id, "--step", "1", "--as", analis, "--agree")
 	if err == nil || err.Error() != "refused: step 1 belongs to Kabid Pengembangan Kompetensi ASN; Analis SDMA Ahli Muda cannot decide it" {
@@ -105,7 +109,10 @@ func TestCLIRunsACase(t *testing.T) {
 }
 
 func TestCLIErrorsArePlain(t *testing.T) {
-	run := cli(t)
+	run, e := cliEnv(t)
+	if err := os.WriteFile("notes.txt", []byte("catatan rapat, bukan usulan\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
@@ -117,11 +124,20 @@ func TestCLIErrorsArePlain(t *testing.T) {
 		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree"}, "no running case nope (see: starter list)"},
 		{[]string{"start", "--title", " "}, "--title must not be empty"},
 		{[]string{"start", "--title", "x", "--proposals", "missing.xlsx"}, "proposals file: open missing.xlsx: no such file or directory"},
+		{[]string{"start", "--title", "x", "--proposals", "notes.txt"}, "proposals file notes.txt: kolom wajib tidak ada: NIP, Nama, Jabatan, OPD, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto"},
 		{[]string{"report", "--format", "pdf"}, `--format "pdf": use table, csv or json`},
 		{[]string{"cancel", "nope"}, `required flag(s) "reason" not set`},
 	} {
 		if _, err := run(c.args...); err == nil || err.Error() != c.want {
 			t.Errorf("%v: %v, want %q", c.args, err, c.want)
 		}
+	}
+	// A refused proposals file starts nothing and stores nothing.
+	if cases, _ := e.Store.Cases(context.Background()); len(cases) != 0 {
+		t.Fatalf("%d cases after refused starts", len(cases))
+	}
+	var docs int
+	if err := e.Store.DB().Get(&docs, `SELECT count(*) FROM case_documents`); err != nil || docs != 0 {
+		t.Fatalf("%d documents stored from refused files (%v)", docs, err)
 	}
 }

@@ -213,7 +213,11 @@ func NewDocument(caseID, kind, name string, content []byte, by string) Document 
 
 // SaveDocument stores a file for a case; the same content twice is stored once.
 func (s *Store) SaveDocument(ctx context.Context, d Document) error {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO case_documents (case_id, kind, name, sha256, size, content, uploaded_by)
+	return saveDocument(ctx, s.db, d)
+}
+
+func saveDocument(ctx context.Context, db sqlx.ExecerContext, d Document) error {
+	if _, err := db.ExecContext(ctx, `INSERT INTO case_documents (case_id, kind, name, sha256, size, content, uploaded_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id, sha256) DO NOTHING`,
 		d.CaseID, d.Kind, d.Name, d.SHA256, len(d.Content), d.Content, d.UploadedBy); err != nil {
 		return fmt.Errorf("save document %s: %w", d.Name, err)

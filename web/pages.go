@@ -19,6 +19,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
@@ -295,17 +296,21 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
+	summary := ""
 	if f, h, err := r.FormFile("proposals"); err == nil {
 		defer f.Close()
 		b, err := io.ReadAll(f)
-		if err != nil || len(b) == 0 {
-			s.flashBack(w, r, "/board", "Berkas usulan OPD kosong atau tidak terbaca.")
+		if err != nil {
+			s.flashBack(w, r, "/board", "Berkas usulan OPD tidak terbaca.")
 			return
 		}
-		if err := s.st.SaveDocument(r.Context(), store.NewDocument(id, "proposals", h.Filename, b, u.NIP)); err != nil {
-			s.fail(w, r, err)
+		sum, err := intake.Take(r.Context(), s.st, id, h.Filename, b, u.NIP, s.o.BatchSize, nil)
+		if err != nil {
+			// The file is refused whole; the case is not started.
+			s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+strings.TrimPrefix(err.Error(), "proposals file "))
 			return
 		}
+		summary = " " + sum.String()
 	}
 	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar}
 	if err := s.ops.Start(r.Context(), in); err != nil {
@@ -316,7 +321,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		s.flashBack(w, r, "/board", "Berkas "+id+" sudah diantrikan tetapi belum tercatat; periksa apakah worker berjalan.")
 		return
 	}
-	s.sessions.Put(r.Context(), "flash", "Berkas "+id+" dimulai.")
+	s.sessions.Put(r.Context(), "flash", "Berkas "+id+" dimulai."+summary)
 	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
 }
 
@@ -347,7 +352,17 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks,
+	cands, err := s.st.Candidates(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	problems, err := s.st.Problems(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
 		"Swimlane": swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }

@@ -31,6 +31,7 @@ var assets embed.FS
 // Options configure the web app.
 type Options struct {
 	Calendar      worktime.Spec // snapshot given to new cases
+	BatchSize     int           // most participants in one angkatan
 	TemporalUI    string        // base URL of the Temporal Web UI, "" for none
 	Namespace     string
 	SecureCookies bool

@@ -208,7 +208,9 @@ func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
 	mw := multipart.NewWriter(&buf)
 	_ = mw.WriteField("title", "Latsar CPNS 2026 angkatan I")
 	fw, _ := mw.CreateFormFile("proposals", "usulan.csv")
-	_, _ = fw.Write([]byte("NIP,Nama\n199801152024032001,Andi\n"))
+	_, _ = fw.Write([]byte("NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
+		"199801152024032001,Andi <b>Nurul</b>,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n" +
+		"19980115,Salah,Analis,BKD,III/a,ya,ya,ya,ya\n"))
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -217,6 +219,11 @@ func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
 		t.Fatalf("start a case: %d %s", code, loc)
 	}
 	id := strings.TrimPrefix(loc, "/cases/")
+	_, casePage := op.get(loc)
+	if !strings.Contains(casePage, "Usulan OPD: 2 baris, 1 bermasalah, 1 calon, 1 memenuhi syarat. Golongan III angkatan 1: 1 peserta.") ||
+		!strings.Contains(casePage, "Andi &lt;b&gt;Nurul&lt;/b&gt;") || !strings.Contains(casePage, "<td>3</td><td>NIP</td>") {
+		t.Fatalf("the case page does not show the proposals:\n%s", casePage)
+	}
 
 	k := e.login("kabid")
 	_, inbox := k.get("/inbox")
@@ -447,5 +454,27 @@ func TestWholeCaseThroughTheWebWithOneReturn(t *testing.T) {
 	if !strings.Contains(page, "<td>7</td><td>Kabid Pengembangan Kompetensi ASN</td><td>2</td>") ||
 		!strings.Contains(page, `<a href="/cases/c-web">Latsar c-web</a></td><td>completed</td>`) {
 		t.Fatalf("the auditor's report does not show the case's durations:\n%s", page)
+	}
+}
+
+func TestStartRefusesAFileThatIsNotAProposalList(t *testing.T) {
+	e := newEnv(t)
+	op := e.login("operator")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("title", "Latsar salah berkas")
+	fw, _ := mw.CreateFormFile("proposals", "undangan.pdf")
+	_, _ = fw.Write([]byte("%PDF-1.4\x00\x01\x02"))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if code, loc, _ := op.do(req); code != http.StatusSeeOther || loc != "/board" {
+		t.Fatalf("bad file: %d %s", code, loc)
+	}
+	if _, board := op.get("/board"); !strings.Contains(board, "Berkas tidak dimulai. undangan.pdf: berkas bukan lembar kerja CSV atau XLSX") {
+		t.Fatalf("no plain refusal on the board:\n%s", board)
+	}
+	if cases, _ := e.st.Cases(context.Background()); len(cases) != 0 {
+		t.Fatalf("a case was started from a refused file")
 	}
 }

@@ -1,0 +1,57 @@
+// Package intake takes in the OPD proposals of a new case: the file is read, its rows checked
+// and classified into angkatan, and all of it stored with the file, before the case starts. A
+// file that cannot be read as proposals is refused and nothing is stored.
+package intake
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/skflow/skflow/classify"
+	"github.com/skflow/skflow/proposals"
+	"github.com/skflow/skflow/store"
+)
+
+// Summary is what an operator is told after the intake.
+type Summary struct {
+	Rows       int                 `json:"rows"`
+	Candidates int                 `json:"candidates"`
+	Eligible   int                 `json:"eligible"`
+	Problems   []proposals.Problem `json:"problems"`
+	Batches    []BatchSize         `json:"batches"`
+}
+
+// BatchSize names an angkatan and its size.
+type BatchSize struct {
+	Group  string `json:"group"`
+	Number int    `json:"number"`
+	Size   int    `json:"size"`
+}
+
+// String is the one-paragraph account for the CLI and the web app.
+func (s Summary) String() string {
+	out := fmt.Sprintf("Usulan OPD: %d baris, %d bermasalah, %d calon, %d memenuhi syarat.", s.Rows, s.Rows-s.Candidates, s.Candidates, s.Eligible)
+	for _, b := range s.Batches {
+		out += fmt.Sprintf(" Golongan %s angkatan %d: %d peserta.", b.Group, b.Number, b.Size)
+	}
+	return out
+}
+
+// Take reads, classifies and stores a case's proposals file.
+func Take(ctx context.Context, st *store.Store, caseID, name string, content []byte, by string, batchSize int,
+	progress func(done, total int)) (Summary, error) {
+	res, err := proposals.Read(bytes.NewReader(content), progress)
+	if err != nil {
+		return Summary{}, fmt.Errorf("proposals file %s: %w", name, err)
+	}
+	c := classify.Classify(res.Candidates, batchSize)
+	if err := st.SaveProposals(ctx, store.NewDocument(caseID, "proposals", name, content, by), c, res.Problems); err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Rows: res.Rows, Candidates: len(res.Candidates), Eligible: c.Eligible(), Problems: res.Problems}
+	for _, b := range c.Batches {
+		sum.Batches = append(sum.Batches, BatchSize{Group: b.Group, Number: b.Number, Size: len(b.Members)})
+	}
+	return sum, nil
+}

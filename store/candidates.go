@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/skflow/skflow/classify"
+	"github.com/skflow/skflow/proposals"
+)
+
+// CandidateRow is a proposed candidate with the classification.
+type CandidateRow struct {
+	CaseID   string         `db:"case_id" json:"case_id"`
+	NIP      string         `db:"nip" json:"nip"`
+	Row      int            `db:"row" json:"row"`
+	Name     string         `db:"name" json:"name"`
+	Position string         `db:"position" json:"position"`
+	OPD      string         `db:"opd" json:"opd"`
+	Golongan string         `db:"golongan" json:"golongan"`
+	SKCPNS   bool           `db:"sk_cpns" json:"sk_cpns"`
+	Sehat    bool           `db:"sehat" json:"surat_sehat"`
+	SPT      bool           `db:"spt" json:"surat_tugas"`
+	Pasfoto  bool           `db:"pasfoto" json:"pasfoto"`
+	Eligible bool           `db:"eligible" json:"eligible"`
+	Reasons  pq.StringArray `db:"reasons" json:"reasons"`
+	Group    *string        `db:"grp" json:"group"`
+	Batch    *int           `db:"batch" json:"batch"`
+}
+
+// ProblemRow is a row of the proposals that could not be read as a candidate.
+type ProblemRow struct {
+	Row     int    `db:"row" json:"row"`
+	Column  string `db:"col" json:"column"`
+	Message string `db:"message" json:"message"`
+}
+
+// SaveProposals stores a case's proposals file, its classified candidates and its problems in
+// one transaction; saving the same case again replaces them.
+func (s *Store) SaveProposals(ctx context.Context, doc Document, c classify.Result, problems []proposals.Problem) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, q := range []string{`DELETE FROM candidates WHERE case_id = $1`, `DELETE FROM proposal_problems WHERE case_id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, doc.CaseID); err != nil {
+				return fmt.Errorf("replace proposals: %w", err)
+			}
+		}
+		if err := saveDocument(ctx, tx, doc); err != nil {
+			return err
+		}
+		for _, d := range c.Decisions {
+			var grp *string
+			var batch *int
+			if d.Eligible {
+				grp, batch = &d.Group, &d.Batch
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO candidates (case_id, nip, row, name, position, opd, golongan,
+				sk_cpns, sehat, spt, pasfoto, eligible, reasons, grp, batch)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+				doc.CaseID, d.NIP, d.Row, d.Name, d.Position, d.OPD, d.Golongan, d.Docs.SKCPNS, d.Docs.Sehat, d.Docs.SPT,
+				d.Docs.Foto, d.Eligible, pq.StringArray(append([]string{}, d.Reasons...)), grp, batch); err != nil {
+				return fmt.Errorf("save candidate %s: %w", d.NIP, err)
+			}
+		}
+		for _, p := range problems {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_problems (case_id, row, col, message) VALUES ($1, $2, $3, $4)`,
+				doc.CaseID, p.Row, p.Column, p.Message); err != nil {
+				return fmt.Errorf("save problem of row %d: %w", p.Row, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Candidates lists a case's candidates: by golongan, angkatan, OPD and name, the not eligible last.
+func (s *Store) Candidates(ctx context.Context, caseID string) ([]CandidateRow, error) {
+	var out []CandidateRow
+	if err := s.db.SelectContext(ctx, &out, `SELECT case_id, nip, row, name, position, opd, golongan, sk_cpns, sehat, spt, pasfoto,
+		eligible, reasons, grp, batch FROM candidates WHERE case_id = $1
+		ORDER BY eligible DESC, grp, batch, opd, name, row`, caseID); err != nil {
+		return nil, fmt.Errorf("candidates of %s: %w", caseID, err)
+	}
+	return out, nil
+}
+
+// Problems lists the rows of a case's proposals that could not be read, in row order.
+func (s *Store) Problems(ctx context.Context, caseID string) ([]ProblemRow, error) {
+	var out []ProblemRow
+	if err := s.db.SelectContext(ctx, &out, `SELECT row, col, message FROM proposal_problems WHERE case_id = $1
+		ORDER BY row, col`, caseID); err != nil {
+		return nil, fmt.Errorf("proposal problems of %s: %w", caseID, err)
+	}
+	return out, nil
+}
