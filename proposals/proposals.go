@@ -5,6 +5,7 @@
 package proposals
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -23,8 +24,9 @@ import (
 
 // Limits on what is read.
 const (
-	MaxBytes = 10 << 20
-	MaxRows  = 10000
+	MaxBytes    = 10 << 20
+	MaxUnzipped = 64 << 20 // an XLSX's content once unpacked
+	MaxRows     = 10000
 )
 
 // Errors that refuse a whole file; nothing from it may be stored.
@@ -133,7 +135,11 @@ type record struct {
 // table turns the file into rows of cells, by what the content is rather than its name.
 func table(b []byte) ([]record, error) {
 	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err := unpackedSize(b); err != nil {
+			return nil, err
+		}
+		// An XLSX is a zip: a few MiB can unpack to gigabytes. Unpack no more than a real list needs.
+		f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
 		if err != nil {
 			return nil, fmt.Errorf("%w: XLSX tidak terbaca (%v)", ErrNotSpreadsheet, err)
 		}
@@ -177,6 +183,23 @@ func table(b []byte) ([]record, error) {
 }
 
 var golPattern = regexp.MustCompile(`^(iv|iii|ii|i|4|3|2|1)\s*[/.\- ]?\s*([a-e])?$`)
+
+// unpackedSize refuses an XLSX whose parts declare more content than a proposal list can have.
+// excelize's own limits still hold for an archive that lies about its sizes.
+func unpackedSize(b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return fmt.Errorf("%w: XLSX tidak terbaca (%v)", ErrNotSpreadsheet, err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+	}
+	if total > MaxUnzipped {
+		return fmt.Errorf("%w: isi XLSX %d MiB setelah dibuka (maksimal %d MiB)", ErrTooLarge, total>>20, MaxUnzipped>>20)
+	}
+	return nil
+}
 
 // Golongan normalises "III/a", "3a", "iii - A" to "III/a"; ok is false when it is not a golongan.
 func Golongan(s string) (string, bool) {

@@ -1,6 +1,7 @@
 package proposals
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -139,6 +141,33 @@ func TestXLSXOf130WithProgress(t *testing.T) {
 	}
 }
 
+// A small XLSX whose sheet unpacks to far more than a proposal list is refused quickly.
+func TestZipBombIsRefused(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(name, "sheet1.xml") {
+			chunk := bytes.Repeat([]byte("<row><c><v>1</v></c></row>"), 1<<16)
+			for i := 0; i < 200; i++ { // 325 MiB unpacked
+				_, _ = w.Write(chunk)
+			}
+		}
+	}
+	zw.Close()
+	if buf.Len() > MaxBytes {
+		t.Fatalf("the bomb itself is %d bytes", buf.Len())
+	}
+	start := time.Now()
+	_, err := Read(&buf, nil)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "isi XLSX 325 MiB setelah dibuka") || time.Since(start) > 5*time.Second {
+		t.Fatalf("zip bomb: %v after %s", err, time.Since(start))
+	}
+}
+
 func TestGolongan(t *testing.T) {
 	for in, want := range map[string]string{"III/a": "III/a", "3a": "III/a", "iii - b": "III/b", "II.c": "II/c", "IV/e": "IV/e", "2 d": "II/d"} {
 		if got, ok := Golongan(in); !ok || got != want {
@@ -160,7 +189,22 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("NIP\n\"unterminated"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		res, err := Read(bytes.NewReader(b), nil)
+		type out struct {
+			res Result
+			err error
+		}
+		done := make(chan out, 1)
+		go func() {
+			res, err := Read(bytes.NewReader(b), nil)
+			done <- out{res, err}
+		}()
+		var o out
+		select {
+		case o = <-done:
+		case <-time.After(2 * time.Second): // an upload must not tie up the server
+			t.Fatalf("Read took over 2s on %d bytes", len(b))
+		}
+		res, err := o.res, o.err
 		if err != nil {
 			return
 		}
