@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/skflow/skflow/classify"
 	"github.com/skflow/skflow/proposals"
+	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/store"
 )
 
@@ -54,4 +56,27 @@ func Take(ctx context.Context, st *store.Store, caseID, name string, content []b
 		sum.Batches = append(sum.Batches, BatchSize{Group: b.Group, Number: b.Number, Size: len(b.Members)})
 	}
 	return sum, nil
+}
+
+// Draft is the step-5 decree for a case, from its classified candidates.
+func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, now time.Time) (skdoc.Draft, error) {
+	cands, err := st.Candidates(ctx, c.ID)
+	if err != nil {
+		return skdoc.Draft{}, err
+	}
+	d := skdoc.Draft{CaseID: c.ID, Title: c.Title, Year: now.Year(), Place: "Sengkang", Date: now, MaxBatch: batchSize}
+	for _, r := range cands {
+		if !r.Eligible {
+			continue
+		}
+		if n := len(d.Batches); n == 0 || d.Batches[n-1].Group != *r.Group || d.Batches[n-1].Number != *r.Batch {
+			d.Batches = append(d.Batches, skdoc.Batch{Group: *r.Group, Number: *r.Batch})
+		}
+		b := &d.Batches[len(d.Batches)-1]
+		b.Members = append(b.Members, skdoc.Member{NIP: r.NIP, Name: r.Name, Position: r.Position, OPD: r.OPD, Golongan: r.Golongan})
+	}
+	if len(d.Batches) == 0 {
+		return d, fmt.Errorf("case %s has no eligible candidates to put in a decree", c.ID)
+	}
+	return d, nil
 }

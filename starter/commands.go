@@ -130,6 +130,58 @@ func (a *app) takeProposals(log io.Writer, st *store.Store, caseID, path, by str
 	return sum, nil
 }
 
+func (a *app) skCmd() *cobra.Command {
+	var out, format string
+	cmd := &cobra.Command{
+		Use:   "sk CASE --out FILE [--format pdf|html]",
+		Short: "Write the draft decree (SK) of a case with a lampiran per angkatan",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if format != "pdf" && format != "html" {
+				return fmt.Errorf("--format %q: use pdf or html", format)
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			d, err := intake.Draft(a.ctx, st, c, a.cfg.Training.BatchSize, time.Now().In(a.cal.Location()))
+			if err != nil {
+				return err
+			}
+			f, err := os.Create(out)
+			if err != nil {
+				return fmt.Errorf("draft SK: %w", err)
+			}
+			if format == "pdf" {
+				err = d.WritePDF(f, true)
+			} else {
+				err = d.WriteHTML(f)
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("draft SK %s: %w", out, err)
+			}
+			return a.emit(map[string]any{"file": out, "participants": d.Total(), "batches": len(d.Batches)}, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Draft SK written to %s: %d participants in %d angkatan.\n", out, d.Total(), len(d.Batches))
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "file to write (required)")
+	cmd.Flags().StringVar(&format, "format", "pdf", "pdf or html")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
 func (a *app) candidatesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "candidates CASE",

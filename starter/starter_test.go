@@ -60,6 +60,9 @@ func TestCLIRunsACase(t *testing.T) {
 	if !strings.HasPrefix(id, "latsar-") {
 		t.Fatalf("start printed %q", out)
 	}
+	if out, err = run("sk", id, "--out", filepath.Join(t.TempDir(), "sk.pdf")); err != nil || !strings.Contains(out, "3 participants in 1 angkatan") {
+		t.Fatalf("sk: %q %v", out, err)
+	}
 	if out, err = run("candidates", id); err != nil || strings.Count(out, "\n") != 5 || !strings.Contains(out, "surat perintah tugas tidak ada") {
 		t.Fatalf("candidates: %q %v", out, err)
 	}

@@ -367,6 +367,33 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }
 
+// draftSK serves the step-5 decree drafted from the case's classified candidates, as HTML or,
+// at .../sk.pdf, as PDF.
+func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	d, err := intake.Draft(r.Context(), s.st, c, s.o.BatchSize, s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		w.WriteHeader(http.StatusConflict)
+		s.render(w, r, "error", map[string]any{"Title": "Belum ada draft SK",
+			"Message": "Berkas ini belum memiliki calon peserta yang memenuhi syarat; unggah usulan OPD saat memulai berkas."})
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, ".pdf") {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="draft-sk-%s.pdf"`, c.ID))
+		err = d.WritePDF(w, true)
+	} else {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		err = d.WriteHTML(w)
+	}
+	if err != nil {
+		s.o.Log.Error("write draft SK", "case", c.ID, "err", err)
+	}
+}
+
 func (s *Server) reportData(r *http.Request) (report.Report, string, string, error) {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	cases, err := s.st.Cases(r.Context())

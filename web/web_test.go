@@ -225,6 +225,12 @@ func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
 		t.Fatalf("the case page does not show the proposals:\n%s", casePage)
 	}
 
+	if code, sk := op.get(loc + "/sk.pdf"); code != http.StatusOK || !strings.HasPrefix(sk, "%PDF-") {
+		t.Fatalf("draft SK PDF: %d", code)
+	}
+	if code, sk := op.get(loc + "/sk"); code != http.StatusOK || !strings.Contains(sk, "Andi &lt;b&gt;Nurul&lt;/b&gt;") {
+		t.Fatalf("draft SK HTML: %d", code)
+	}
 	k := e.login("kabid")
 	_, inbox := k.get("/inbox")
 	if !strings.Contains(inbox, `<strong id="waiting">1</strong>`) || !strings.Contains(inbox, "/tasks/"+id) {

@@ -1,0 +1,80 @@
+package skdoc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sample() Draft {
+	d := Draft{CaseID: "latsar-1", Title: "Latsar 2026", Year: 2026, Place: "Sengkang", MaxBatch: 40,
+		Date: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
+	for g, group := range []string{"II", "III"} {
+		for n := 1; n <= 2; n++ {
+			b := Batch{Group: group, Number: n}
+			for i := 0; i < 28; i++ {
+				b.Members = append(b.Members, Member{NIP: fmt.Sprintf("1998011520240%d%d%03d", g+1, n, i+1), Name: fmt.Sprintf("Peserta %s-%d-%d", group, n, i),
+					Position: "Pelaksana", OPD: "Dinas Pendidikan", Golongan: group + "/a"})
+			}
+			d.Batches = append(d.Batches, b)
+		}
+	}
+	return d
+}
+
+func TestPDFLampiranHasEveryParticipantOnce(t *testing.T) {
+	d := sample()
+	var buf bytes.Buffer
+	if err := d.WritePDF(&buf, false); err != nil {
+		t.Fatal(err)
+	}
+	pdf := buf.String()
+	if !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatal("not a PDF")
+	}
+	for _, b := range d.Batches {
+		if !strings.Contains(pdf, fmt.Sprintf(`GOLONGAN %s ANGKATAN %d \(28 ORANG\)`, b.Group, b.Number)) {
+			t.Errorf("no lampiran heading for %s/%d", b.Group, b.Number)
+		}
+		for _, m := range b.Members {
+			if n := strings.Count(pdf, "("+m.NIP+")"); n != 1 {
+				t.Fatalf("NIP %s appears %d times in the PDF", m.NIP, n)
+			}
+		}
+	}
+	if !strings.Contains(pdf, "Menetapkan 112 \\(seratus dua belas\\) orang") {
+		t.Error("the first dictum does not count 112 participants")
+	}
+	var small bytes.Buffer
+	if err := d.WritePDF(&small, true); err != nil || small.Len() >= buf.Len() {
+		t.Fatalf("compressed PDF %d bytes vs %d (%v)", small.Len(), buf.Len(), err)
+	}
+}
+
+func TestHTMLEscapesAndCounts(t *testing.T) {
+	d := sample()
+	d.Batches[0].Members[0].Name = `<script>alert(1)</script>`
+	var buf bytes.Buffer
+	if err := d.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	if strings.Contains(h, "<script>alert") || !strings.Contains(h, "&lt;script&gt;") {
+		t.Fatal("a name is not escaped")
+	}
+	if strings.Count(h, "<tr><td>") < 112 || !strings.Contains(h, "GOLONGAN II dan III TAHUN 2026") || !strings.Contains(h, "22 November 2026") {
+		t.Fatalf("HTML draft incomplete")
+	}
+}
+
+func TestSpell(t *testing.T) {
+	for n, want := range map[int]string{1: "satu", 11: "sebelas", 12: "dua belas", 19: "sembilan belas", 40: "empat puluh",
+		56: "lima puluh enam", 100: "seratus", 112: "seratus dua belas", 240: "dua ratus empat puluh", 1000: "seribu",
+		1234: "seribu dua ratus tiga puluh empat", 2026: "dua ribu dua puluh enam"} {
+		if got := spell(n); got != want {
+			t.Errorf("spell(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
