@@ -19,6 +19,7 @@ import (
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/config"
 	"github.com/skflow/skflow/devserver"
+	"github.com/skflow/skflow/mailer"
 	"github.com/skflow/skflow/pgembed"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
@@ -147,6 +148,10 @@ func (s *System) serveWeb() error {
 		}
 	}()
 	s.stops = append(s.stops, func() error { stopSweep(); return nil })
+	// The outbox goes out by mail while the process runs.
+	mail, stopMail := context.WithCancel(context.Background())
+	go mailer.New(s.Store, cfg.SMTP, cfg.Delivery, s.log).Run(mail, 15*time.Second)
+	s.stops = append(s.stops, func() error { stopMail(); return nil })
 	s.stops = append(s.stops, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

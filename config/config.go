@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -29,7 +30,24 @@ type Config struct {
 	Calendar worktime.Spec `yaml:"calendar"`
 	SOP      SOP           `yaml:"sop"`
 	Training Training      `yaml:"training"`
+	SMTP     SMTP          `yaml:"smtp"`
+	Delivery Delivery      `yaml:"delivery"`
 	Log      Log           `yaml:"log"`
+}
+
+// SMTP is the mail server notifications go out through; no address means nothing is sent and
+// messages wait in the outbox.
+type SMTP struct {
+	Address  string `yaml:"address"` // host:port
+	From     string `yaml:"from"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+}
+
+// Delivery says where each OPD's copy of the signed SK goes.
+type Delivery struct {
+	OPDEmails     map[string]string `yaml:"opd_emails"`     // OPD name (any case) to address
+	FallbackEmail string            `yaml:"fallback_email"` // for OPDs without their own address
 }
 
 // Training is about the Latsar batches the classification forms.
@@ -91,6 +109,8 @@ func Defaults() Config {
 		HTTP:     HTTP{Address: "127.0.0.1:8080"},
 		Calendar: worktime.DefaultSpec(),
 		Training: Training{BatchSize: 40},
+		SMTP:     SMTP{From: "bkpsdm@wajokab.go.id"},
+		Delivery: Delivery{OPDEmails: map[string]string{}},
 		Log:      Log{Level: "info"},
 	}
 }
@@ -160,6 +180,12 @@ func setDefaults(v *viper.Viper, c Config) {
 	v.SetDefault("calendar.holidays", toMaps(c.Calendar.Holidays))
 	v.SetDefault("sop.file", c.SOP.File)
 	v.SetDefault("training.batch_size", c.Training.BatchSize)
+	v.SetDefault("smtp.address", c.SMTP.Address)
+	v.SetDefault("smtp.from", c.SMTP.From)
+	v.SetDefault("smtp.username", c.SMTP.Username)
+	v.SetDefault("smtp.password", c.SMTP.Password)
+	v.SetDefault("delivery.opd_emails", c.Delivery.OPDEmails)
+	v.SetDefault("delivery.fallback_email", c.Delivery.FallbackEmail)
 	v.SetDefault("log.level", c.Log.Level)
 }
 
@@ -223,6 +249,24 @@ func (c *Config) Validate() error {
 	if c.SOP.File != "" {
 		if _, err := sop.Load(c.SOP.File); err != nil {
 			bad("sop.file: %w", err)
+		}
+	}
+	if c.SMTP.Address != "" {
+		if _, _, err := net.SplitHostPort(c.SMTP.Address); err != nil {
+			bad("smtp.address %q: must be host:port", c.SMTP.Address)
+		}
+		if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
+			bad("smtp.from %q: not an e-mail address", c.SMTP.From)
+		}
+	}
+	for opd, addr := range c.Delivery.OPDEmails {
+		if _, err := mail.ParseAddress(addr); err != nil {
+			bad("delivery.opd_emails[%s] %q: not an e-mail address", opd, addr)
+		}
+	}
+	if c.Delivery.FallbackEmail != "" {
+		if _, err := mail.ParseAddress(c.Delivery.FallbackEmail); err != nil {
+			bad("delivery.fallback_email %q: not an e-mail address", c.Delivery.FallbackEmail)
 		}
 	}
 	if c.Training.BatchSize < 1 {

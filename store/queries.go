@@ -90,16 +90,23 @@ type AuditEntry struct {
 
 // Message is one outbox row.
 type Message struct {
-	ID      int64      `db:"id" json:"id"`
-	Key     string     `db:"key" json:"key"`
-	CaseID  string     `db:"case_id" json:"case_id"`
-	Kind    string     `db:"kind" json:"kind"`
-	ToRole  string     `db:"to_role" json:"to_role"`
-	ToNIP   *string    `db:"to_nip" json:"to_nip"`
-	Subject string     `db:"subject" json:"subject"`
-	Body    string     `db:"body" json:"body"`
-	SentAt  *time.Time `db:"sent_at" json:"sent_at"`
+	ID            int64      `db:"id" json:"id"`
+	Key           string     `db:"key" json:"key"`
+	CaseID        string     `db:"case_id" json:"case_id"`
+	Kind          string     `db:"kind" json:"kind"`
+	ToRole        string     `db:"to_role" json:"to_role"`
+	ToNIP         *string    `db:"to_nip" json:"to_nip"`
+	ToEmail       *string    `db:"to_email" json:"to_email"`
+	OPD           *string    `db:"opd" json:"opd"`
+	Subject       string     `db:"subject" json:"subject"`
+	Body          string     `db:"body" json:"body"`
+	SentAt        *time.Time `db:"sent_at" json:"sent_at"`
+	Attempts      int        `db:"attempts" json:"attempts"`
+	LastError     *string    `db:"last_error" json:"last_error"`
+	NextAttemptAt time.Time  `db:"next_attempt_at" json:"next_attempt_at"`
 }
+
+const messageColumns = `id, key, case_id, kind, to_role, to_nip, to_email, opd, subject, body, sent_at, attempts, last_error, next_attempt_at`
 
 // Document is a file attached to a case.
 type Document struct {
@@ -238,8 +245,7 @@ func (s *Store) Audit(ctx context.Context, caseID string) ([]AuditEntry, error) 
 // Outbox lists the messages queued for a case.
 func (s *Store) Outbox(ctx context.Context, caseID string) ([]Message, error) {
 	var out []Message
-	if err := s.db.SelectContext(ctx, &out, `SELECT id, key, case_id, kind, to_role, to_nip, subject, body, sent_at
-		FROM outbox WHERE case_id = $1 ORDER BY id`, caseID); err != nil {
+	if err := s.db.SelectContext(ctx, &out, `SELECT `+messageColumns+` FROM outbox WHERE case_id = $1 ORDER BY id`, caseID); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -139,6 +140,49 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return fmt.Errorf("%w: %s changed %d rows, want 1 (%v)", ErrInvalidTransition, e.Key(), n, err)
+	}
+	if e.Kind == chain.CaseCompleted {
+		return queueDeliveries(ctx, tx, e.CaseID)
+	}
+	return nil
+}
+
+// queueDeliveries is step 15's delivery: the signed SK goes to every OPD with the list of
+// exactly its participants, one message per OPD.
+func queueDeliveries(ctx context.Context, tx *sqlx.Tx, caseID string) error {
+	var rows []struct {
+		OPD      string `db:"opd"`
+		NIP      string `db:"nip"`
+		Name     string `db:"name"`
+		Golongan string `db:"golongan"`
+		Group    string `db:"grp"`
+		Batch    int    `db:"batch"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `SELECT opd, nip, name, golongan, grp, batch FROM candidates
+		WHERE case_id = $1 AND eligible ORDER BY opd, grp, batch, name`, caseID); err != nil {
+		return fmt.Errorf("participants of %s: %w", caseID, err)
+	}
+	var title string
+	if err := tx.GetContext(ctx, &title, `SELECT title FROM cases WHERE id = $1`, caseID); err != nil {
+		return fmt.Errorf("case %s: %w", caseID, err)
+	}
+	for i := 0; i < len(rows); {
+		opd := rows[i].OPD
+		var b strings.Builder
+		fmt.Fprintf(&b, "Yth. Pimpinan %s,\n\nSurat Keputusan Bupati Wajo tentang penetapan peserta Pelatihan Dasar CPNS (%s) telah ditetapkan. "+
+			"Peserta dari %s:\n\n", opd, title, opd)
+		n := 0
+		for ; i < len(rows) && rows[i].OPD == opd; i++ {
+			r := rows[i]
+			n++
+			fmt.Fprintf(&b, "%d. %s, NIP %s, golongan %s, angkatan %d (golongan %s)\n", n, r.Name, r.NIP, r.Golongan, r.Batch, r.Group)
+		}
+		b.WriteString("\nMohon peserta ditugaskan mengikuti pelatihan sampai selesai. SK lengkap tersedia di laman BKPSDM Kabupaten Wajo.\n\nBKPSDM Kabupaten Wajo\n")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (key, case_id, kind, to_role, opd, subject, body, created_at)
+			VALUES ($1, $2, 'delivery', 'opd', $3, $4, $5, now()) ON CONFLICT (key) DO NOTHING`,
+			caseID+"/delivery/"+opd, caseID, opd, fmt.Sprintf("SK penetapan peserta Latsar CPNS: %d peserta dari %s", n, opd), b.String()); err != nil {
+			return fmt.Errorf("queue delivery to %s: %w", opd, err)
+		}
 	}
 	return nil
 }

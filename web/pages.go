@@ -362,7 +362,13 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	outbox, err := s.st.Outbox(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
+		"Outbox":   outbox,
 		"Swimlane": swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }

@@ -1,0 +1,176 @@
+package mailer
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/classify"
+	"github.com/skflow/skflow/config"
+	"github.com/skflow/skflow/proposals"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/store/storetest"
+)
+
+// sink is a minimal SMTP server on loopback that keeps what it receives, and can refuse.
+type sink struct {
+	mu     sync.Mutex
+	mails  map[string]string // recipient to message
+	refuse bool
+	addr   string
+}
+
+func newSink(t *testing.T) *sink {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	s := &sink{mails: map[string]string{}, addr: l.Addr().String()}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s
+}
+
+func (s *sink) serve(c net.Conn) {
+	defer c.Close()
+	tp := textproto.NewConn(c)
+	_ = tp.PrintfLine("220 sink")
+	var rcpt string
+	for {
+		line, err := tp.ReadLine()
+		if err != nil {
+			return
+		}
+		cmd := strings.ToUpper(strings.SplitN(line, " ", 2)[0])
+		s.mu.Lock()
+		refuse := s.refuse
+		s.mu.Unlock()
+		switch {
+		case cmd == "EHLO" || cmd == "HELO":
+			_ = tp.PrintfLine("250 sink")
+		case cmd == "MAIL" && refuse:
+			_ = tp.PrintfLine("451 try again later")
+		case cmd == "MAIL":
+			_ = tp.PrintfLine("250 ok")
+		case cmd == "RCPT":
+			rcpt = strings.Trim(line[strings.Index(line, ":")+1:], "<> ")
+			_ = tp.PrintfLine("250 ok")
+		case cmd == "DATA":
+			_ = tp.PrintfLine("354 go on")
+			body, err := tp.ReadDotBytes()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.mails[rcpt] = string(body)
+			s.mu.Unlock()
+			_ = tp.PrintfLine("250 kept")
+		case cmd == "QUIT":
+			_ = tp.PrintfLine("221 bye")
+			return
+		default:
+			_ = tp.PrintfLine("250 ok")
+		}
+	}
+}
+
+func TestEachOPDGetsExactlyItsParticipants(t *testing.T) {
+	st, _ := storetest.New(t)
+	ctx := context.Background()
+	cands := []proposals.Candidate{
+		{Row: 2, NIP: "199801152024032001", Name: "Andi", OPD: "Dinas Pendidikan", Golongan: "III/a"},
+		{Row: 3, NIP: "199605202024031002", Name: "Arfah", OPD: "Diskominfo", Golongan: "III/a"},
+		{Row: 4, NIP: "200001012024032003", Name: "Rahma", OPD: "Dinas Pendidikan", Golongan: "II/c"},
+		{Row: 5, NIP: "199711302024031004", Name: "Syukri", OPD: "Dinas Kesehatan", Golongan: "III/a"},
+	}
+	for i := range cands {
+		cands[i].Docs = proposals.Docs{SKCPNS: true, Sehat: true, SPT: true, Foto: true}
+	}
+	cands[3].Docs.Foto = false // not eligible: Dinas Kesehatan gets no message
+	if err := st.SaveProposals(ctx, store.NewDocument("c1", "proposals", "u.csv", []byte("x"), "op"), classify.Classify(cands, 40), nil); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	for _, e := range []chain.Event{
+		{CaseID: "c1", Kind: chain.CaseStarted, At: at, By: "op", Case: &chain.CaseFacts{Title: "Latsar 2026", DefinitionID: "d", Version: 1, Deadline: at, DeadlineDays: 51, Steps: 15}},
+		{CaseID: "c1", Kind: chain.CaseCompleted, At: at},
+	} {
+		if err := st.Apply(ctx, chain.Transition{Events: []chain.Event{e}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	box, _ := st.Outbox(ctx, "c1")
+	if len(box) != 2 {
+		t.Fatalf("%d delivery messages, want one per OPD with participants (2)", len(box))
+	}
+
+	sk := newSink(t)
+	sk.refuse = true
+	m := New(st, config.SMTP{Address: sk.addr, From: "bkpsdm@wajokab.go.id"},
+		config.Delivery{OPDEmails: map[string]string{"dinas pendidikan": "disdik@wajokab.go.id"}}, slog.Default())
+	// The mail server refuses for now: both wait (Diskominfo has no address of its own or fallback).
+	if sent, failed, err := m.Flush(ctx); err != nil || sent != 0 || failed != 2 {
+		t.Fatalf("refused: sent %d failed %d %v", sent, failed, err)
+	}
+	box, _ = st.Outbox(ctx, "c1")
+	var disdik, kominfo store.Message
+	for _, msg := range box {
+		switch *msg.OPD {
+		case "Dinas Pendidikan":
+			disdik = msg
+		case "Diskominfo":
+			kominfo = msg
+		}
+	}
+	if disdik.Attempts != 1 || !strings.Contains(*disdik.LastError, "451") || time.Until(disdik.NextAttemptAt) < 50*time.Second {
+		t.Fatalf("after a refusal: %+v", disdik)
+	}
+	if kominfo.Attempts != 0 || !strings.Contains(*kominfo.LastError, "tidak ada alamat e-mail untuk OPD Diskominfo") {
+		t.Fatalf("no address: %+v", kominfo)
+	}
+	// Nothing is due until the backoff passes.
+	if sent, failed, _ := m.Flush(ctx); sent+failed != 0 {
+		t.Fatal("a message was retried before its backoff")
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE outbox SET next_attempt_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	sk.mu.Lock()
+	sk.refuse = false
+	sk.mu.Unlock()
+	m.fall = "bkpsdm@wajokab.go.id"
+	if sent, failed, err := m.Flush(ctx); err != nil || sent != 2 || failed != 0 {
+		t.Fatalf("retry: sent %d failed %d %v", sent, failed, err)
+	}
+	got := sk.mails["disdik@wajokab.go.id"]
+	if !strings.Contains(got, "Andi, NIP 199801152024032001") || !strings.Contains(got, "Rahma, NIP 200001012024032003") ||
+		strings.Contains(got, "Arfah") || strings.Contains(got, "Syukri") {
+		t.Fatalf("Dinas Pendidikan's message:\n%s", got)
+	}
+	if fb := sk.mails["bkpsdm@wajokab.go.id"]; !strings.Contains(fb, "Arfah") || strings.Contains(fb, "Andi,") {
+		t.Fatalf("Diskominfo's message (to the fallback):\n%s", fb)
+	}
+	box, _ = st.Outbox(ctx, "c1")
+	for _, msg := range box {
+		if msg.SentAt == nil || msg.LastError != nil {
+			t.Fatalf("not marked sent: %+v", msg)
+		}
+	}
+	if sent, _, _ := m.Flush(ctx); sent != 0 {
+		t.Fatal("a message was sent twice")
+	}
+}
