@@ -6,12 +6,15 @@ package intake
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/skflow/skflow/classify"
 	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/skdoc"
+	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
 
@@ -79,4 +82,48 @@ func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, no
 		return d, fmt.Errorf("case %s has no eligible candidates to put in a decree", c.ID)
 	}
 	return d, nil
+}
+
+// Corrector is the role that may correct the classification, and the step after whose paraf
+// it is settled: the first review step of the definition (the Analis's, at step 6, in Wajo's).
+func Corrector(def *sop.Definition) (sop.Step, bool) {
+	for _, s := range def.Steps {
+		if s.Kind == sop.KindReview {
+			return s, true
+		}
+	}
+	return sop.Step{}, false
+}
+
+// Correct checks and applies the corrector's change to a candidate: move to another angkatan
+// of the same golongan, include, or exclude with a reason.
+func Correct(ctx context.Context, st *store.Store, def *sop.Definition, c store.Case, nip string, eligible bool, batch int,
+	reason, by string) error {
+	review, ok := Corrector(def)
+	switch {
+	case !ok:
+		return errors.New("SOP ini tidak memiliki langkah pemeriksaan; klasifikasi tidak dapat dikoreksi")
+	case c.State != "running" || c.OpenStep == nil || *c.OpenStep > review.Number:
+		return fmt.Errorf("klasifikasi sudah final setelah langkah %d diparaf", review.Number)
+	case strings.TrimSpace(reason) == "":
+		return errors.New("alasan koreksi wajib diisi")
+	case eligible && batch < 1:
+		return errors.New("pilih angkatan (1 atau lebih)")
+	}
+	cands, err := st.Candidates(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, cand := range cands {
+		if cand.NIP != nip {
+			continue
+		}
+		group, _, _ := strings.Cut(cand.Golongan, "/")
+		if eligible && group != "II" && group != "III" {
+			return fmt.Errorf("golongan %s tidak ikut Latsar CPNS", cand.Golongan)
+		}
+		return st.Correct(ctx, store.Correction{CaseID: c.ID, NIP: nip, Eligible: eligible, Group: group, Batch: batch,
+			Reason: strings.TrimSpace(reason), By: by})
+	}
+	return fmt.Errorf("NIP %s tidak ada dalam usulan berkas ini", nip)
 }

@@ -182,6 +182,57 @@ func (a *app) skCmd() *cobra.Command {
 	return cmd
 }
 
+func (a *app) correctCmd() *cobra.Command {
+	var nipArg, reason, as string
+	var moveTo int
+	var exclude bool
+	cmd := &cobra.Command{
+		Use:   "correct CASE --nip NIP (--move-to N | --exclude) --reason TEXT --as NIP",
+		Short: "Correct a candidate's classification (the Analis, before the first paraf)",
+		Long: `Move a candidate to another angkatan of the same golongan (--move-to N, which also makes a
+candidate eligible) or declare one not eligible (--exclude). A reason is required, and the change
+is recorded in the audit log. Only the role of the SOP's first review step (the Analis) may
+correct, and only until that step is initialled.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if (moveTo > 0) == exclude {
+				return errors.New("say either --move-to N or --exclude")
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			o, err := st.Official(a.ctx, as)
+			if err != nil {
+				return fmt.Errorf("no official with NIP %s (see: starter officials)", as)
+			}
+			if review, ok := intake.Corrector(a.def); !ok || o.Role != review.Role {
+				return fmt.Errorf("only the %s may correct the classification", a.def.RoleName(review.Role))
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if err != nil {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			if err := intake.Correct(a.ctx, st, a.def, c, nipArg, !exclude, moveTo, reason, o.NIP); err != nil {
+				return err
+			}
+			return a.emit(map[string]any{"case_id": c.ID, "nip": nipArg, "eligible": !exclude, "batch": moveTo}, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Candidate %s corrected on case %s.\n", nipArg, c.ID)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&nipArg, "nip", "", "the candidate's NIP (required)")
+	cmd.Flags().IntVar(&moveTo, "move-to", 0, "the angkatan to put the candidate in")
+	cmd.Flags().BoolVar(&exclude, "exclude", false, "declare the candidate not eligible")
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required)")
+	cmd.Flags().StringVar(&as, "as", "", "the Analis's NIP (required)")
+	for _, f := range []string{"nip", "reason", "as"} {
+		_ = cmd.MarkFlagRequired(f)
+	}
+	return cmd
+}
+
 func (a *app) candidatesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "candidates CASE",

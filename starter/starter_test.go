@@ -63,7 +63,14 @@ func TestCLIRunsACase(t *testing.T) {
 	if out, err = run("sk", id, "--out", filepath.Join(t.TempDir(), "sk.pdf")); err != nil || !strings.Contains(out, "3 participants in 1 angkatan") {
 		t.Fatalf("sk: %q %v", out, err)
 	}
-	if out, err = run("candidates", id); err != nil || strings.Count(out, "\n") != 5 || !strings.Contains(out, "surat perintah tugas tidak ada") {
+	if _, err = run("correct", id, "--nip", "200001012024032003", "--move-to", "1", "--reason", "SPT menyusul", "--as", kabid); err == nil ||
+		err.Error() != "only the Analis SDMA Ahli Muda may correct the classification" {
+		t.Fatalf("correct as the kabid: %v", err)
+	}
+	if out, err = run("correct", id, "--nip", "200001012024032003", "--move-to", "1", "--reason", "SPT menyusul", "--as", analis); err != nil {
+		t.Fatalf("correct: %q %v", out, err)
+	}
+	if out, err = run("candidates", id); err != nil || strings.Count(out, "\n") != 5 || strings.Contains(out, "surat perintah tugas tidak ada") {
 		t.Fatalf("candidates: %q %v", out, err)
 	}
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -92,4 +94,47 @@ func (s *Store) Problems(ctx context.Context, caseID string) ([]ProblemRow, erro
 		return nil, fmt.Errorf("proposal problems of %s: %w", caseID, err)
 	}
 	return out, nil
+}
+
+// Correction is the Analis's change to one candidate's classification.
+type Correction struct {
+	CaseID   string
+	NIP      string
+	Eligible bool   // the candidate's eligibility after the change
+	Group    string // II or III when eligible
+	Batch    int    // angkatan when eligible
+	Reason   string
+	By       string // the Analis's NIP
+}
+
+// Correct applies a correction and records it, with the reason, in the audit log of the case.
+func (s *Store) Correct(ctx context.Context, c Correction) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var before CandidateRow
+		if err := tx.GetContext(ctx, &before, `SELECT case_id, nip, row, name, position, opd, golongan, sk_cpns, sehat, spt,
+			pasfoto, eligible, reasons, grp, batch FROM candidates WHERE case_id = $1 AND nip = $2 FOR UPDATE`, c.CaseID, c.NIP); err != nil {
+			return notFound(err, "candidate "+c.NIP)
+		}
+		var grp *string
+		var batch *int
+		reasons := pq.StringArray{}
+		if c.Eligible {
+			grp, batch = &c.Group, &c.Batch
+		} else {
+			reasons = append(reasons, "dinyatakan tidak memenuhi syarat oleh Analis: "+c.Reason)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE candidates SET eligible = $3, grp = $4, batch = $5, reasons = $6
+			WHERE case_id = $1 AND nip = $2`, c.CaseID, c.NIP, c.Eligible, grp, batch, reasons); err != nil {
+			return fmt.Errorf("correct candidate %s: %w", c.NIP, err)
+		}
+		detail, _ := json.Marshal(map[string]any{"nip": c.NIP, "reason": c.Reason,
+			"before": map[string]any{"eligible": before.Eligible, "group": before.Group, "batch": before.Batch},
+			"after":  map[string]any{"eligible": c.Eligible, "group": grp, "batch": batch}})
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, case_id, detail)
+			VALUES ($1, now(), $2, 'candidate_corrected', $3, $4)`,
+			fmt.Sprintf("%s/candidate_corrected/%s/%d", c.CaseID, c.NIP, time.Now().UnixNano()), c.By, c.CaseID, detail); err != nil {
+			return fmt.Errorf("audit correction of %s: %w", c.NIP, err)
+		}
+		return nil
+	})
 }

@@ -368,9 +368,40 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
-		"Outbox":   outbox,
+		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c),
 		"Swimlane": swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
+}
+
+// canCorrect reports whether the user holds the role that may correct the classification.
+func (s *Server) canCorrect(u *user) (string, bool) {
+	review, ok := intake.Corrector(s.def)
+	if !ok {
+		return "", false
+	}
+	_, ok = u.actsFor(review.Role)
+	return review.Role, ok
+}
+
+// correctCandidate applies the Analis's correction of one candidate's classification.
+func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.canCorrect(userOf(r)); !ok {
+		s.forbidden(w, r)
+		return
+	}
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	batch, _ := strconv.Atoi(r.PostFormValue("batch"))
+	eligible := r.PostFormValue("action") != "exclude"
+	err := intake.Correct(r.Context(), s.st, s.def, c, strings.TrimSpace(r.PostFormValue("nip")), eligible, batch,
+		r.PostFormValue("reason"), userOf(r).NIP)
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Koreksi ditolak: "+err.Error())
+		return
+	}
+	s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi "+r.PostFormValue("nip")+" dikoreksi.")
 }
 
 // draftSK serves the step-5 decree drafted from the case's classified candidates, as HTML or,
@@ -398,6 +429,12 @@ func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.o.Log.Error("write draft SK", "case", c.ID, "err", err)
 	}
+}
+
+func (s *Server) correctable(u *user, c store.Case) bool {
+	review, ok := intake.Corrector(s.def)
+	_, may := s.canCorrect(u)
+	return ok && may && c.State == string(chain.Running) && c.OpenStep != nil && *c.OpenStep <= review.Number
 }
 
 func (s *Server) reportData(r *http.Request) (report.Report, string, string, error) {

@@ -106,6 +106,7 @@ func (s *Server) Handler() http.Handler {
 	watchers := s.allow(roleOperator, roleAuditor)
 	mux.HandleFunc("GET /board", watchers(s.board))
 	mux.HandleFunc("GET /cases/{id}", s.signedIn(s.casePage))
+	mux.HandleFunc("POST /cases/{id}/candidates", s.signedIn(s.correctCandidate))
 	mux.HandleFunc("GET /cases/{id}/sk", s.signedIn(s.draftSK))
 	mux.HandleFunc("GET /cases/{id}/sk.pdf", s.signedIn(s.draftSK))
 	operator := s.allow(roleOperator)

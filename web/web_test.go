@@ -20,6 +20,7 @@ import (
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
@@ -482,5 +483,55 @@ func TestStartRefusesAFileThatIsNotAProposalList(t *testing.T) {
 	}
 	if cases, _ := e.st.Cases(context.Background()); len(cases) != 0 {
 		t.Fatalf("a case was started from a refused file")
+	}
+}
+
+func TestAnalisCorrectsTheClassificationUntilTheFirstParaf(t *testing.T) {
+	e := newEnv(t)
+	c := chain.CaseInput{CaseID: "c-fix", Title: "Latsar c-fix", StartedBy: nip["operator"], Definition: *sop.Default(), Calendar: e.spec}
+	csv := "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
+		"199801152024032001,Andi,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n" +
+		"199605202024031002,Arfah,Pranata,Diskominfo,III/a,ya,ya,tidak,ya\n"
+	if _, err := intake.Take(context.Background(), e.st, "c-fix", "u.csv", []byte(csv), "op", 40, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ops.Start(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.WaitCase(context.Background(), "c-fix", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	e.advance("c-fix", 4)
+	fix := url.Values{"nip": {"199605202024031002"}, "action": {"move"}, "batch": {"2"}, "reason": {"SPT menyusul, sudah dikonfirmasi OPD"}}
+	if code, _, _ := e.login("kabid").post("/cases/c-fix/candidates", fix); code != http.StatusForbidden {
+		t.Fatalf("the kabid corrected: %d", code)
+	}
+	a := e.login("analis")
+	if _, page := a.get("/cases/c-fix"); !strings.Contains(page, `class="grid correct"`) {
+		t.Fatalf("the analis sees no correction form:\n%s", page)
+	}
+	if code, loc, _ := a.post("/cases/c-fix/candidates", fix); code != http.StatusSeeOther || loc != "/cases/c-fix" {
+		t.Fatalf("correct: %d %s", code, loc)
+	}
+	cands, _ := e.st.Candidates(context.Background(), "c-fix")
+	var arfah store.CandidateRow
+	for _, x := range cands {
+		if x.Name == "Arfah" {
+			arfah = x
+		}
+	}
+	if !arfah.Eligible || *arfah.Batch != 2 || *arfah.Group != "III" {
+		t.Fatalf("after the correction: %+v", arfah)
+	}
+	audit, _ := e.st.Audit(context.Background(), "c-fix")
+	if last := audit[len(audit)-1]; last.Action != "candidate_corrected" || last.Actor != nip["analis"] ||
+		!strings.Contains(string(last.Detail), "SPT menyusul") {
+		t.Fatalf("audit %+v", last)
+	}
+	// Once the Analis has initialled (step 6), the classification is settled.
+	e.advance("c-fix", 7)
+	a.post("/cases/c-fix/candidates", fix)
+	if _, page := a.get("/cases/c-fix"); !strings.Contains(page, "Koreksi ditolak: klasifikasi sudah final setelah langkah 6 diparaf") {
+		t.Fatal("a correction after the first paraf was not refused")
 	}
 }
