@@ -21,6 +21,7 @@ import (
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/report"
+	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
@@ -404,6 +405,70 @@ func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
 	s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi "+r.PostFormValue("nip")+" dikoreksi.")
 }
 
+// signedSK is a completed case's decree, dated the day the SOP's signing step was decided.
+func (s *Server) signedSK(r *http.Request, c store.Case) (skdoc.Draft, error) {
+	date := s.o.Now()
+	if tasks, err := s.st.Tasks(r.Context(), c.ID); err == nil {
+		for _, step := range s.def.Steps {
+			if step.Kind != sop.KindSign {
+				continue
+			}
+			for _, t := range tasks {
+				if t.Step == step.Number && t.DecidedAt != nil {
+					date = *t.DecidedAt
+				}
+			}
+		}
+	}
+	return intake.Draft(r.Context(), s.st, c, s.o.BatchSize, date.In(s.cal.Location()))
+}
+
+// public lists the completed cases' decrees for anyone, as the SOP's step 15 publishes them.
+func (s *Server) public(w http.ResponseWriter, r *http.Request) {
+	cases, err := s.st.Cases(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type entry struct {
+		Case         store.Case
+		Subject      string
+		Participants int
+	}
+	var list []entry
+	for _, c := range cases {
+		if c.State != string(chain.Completed) {
+			continue
+		}
+		d, err := s.signedSK(r, c)
+		if err != nil {
+			continue // a case without proposals has no decree to publish
+		}
+		list = append(list, entry{Case: c, Subject: d.Subject(), Participants: d.Total()})
+	}
+	s.render(w, r, "public", map[string]any{"Title": "SK penetapan peserta Latsar", "List": list})
+}
+
+// publicSK is one published decree as PDF; only completed cases are published.
+func (s *Server) publicSK(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimSuffix(r.PathValue("id"), ".pdf")
+	c, err := s.st.Case(r.Context(), id)
+	if err != nil || c.State != string(chain.Completed) {
+		s.notFound(w, r)
+		return
+	}
+	d, err := s.signedSK(r, c)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="sk-%s.pdf"`, c.ID))
+	if err := d.WritePDF(w, true); err != nil {
+		s.o.Log.Error("write published SK", "case", c.ID, "err", err)
+	}
+}
+
 // draftSK serves the step-5 decree drafted from the case's classified candidates, as HTML or,
 // at .../sk.pdf, as PDF.
 func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
@@ -716,7 +781,7 @@ func (s *Server) funcs() template.FuncMap {
 
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"login", "error", "inbox", "task", "board", "case", "report", "officials"} {
+	for _, name := range []string{"login", "error", "inbox", "task", "board", "case", "report", "officials", "public"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)

@@ -535,3 +535,34 @@ func TestAnalisCorrectsTheClassificationUntilTheFirstParaf(t *testing.T) {
 		t.Fatal("a correction after the first paraf was not refused")
 	}
 }
+
+func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
+	e := newEnv(t)
+	csv := "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n199801152024032001,Andi,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
+	for _, id := range []string{"c-done", "c-open"} {
+		if _, err := intake.Take(context.Background(), e.st, id, "u.csv", []byte(csv), "op", 40, nil); err != nil {
+			t.Fatal(err)
+		}
+		e.startCase(id)
+	}
+	e.advance("c-done", 15)
+	if _, err := e.ops.Decide(context.Background(), "c-done", "last", chain.Decision{Step: 15, Action: chain.Agree,
+		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.anonymous()
+	code, page := b.get("/publik")
+	if code != http.StatusOK || !strings.Contains(page, `/publik/c-done.pdf`) || strings.Contains(page, "c-open") {
+		t.Fatalf("public listing: %d\n%s", code, page)
+	}
+	if code, pdf := b.get("/publik/c-done.pdf"); code != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("published SK: %d", code)
+	}
+	if code, _ := b.get("/publik/c-open.pdf"); code != http.StatusNotFound {
+		t.Fatalf("an unfinished case's SK is public: %d", code)
+	}
+	// The completed case queued one delivery per OPD.
+	if box, _ := e.st.Outbox(context.Background(), "c-done"); len(box) != 1 || *box[0].OPD != "Dinas Pendidikan" {
+		t.Fatalf("deliveries: %+v", box)
+	}
+}
