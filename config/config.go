@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
+	"gopkg.in/yaml.v3"
 
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/worktime"
@@ -122,8 +123,9 @@ const DefaultFile = "skflow.yaml"
 func Load(file string) (*Config, error) {
 	v := viper.New()
 	v.SetConfigType("yaml")
-	d := Defaults()
-	setDefaults(v, d)
+	if err := setDefaults(v, Defaults()); err != nil {
+		return nil, err
+	}
 	v.SetEnvPrefix("SKFLOW")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
@@ -149,58 +151,38 @@ func Load(file string) (*Config, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	if c.Delivery.OPDEmails == nil { // an empty YAML map decodes to nil; callers may write to it
+		c.Delivery.OPDEmails = map[string]string{}
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
-// setDefaults registers every scalar key, so that SKFLOW_* variables reach it.
-func setDefaults(v *viper.Viper, c Config) {
-	v.SetDefault("data_dir", c.DataDir)
-	v.SetDefault("temporal.address", c.Temporal.Address)
-	v.SetDefault("temporal.namespace", c.Temporal.Namespace)
-	v.SetDefault("temporal.task_queue", c.Temporal.TaskQueue)
-	v.SetDefault("temporal.port", c.Temporal.Port)
-	v.SetDefault("temporal.ui_port", c.Temporal.UIPort)
-	v.SetDefault("temporal.ui_url", c.Temporal.UIURL)
-	v.SetDefault("temporal.api_key", c.Temporal.APIKey)
-	v.SetDefault("temporal.tls.enabled", c.Temporal.TLS.Enabled)
-	v.SetDefault("temporal.tls.cert", c.Temporal.TLS.Cert)
-	v.SetDefault("temporal.tls.key", c.Temporal.TLS.Key)
-	v.SetDefault("temporal.tls.ca", c.Temporal.TLS.CA)
-	v.SetDefault("temporal.tls.server_name", c.Temporal.TLS.ServerName)
-	v.SetDefault("database.url", c.Database.URL)
-	v.SetDefault("database.embedded_port", c.Database.EmbeddedPort)
-	v.SetDefault("database.name", c.Database.Name)
-	v.SetDefault("http.address", c.HTTP.Address)
-	v.SetDefault("http.secure_cookies", c.HTTP.SecureCookies)
-	v.SetDefault("calendar.time_zone", c.Calendar.TimeZone)
-	v.SetDefault("calendar.week", toMaps(c.Calendar.Week))
-	v.SetDefault("calendar.holidays", toMaps(c.Calendar.Holidays))
-	v.SetDefault("sop.file", c.SOP.File)
-	v.SetDefault("training.batch_size", c.Training.BatchSize)
-	v.SetDefault("smtp.address", c.SMTP.Address)
-	v.SetDefault("smtp.from", c.SMTP.From)
-	v.SetDefault("smtp.username", c.SMTP.Username)
-	v.SetDefault("smtp.password", c.SMTP.Password)
-	v.SetDefault("delivery.opd_emails", c.Delivery.OPDEmails)
-	v.SetDefault("delivery.fallback_email", c.Delivery.FallbackEmail)
-	v.SetDefault("log.level", c.Log.Level)
-}
-
-func toMaps[T any](items []T) []map[string]any {
-	out := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		m := map[string]any{}
-		_ = mapstructure.Decode(it, &m)
-		lower := map[string]any{}
-		for k, v := range m {
-			lower[strings.ToLower(k)] = v
-		}
-		out = append(out, lower)
+// setDefaults registers every key of the defaults, found through their YAML names, so that
+// SKFLOW_* variables reach each one and no new key can be forgotten here.
+func setDefaults(v *viper.Viper, c Config) error {
+	b, err := yaml.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("config defaults: %w", err)
 	}
-	return out
+	var tree map[string]any
+	if err := yaml.Unmarshal(b, &tree); err != nil {
+		return fmt.Errorf("config defaults: %w", err)
+	}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, val := range m {
+			if sub, ok := val.(map[string]any); ok && len(sub) > 0 {
+				walk(prefix+k+".", sub)
+				continue
+			}
+			v.SetDefault(prefix+k, val)
+		}
+	}
+	walk("", tree)
+	return nil
 }
 
 // Validate checks every key and reports all problems at once.

@@ -51,12 +51,16 @@ calendar:
 `)
 	t.Setenv("SKFLOW_TEMPORAL_NAMESPACE", "wajo-prod")
 	t.Setenv("SKFLOW_HTTP_ADDRESS", "0.0.0.0:9090")
+	t.Setenv("SKFLOW_TEMPORAL_TLS_SERVER_NAME", "temporal.internal")
+	t.Setenv("SKFLOW_TRAINING_BATCH_SIZE", "30")
+	t.Setenv("SKFLOW_SMTP_ADDRESS", "mail.wajokab.go.id:587")
 	c, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.EmbeddedTemporal() || c.TemporalAddress() != "temporal.bkpsdm.local:7233" || c.Temporal.Namespace != "wajo-prod" ||
-		c.HTTP.Address != "0.0.0.0:9090" || c.DatabaseURL() != "postgres://skflow@db/skflow" {
+		c.HTTP.Address != "0.0.0.0:9090" || c.DatabaseURL() != "postgres://skflow@db/skflow" ||
+		c.Temporal.TLS.ServerName != "temporal.internal" || c.Training.BatchSize != 30 || c.SMTP.Address != "mail.wajokab.go.id:587" {
 		t.Fatalf("loaded %+v", c)
 	}
 	if len(c.Calendar.Week) != 1 || c.Calendar.Holidays[0].Name != "cuti bersama" {
