@@ -17,6 +17,7 @@ const (
 	WorkflowName   = "ApprovalChain"
 	UpdateDecide   = "decide"
 	UpdateCancel   = "cancel"
+	UpdateRevise   = "revise"
 	QueryStatus    = "status"
 	ActivityRecord = "RecordTransition"
 )
@@ -46,6 +47,9 @@ type Action string
 const (
 	Agree  Action = "agree"  // paraf, sign, forward or done, by step kind
 	Return Action = "return" // send the draft back to the step's return target
+	// Superseded closes an open review when a new version of the draft arrives: the draft goes
+	// back to the first review step and every paraf is given again on the new version.
+	Superseded Action = "superseded"
 )
 
 // Actor is the official who acts. Role is the role whose task is decided; when the official
@@ -59,11 +63,19 @@ type Actor struct {
 
 // Decision is the payload of the decide Update.
 type Decision struct {
-	Step    int    `json:"step"`
-	Attempt int    `json:"attempt,omitempty"` // 0: whichever attempt is open
-	Action  Action `json:"action"`
-	Reason  string `json:"reason,omitempty"`
-	Actor   Actor  `json:"actor"`
+	Step     int    `json:"step"`
+	Attempt  int    `json:"attempt,omitempty"` // 0: whichever attempt is open
+	Action   Action `json:"action"`
+	Reason   string `json:"reason,omitempty"`
+	Actor    Actor  `json:"actor"`
+	Document string `json:"document,omitempty"` // SHA-256 of the draft version decided on
+}
+
+// Revision is the payload of the revise Update: a new version of the draft was stored.
+type Revision struct {
+	Version int    `json:"version"`
+	SHA256  string `json:"sha256"`
+	By      string `json:"by"`
 }
 
 // Cancellation is the payload of the cancel Update.
@@ -94,6 +106,7 @@ type DecisionRecord struct {
 	WorkingMinutes int       `json:"working_minutes"`
 	Late           bool      `json:"late"`
 	UpdateID       string    `json:"update_id,omitempty"`
+	Document       string    `json:"document,omitempty"` // SHA-256 of the draft version decided on
 }
 
 // DecisionResult answers a decide Update: what was recorded and what is open now.
@@ -233,4 +246,5 @@ const (
 	RejectNoReturn       = "NoReturn"
 	RejectNoActor        = "NoActor"
 	RejectBusy           = "Busy"
+	RejectNotRevisable   = "NotRevisable"
 )

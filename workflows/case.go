@@ -61,6 +61,7 @@ type run struct {
 
 	pending   *pendingDecision
 	cancel    *pendingCancel
+	revision  *pendingRevision
 	decisions int  // decisions taken in this run
 	recording bool // the deadline goroutine is writing
 }
@@ -73,6 +74,11 @@ type pendingDecision struct {
 
 type pendingCancel struct {
 	c    chain.Cancellation
+	done bool
+}
+
+type pendingRevision struct {
+	rev  chain.Revision
 	done bool
 }
 
@@ -133,6 +139,8 @@ func (r *run) run() (chain.State, error) {
 			err = r.applyDecision()
 		case r.cancel != nil:
 			err = r.applyCancel()
+		case r.revision != nil:
+			err = r.applyRevision()
 		}
 		if err != nil {
 			return *r.s, err
@@ -198,15 +206,17 @@ func (r *run) awaitRequest() {
 		}
 		due := kind != "" && timer == nil
 		_ = workflow.Await(r.ctx, func() bool {
-			return r.pending != nil || r.cancel != nil || due || (timer != nil && timer.IsReady())
+			return r.requested() || due || (timer != nil && timer.IsReady())
 		})
 		cancelTimer()
-		if r.pending != nil || r.cancel != nil {
+		if r.requested() {
 			return
 		}
 		r.fireAlarm(kind)
 	}
 }
+
+func (r *run) requested() bool { return r.pending != nil || r.cancel != nil || r.revision != nil }
 
 // nextAlarm is the next reminder or escalation instant of the open task, if any is left.
 func (r *run) nextAlarm() (time.Time, chain.NoticeKind) {
@@ -266,7 +276,7 @@ func (r *run) applyDecision() error {
 	step := r.def.Steps[i]
 	worked := r.cal.WorkingTime(t.OpenedAt, now)
 	rec := chain.DecisionRecord{
-		Task: *t, Action: p.d.Action, Reason: strings.TrimSpace(p.d.Reason), Actor: p.d.Actor,
+		Task: *t, Action: p.d.Action, Reason: strings.TrimSpace(p.d.Reason), Actor: p.d.Actor, Document: p.d.Document,
 		DecidedAt: now, WorkingMinutes: int(worked / time.Minute), UpdateID: p.id,
 		Late: step.HasStandard() && worked > minutes(step.StandardMinutes()),
 	}
@@ -297,6 +307,39 @@ func (r *run) applyDecision() error {
 	r.remember(p.id, res)
 	p.result = &res
 	r.pending = nil
+	return nil
+}
+
+// firstReview is the index of the definition's first review step: where a new version of the
+// draft starts its climb, because every paraf from there on was given to an older version.
+func (r *run) firstReview() (int, bool) {
+	for i, s := range r.def.Steps {
+		if s.Kind == sop.KindReview {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// applyRevision closes the open review as superseded and reopens the first review step.
+func (r *run) applyRevision() error {
+	p := r.revision
+	now := workflow.Now(r.ctx)
+	t := r.s.Open
+	first, _ := r.firstReview()
+	rec := chain.DecisionRecord{Task: *t, Action: chain.Superseded, DecidedAt: now, Document: p.rev.SHA256,
+		Reason:         fmt.Sprintf("versi %d draft SK diunggah", p.rev.Version),
+		Actor:          chain.Actor{NIP: p.rev.By, Role: t.Role},
+		WorkingMinutes: int(r.cal.WorkingTime(t.OpenedAt, now) / time.Minute)}
+	r.s.Decisions = append(r.s.Decisions, rec)
+	r.decisions++
+	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
+	events = append(events, r.open(first, now))
+	if err := r.record(r.ctx, chain.Transition{Events: events}); err != nil {
+		return err
+	}
+	p.done = true
+	r.revision = nil
 	return nil
 }
 

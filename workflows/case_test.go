@@ -447,3 +447,40 @@ func (r *testsuite_rejects) Complete(_ any, e error) {
 		*r.err = e
 	}
 }
+
+func TestANewVersionSendsTheDraftBackToTheFirstReview(t *testing.T) {
+	h := newHarness(t, monday, worktime.DefaultSpec())
+	var early, late error
+	rev := func(v int) chain.Revision { return chain.Revision{Version: v, SHA256: fmt.Sprintf("sha-%d", v), By: "nip-pelaksana"} }
+	off := h.agreeEvery(0, 4) // step 5 (typing) is open: no paraf yet
+	h.after(off+time.Minute, func() { h.env.UpdateWorkflow(chain.UpdateRevise, "r1", &testsuite_rejects{err: &early}, rev(1)) })
+	off = h.agreeEvery(off+time.Minute, 3) // steps 5, 6 (analis paraf), 7 (kabid paraf): step 8 open
+	var after chain.State
+	h.after(off+time.Minute, func() {
+		h.env.UpdateWorkflow(chain.UpdateRevise, "r2", &testsuite_noop{}, rev(2))
+	})
+	h.after(off+2*time.Minute, func() { after = h.status() })
+	off = h.agreeEvery(off+2*time.Minute, 6) // 6, 7, 8, 9, 10, 11 (signed): step 12 open
+	h.after(off+time.Minute, func() { h.env.UpdateWorkflow(chain.UpdateRevise, "r3", &testsuite_rejects{err: &late}, rev(3)) })
+	h.agreeEvery(off+time.Minute, 4)
+	s := h.run()
+
+	if rejectionType(early) != chain.RejectNotRevisable || rejectionType(late) != chain.RejectNotRevisable {
+		t.Fatalf("before any paraf: %v; after the signature: %v", early, late)
+	}
+	if after.Open.Step != 6 || after.Open.Attempt != 2 {
+		t.Fatalf("after the new version the open step is %d attempt %d, want the Analis's review again", after.Open.Step, after.Open.Attempt)
+	}
+	var superseded []chain.DecisionRecord
+	for _, d := range s.Decisions {
+		if d.Action == chain.Superseded {
+			superseded = append(superseded, d)
+		}
+	}
+	if len(superseded) != 1 || superseded[0].Step != 8 || superseded[0].Document != "sha-2" || superseded[0].Actor.NIP != "nip-pelaksana" {
+		t.Fatalf("superseded records %+v", superseded)
+	}
+	if s.State != chain.Completed || !reflect.DeepEqual(s.Attempts[5:8], []int{2, 2, 2}) {
+		t.Fatalf("state %s, attempts of steps 6-8 %v: every paraf is given again", s.State, s.Attempts[5:8])
+	}
+}

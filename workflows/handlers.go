@@ -24,6 +24,10 @@ func (r *run) register() error {
 		workflow.UpdateHandlerOptions{Validator: r.validateCancel}); err != nil {
 		return fmt.Errorf("register cancel update: %w", err)
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateRevise, r.revise,
+		workflow.UpdateHandlerOptions{Validator: r.validateRevision}); err != nil {
+		return fmt.Errorf("register revise update: %w", err)
+	}
 	return nil
 }
 
@@ -62,10 +66,40 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 		return reject(chain.RejectNoReturn, "step %d (%s) cannot be returned", open.Step, step.Kind)
 	case d.Action == chain.Return && strings.TrimSpace(d.Reason) == "":
 		return reject(chain.RejectReasonRequired, "a return needs a reason")
-	case r.pending != nil || r.cancel != nil:
+	case r.requested():
 		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
 	}
 	return nil
+}
+
+// validateRevision accepts a new version of the draft only while it is climbing the reviews:
+// before the first review there are no parafs to undo, and after the signature it is final.
+func (r *run) validateRevision(_ workflow.Context, rev chain.Revision) error {
+	first, ok := r.firstReview()
+	if r.s.State != chain.Running || !ok {
+		return reject(chain.RejectNotRevisable, "case %s takes no new versions of the draft", r.s.CaseID)
+	}
+	i, _ := r.def.Index(r.s.Open.Step)
+	switch {
+	case strings.TrimSpace(rev.SHA256) == "" || strings.TrimSpace(rev.By) == "":
+		return reject(chain.RejectNoActor, "a new version needs its hash and who uploaded it")
+	case i <= first:
+		return reject(chain.RejectNotRevisable, "no paraf has been given yet; the new version needs no new climb")
+	case !r.def.Steps[i].Kind.Returnable():
+		return reject(chain.RejectNotRevisable, "the decree is signed; it takes no new versions")
+	case r.requested():
+		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+	}
+	return nil
+}
+
+func (r *run) revise(ctx workflow.Context, rev chain.Revision) (chain.State, error) {
+	p := &pendingRevision{rev: rev}
+	r.revision = p
+	if err := workflow.Await(ctx, func() bool { return p.done }); err != nil {
+		return chain.State{}, err
+	}
+	return *r.s, nil
 }
 
 func roleOrNone(r *run, role string) string {
@@ -98,7 +132,7 @@ func (r *run) validateCancel(_ workflow.Context, c chain.Cancellation) error {
 		return reject(chain.RejectReasonRequired, "a cancellation needs a reason")
 	case strings.TrimSpace(c.By) == "":
 		return reject(chain.RejectNoActor, "a cancellation must name the operator who makes it")
-	case r.pending != nil || r.cancel != nil:
+	case r.requested():
 		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
 	}
 	return nil
