@@ -87,6 +87,16 @@ func (o *Ops) Cancel(ctx context.Context, caseID, updateID string, c chain.Cance
 	return s, nil
 }
 
+// Revise tells the case a new version of its draft was stored; the draft climbs again from
+// the first review step.
+func (o *Ops) Revise(ctx context.Context, caseID string, rev chain.Revision) (chain.State, error) {
+	var s chain.State
+	if err := o.update(ctx, caseID, chain.UpdateRevise, fmt.Sprintf("revise:%s:%d", caseID, rev.Version), rev, &s); err != nil {
+		return s, fmt.Errorf("new version %d of case %s: %w", rev.Version, caseID, err)
+	}
+	return s, nil
+}
+
 func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, out any) error {
 	h, err := o.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   caseID,

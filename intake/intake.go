@@ -61,6 +61,9 @@ func Take(ctx context.Context, st *store.Store, caseID, name string, content []b
 	return sum, nil
 }
 
+// ErrNoCandidates means a case has no eligible candidates, so no decree to draft.
+var ErrNoCandidates = errors.New("no eligible candidates to put in a decree")
+
 // Draft is the step-5 decree for a case, from its classified candidates.
 func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, now time.Time) (skdoc.Draft, error) {
 	cands, err := st.Candidates(ctx, c.ID)
@@ -79,7 +82,7 @@ func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, no
 		b.Members = append(b.Members, skdoc.Member{NIP: r.NIP, Name: r.Name, Position: r.Position, OPD: r.OPD, Golongan: r.Golongan})
 	}
 	if len(d.Batches) == 0 {
-		return d, fmt.Errorf("case %s has no eligible candidates to put in a decree", c.ID)
+		return d, fmt.Errorf("case %s: %w", c.ID, ErrNoCandidates)
 	}
 	return d, nil
 }

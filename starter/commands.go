@@ -15,6 +15,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/report"
@@ -230,6 +231,62 @@ correct, and only until that step is initialled.`,
 	for _, f := range []string{"nip", "reason", "as"} {
 		_ = cmd.MarkFlagRequired(f)
 	}
+	return cmd
+}
+
+func (a *app) drafts(st *store.Store, ops *caseops.Ops) *drafts.Drafts {
+	return &drafts.Drafts{St: st, Ops: ops, Def: a.def, BatchSize: a.cfg.Training.BatchSize}
+}
+
+func (a *app) reviseCmd() *cobra.Command {
+	var file, as string
+	cmd := &cobra.Command{
+		Use:   "revise CASE --file FILE --as NIP",
+		Short: "Store a revised version of the draft SK (PDF or DOCX)",
+		Long: `Store a new version of the case's draft decree, with its SHA-256. If reviewers have already
+initialled the draft, it goes back to the first review step and every paraf is given again on
+the new version. Once the decree is signed, no version is taken.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			o, err := st.Official(a.ctx, as)
+			if err != nil || !o.Active {
+				return fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if err != nil {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			f, err := os.Open(file)
+			if err != nil {
+				return fmt.Errorf("draft file: %w", err)
+			}
+			defer f.Close()
+			b, err := io.ReadAll(io.LimitReader(f, drafts.MaxBytes+1))
+			if err != nil {
+				return fmt.Errorf("draft file %s: %w", file, err)
+			}
+			v, err := a.drafts(st, ops).Upload(a.ctx, c, filepath.Base(file), b, o.NIP)
+			if err != nil {
+				return plainCaseError(c.ID, err)
+			}
+			return a.emit(v, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Version %d of the draft SK stored (SHA-256 %s).\n", v.Version, v.SHA256)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&file, "file", "", "the revised draft, PDF or DOCX (required)")
+	cmd.Flags().StringVar(&as, "as", "", "the official's NIP (required)")
+	_ = cmd.MarkFlagRequired("file")
+	_ = cmd.MarkFlagRequired("as")
 	return cmd
 }
 
@@ -505,7 +562,13 @@ recorded. Running the same command twice records one decision.`,
 					attempt = max(attempt, t.Attempt)
 				}
 			}
-			d := chain.Decision{Step: step, Attempt: attempt, Action: action, Reason: reason,
+			var doc string
+			if c, err := st.Case(a.ctx, caseID); err == nil {
+				if doc, err = a.drafts(st, ops).ForDecision(a.ctx, c, o.NIP, time.Now().In(a.cal.Location())); err != nil {
+					return err
+				}
+			}
+			d := chain.Decision{Step: step, Attempt: attempt, Action: action, Reason: reason, Document: doc,
 				Actor: chain.Actor{NIP: o.NIP, Name: o.Name, Role: o.Role}}
 			updateID := fmt.Sprintf("cli:%s:%d:%d:%s:%s", caseID, step, attempt, o.NIP, action)
 			res, err := ops.Decide(a.ctx, caseID, updateID, d)

@@ -99,6 +99,9 @@ func TestCLIRunsACase(t *testing.T) {
 	if out, err = run("report", "--case", id, "--format", "csv"); err != nil || !strings.HasPrefix(out, "case_id,step,attempt") || strings.Count(out, "\n") != 3 {
 		t.Fatalf("report: %q %v", out, err)
 	}
+	if _, err = run("revise", id, "--file", proposals, "--as", analis); err == nil || !strings.Contains(err.Error(), "berkas harus PDF atau DOCX") {
+		t.Fatalf("revise with a CSV: %v", err)
+	}
 	if out, err = run("cancel", id, "--reason", "usulan ditarik OPD"); err != nil || !strings.Contains(out, "cancelled") {
 		t.Fatalf("cancel: %q %v", out, err)
 	}

@@ -64,6 +64,7 @@ type Task struct {
 	Late            bool       `db:"late" json:"late"`
 	RemindedAt      *time.Time `db:"reminded_at" json:"reminded_at"`
 	EscalatedAt     *time.Time `db:"escalated_at" json:"escalated_at"`
+	Document        *string    `db:"document_sha256" json:"document_sha256"`
 }
 
 // Official is a person who may act in the chain (or operate, or audit).
@@ -122,7 +123,8 @@ type Document struct {
 const officialColumns = `nip, name, role, active, created_at`
 
 const taskColumns = `t.case_id, t.step, t.attempt, t.role, t.opened_at, t.due_at, t.standard_minutes, t.decided_at,
-	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.working_minutes, t.late, t.reminded_at, t.escalated_at`
+	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.working_minutes, t.late, t.reminded_at, t.escalated_at,
+	t.document_sha256`
 
 // Cases lists every case, newest first.
 func (s *Store) Cases(ctx context.Context) ([]Case, error) {

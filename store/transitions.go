@@ -69,6 +69,9 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) 
 		if d.Actor.OnBehalfOf != "" {
 			detail["on_behalf_of"] = d.Actor.OnBehalfOf
 		}
+		if d.Document != "" {
+			detail["document_sha256"] = d.Document
+		}
 	case chain.CaseCancelled:
 		actor = e.By
 		detail["reason"] = e.Reason
@@ -112,10 +115,11 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 	case chain.StepDecided:
 		d := e.Decision
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET decided_at = $4, decision = $5, reason = NULLIF($6, ''),
-			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11
+			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11,
+			document_sha256 = NULLIF($12, '')
 			WHERE case_id = $1 AND step = $2 AND attempt = $3 AND decided_at IS NULL`,
 			e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
-			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late)
+			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document)
 	case chain.StepReminded:
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET reminded_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
 			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)

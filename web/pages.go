@@ -19,6 +19,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/skdoc"
@@ -189,7 +190,12 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
 		return
 	}
-	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason,
+	doc, err := s.drafts.ForDecision(r.Context(), c, u.NIP, s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason, Document: doc,
 		Actor: chain.Actor{NIP: u.NIP, Name: u.Name, Role: step.Role, OnBehalfOf: onBehalf}}
 	res, err := s.ops.Decide(r.Context(), c.ID, "web:"+tok, d)
 	var rej *caseops.Rejection
@@ -368,9 +374,15 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	versions, err := s.st.Versions(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
-		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c),
-		"Swimlane": swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
+		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
+		"CanUpload": len(s.roles(userOf(r))) > 0 && c.State == string(chain.Running),
+		"Swimlane":  swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }
 
@@ -402,6 +414,10 @@ func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
 		s.flashBack(w, r, "/cases/"+c.ID, "Koreksi ditolak: "+err.Error())
 		return
 	}
+	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, s.o.Now().In(s.cal.Location())); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi "+r.PostFormValue("nip")+" dikoreksi.")
 }
 
@@ -421,6 +437,31 @@ func (s *Server) signedSK(r *http.Request, c store.Case) (skdoc.Draft, error) {
 		}
 	}
 	return intake.Draft(r.Context(), s.st, c, s.o.BatchSize, date.In(s.cal.Location()))
+}
+
+// signedVersion is the stored version the signing step was decided on, if there is one.
+func (s *Server) signedVersion(r *http.Request, c store.Case) (store.Version, bool) {
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		return store.Version{}, false
+	}
+	var sha string
+	for _, t := range tasks {
+		if st, ok := s.def.Step(t.Step); ok && st.Kind == sop.KindSign && t.Document != nil && t.Decision != nil && *t.Decision == string(chain.Agree) {
+			sha = *t.Document
+		}
+	}
+	versions, err := s.st.Versions(r.Context(), c.ID)
+	if err != nil || sha == "" {
+		return store.Version{}, false
+	}
+	for _, v := range versions {
+		if v.SHA256 == sha {
+			full, err := s.st.GetVersion(r.Context(), c.ID, v.Version)
+			return full, err == nil
+		}
+	}
+	return store.Version{}, false
 }
 
 // public lists the completed cases' decrees for anyone, as the SOP's step 15 publishes them.
@@ -457,6 +498,10 @@ func (s *Server) publicSK(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	if v, ok := s.signedVersion(r, c); ok {
+		serveVersion(w, v)
+		return
+	}
 	d, err := s.signedSK(r, c)
 	if err != nil {
 		s.notFound(w, r)
@@ -467,6 +512,58 @@ func (s *Server) publicSK(w http.ResponseWriter, r *http.Request) {
 	if err := d.WritePDF(w, true); err != nil {
 		s.o.Log.Error("write published SK", "case", c.ID, "err", err)
 	}
+}
+
+// uploadVersion stores an official's revised draft (PDF or DOCX).
+func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, drafts.MaxBytes+1<<20)
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Pilih berkas draft (PDF atau DOCX, maksimal 10 MiB).")
+		return
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Berkas draft tidak terbaca.")
+		return
+	}
+	v, err := s.drafts.Upload(r.Context(), c, h.Filename, b, userOf(r).NIP)
+	var rej *caseops.Rejection
+	switch {
+	case errors.As(err, &rej):
+		s.flashBack(w, r, "/cases/"+c.ID, "Versi tersimpan, tetapi berkas tidak dikembalikan: "+refusal(rej))
+	case err != nil && v.Version == 0:
+		s.flashBack(w, r, "/cases/"+c.ID, "Versi baru ditolak: "+err.Error())
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.flashBack(w, r, "/cases/"+c.ID, fmt.Sprintf("Versi %d draft SK tersimpan (SHA-256 %s…).", v.Version, v.SHA256[:12]))
+	}
+}
+
+func (s *Server) downloadVersion(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.PathValue("n"))
+	v, err := s.st.GetVersion(r.Context(), r.PathValue("id"), n)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	serveVersion(w, v)
+}
+
+func serveVersion(w http.ResponseWriter, v store.Version) {
+	w.Header().Set("Content-Type", v.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="v%d-%s"`, v.Version, strings.ReplaceAll(v.Name, `"`, "")))
+	_, _ = w.Write(v.Content)
 }
 
 // draftSK serves the step-5 decree drafted from the case's classified candidates, as HTML or,

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
@@ -50,6 +51,7 @@ type Server struct {
 	o          Options
 	sessions   *scs.SessionManager
 	pages      map[string]*template.Template
+	drafts     *drafts.Drafts
 	logins     *limiter // per NIP
 	loginsByIP *limiter
 	metrics    *metrics
@@ -76,6 +78,7 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.SecureCookies
 	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, sessions: sm, logins: newLimiter(5, time.Minute),
+		drafts:     &drafts.Drafts{St: st, Ops: ops, Def: def, BatchSize: o.BatchSize},
 		loginsByIP: newLimiter(60, time.Minute),
 		metrics:    newMetrics()}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
@@ -109,6 +112,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /board", watchers(s.board))
 	mux.HandleFunc("GET /cases/{id}", s.signedIn(s.casePage))
 	mux.HandleFunc("POST /cases/{id}/candidates", s.signedIn(s.correctCandidate))
+	mux.HandleFunc("POST /cases/{id}/versions", official(s.uploadVersion))
+	mux.HandleFunc("GET /cases/{id}/versions/{n}", s.signedIn(s.downloadVersion))
 	mux.HandleFunc("GET /cases/{id}/sk", s.signedIn(s.draftSK))
 	mux.HandleFunc("GET /cases/{id}/sk.pdf", s.signedIn(s.draftSK))
 	operator := s.allow(roleOperator)

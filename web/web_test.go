@@ -100,6 +100,30 @@ func (e *env) advance(id string, stop int) {
 	}
 }
 
+// advanceByWeb agrees steps through the web forms, each by its role, until step stop is open.
+func (e *env) advanceByWeb(id string, stop int) {
+	e.t.Helper()
+	sessions := map[string]*browser{}
+	for {
+		c, err := e.st.Case(context.Background(), id)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if *c.OpenStep == stop {
+			return
+		}
+		if sessions[*c.OpenRole] == nil {
+			sessions[*c.OpenRole] = e.login(*c.OpenRole)
+		}
+		b := sessions[*c.OpenRole]
+		agree, _, _ := b.taskForm(id)
+		form := url.Values{"token": {agree}, "step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}, "action": {"agree"}}
+		if code, _, body := b.post("/tasks/"+id+"/decide", form); code != http.StatusSeeOther {
+			e.t.Fatalf("step %d: %d\n%s", *c.OpenStep, code, body)
+		}
+	}
+}
+
 type browser struct {
 	t    *testing.T
 	c    *http.Client
@@ -564,5 +588,82 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 	// The completed case queued one delivery per OPD.
 	if box, _ := e.st.Outbox(context.Background(), "c-done"); len(box) != 1 || *box[0].OPD != "Dinas Pendidikan" {
 		t.Fatalf("deliveries: %+v", box)
+	}
+}
+
+func uploadVersion(t *testing.T, e *env, b *browser, caseID, name string, content []byte) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases/"+caseID+"/versions", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	code, _, _ := b.do(req)
+	_, page := b.get("/cases/" + caseID)
+	return code, page
+}
+
+// Decisions from the first review on record the draft version's hash; a new version after
+// some parafs sends the draft back to the Analis; once signed, the decree takes no version and
+// the published SK is the version that was signed.
+func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
+	e := newEnv(t)
+	csv := "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n199801152024032001,Andi,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
+	if _, err := intake.Take(context.Background(), e.st, "c-ver", "u.csv", []byte(csv), "op", 40, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.startCase("c-ver")
+	e.advance("c-ver", 6)
+	// The Analis initials through the web: version 1 is the generated draft, frozen now.
+	a := e.login("analis")
+	agree, _, _ := a.taskForm("c-ver")
+	if code, _, _ := a.post("/tasks/c-ver/decide", url.Values{"token": {agree}, "step": {"6"}, "attempt": {"1"}, "action": {"agree"}}); code != http.StatusSeeOther {
+		t.Fatalf("paraf: %d", code)
+	}
+	v1, ok, _ := e.st.LatestVersion(context.Background(), "c-ver")
+	tasks, _ := e.st.Tasks(context.Background(), "c-ver")
+	if !ok || v1.Version != 1 || v1.Kind != "generated" || tasks[5].Document == nil || *tasks[5].Document != v1.SHA256 {
+		t.Fatalf("the Analis's paraf is not on version 1: %+v %+v", v1, tasks[5])
+	}
+	if tasks[4].Document != nil {
+		t.Fatal("a step before the first review recorded a draft version")
+	}
+
+	p := e.login("pelaksana")
+	if code, page := uploadVersion(t, e, p, "c-ver", "catatan.txt", []byte("bukan draft")); code != http.StatusSeeOther || !strings.Contains(page, "Versi baru ditolak: berkas harus PDF atau DOCX") {
+		t.Fatalf("a text file as a version: %d", code)
+	}
+	revised := []byte("%PDF-1.7\nrevisi nomor SK\n%%EOF\n")
+	if code, page := uploadVersion(t, e, p, "c-ver", "draft-revisi.pdf", revised); code != http.StatusSeeOther || !strings.Contains(page, "Versi 2 draft SK tersimpan") {
+		t.Fatalf("upload: %d", code)
+	}
+	c, _ := e.st.Case(context.Background(), "c-ver")
+	if *c.OpenStep != 6 || *c.OpenAttempt != 2 {
+		t.Fatalf("after version 2 the case is at step %d attempt %d, want the Analis's review again", *c.OpenStep, *c.OpenAttempt)
+	}
+	tasks, _ = e.st.Tasks(context.Background(), "c-ver")
+	if sup := tasks[6]; sup.Step != 7 || *sup.Decision != "superseded" {
+		t.Fatalf("the Kabid's open review was not superseded: %+v", sup)
+	}
+	v2, _, _ := e.st.LatestVersion(context.Background(), "c-ver")
+
+	e.advanceByWeb("c-ver", 12) // through the parafs and the signature: all on version 2
+	tasks, _ = e.st.Tasks(context.Background(), "c-ver")
+	for _, task := range tasks[7:] {
+		if task.DecidedAt != nil && (task.Document == nil || *task.Document != v2.SHA256) {
+			t.Fatalf("step %d attempt %d decided on %v, want version 2", task.Step, task.Attempt, task.Document)
+		}
+	}
+	if code, page := uploadVersion(t, e, p, "c-ver", "telat.pdf", revised); code != http.StatusSeeOther || !strings.Contains(page, "SK sudah ditandatangani; versinya final") {
+		t.Fatalf("a version after the signature: %d", code)
+	}
+	e.advance("c-ver", 15)
+	if _, err := e.ops.Decide(context.Background(), "c-ver", "ver-last", chain.Decision{Step: 15, Action: chain.Agree, Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := e.anonymous().get("/publik/c-ver.pdf"); code != http.StatusOK || body != string(revised) {
+		t.Fatalf("the published SK is not the signed version 2: %d %q", code, body)
 	}
 }
