@@ -451,7 +451,9 @@ func (r *testsuite_rejects) Complete(_ any, e error) {
 func TestANewVersionSendsTheDraftBackToTheFirstReview(t *testing.T) {
 	h := newHarness(t, monday, worktime.DefaultSpec())
 	var early, late error
-	rev := func(v int) chain.Revision { return chain.Revision{Version: v, SHA256: fmt.Sprintf("sha-%d", v), By: "nip-pelaksana"} }
+	rev := func(v int) chain.Revision {
+		return chain.Revision{Version: v, SHA256: fmt.Sprintf("sha-%d", v), By: "nip-pelaksana"}
+	}
 	off := h.agreeEvery(0, 4) // step 5 (typing) is open: no paraf yet
 	h.after(off+time.Minute, func() { h.env.UpdateWorkflow(chain.UpdateRevise, "r1", &testsuite_rejects{err: &early}, rev(1)) })
 	off = h.agreeEvery(off+time.Minute, 3) // steps 5, 6 (analis paraf), 7 (kabid paraf): step 8 open
