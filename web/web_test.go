@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -665,5 +666,93 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 	}
 	if code, body := e.anonymous().get("/publik/c-ver.pdf"); code != http.StatusOK || body != string(revised) {
 		t.Fatalf("the published SK is not the signed version 2: %d %q", code, body)
+	}
+}
+
+// Issue 5's acceptance: a case started with a real-looking XLSX of 130 proposals (some invalid)
+// shows the problems, classifies the rest into angkatan of at most 40 per golongan, produces a
+// PDF draft whose lampiran matches, and at step 15 each OPD's notification lists exactly its
+// participants.
+func TestAcceptance130Proposals(t *testing.T) {
+	e := newEnv(t)
+	xlsx, err := os.ReadFile("../examples/usulan-opd-130.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := e.login("operator")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("title", "Latsar CPNS 2026")
+	fw, _ := mw.CreateFormFile("proposals", "usulan-opd-130.xlsx")
+	_, _ = fw.Write(xlsx)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	_, loc, _ := op.do(req)
+	id := strings.TrimPrefix(loc, "/cases/")
+	_, page := op.get(loc)
+	if !strings.Contains(page, "Usulan OPD: 130 baris, 10 bermasalah, 120 calon, 112 memenuhi syarat.") ||
+		strings.Count(page, "pada NIP bukan tanggal yang ada") != 10 {
+		t.Fatalf("the case page does not show the proposals and their problems:\n%s", page)
+	}
+
+	cands, _ := e.st.Candidates(context.Background(), id)
+	perBatch := map[string]int{}
+	eligible := map[string]string{} // NIP to OPD
+	for _, c := range cands {
+		if c.Eligible {
+			perBatch[fmt.Sprintf("%s/%d", *c.Group, *c.Batch)]++
+			eligible[c.NIP] = c.OPD
+		}
+	}
+	for b, n := range perBatch {
+		if n > 40 {
+			t.Fatalf("angkatan %s has %d participants", b, n)
+		}
+	}
+	c, _ := e.st.Case(context.Background(), id)
+	d, err := intake.Draft(context.Background(), e.st, c, 40, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pdf bytes.Buffer
+	if err := d.WritePDF(&pdf, false); err != nil {
+		t.Fatal(err)
+	}
+	for nipNo := range eligible {
+		if n := strings.Count(pdf.String(), "("+nipNo+")"); n != 1 {
+			t.Fatalf("eligible NIP %s appears %d times in the lampiran", nipNo, n)
+		}
+	}
+	if d.Total() != len(eligible) || len(d.Batches) != len(perBatch) {
+		t.Fatalf("lampiran has %d in %d angkatan; classification %d in %d", d.Total(), len(d.Batches), len(eligible), len(perBatch))
+	}
+
+	e.advanceByWeb(id, 15)
+	if _, err := e.ops.Decide(context.Background(), id, "acc-last", chain.Decision{Step: 15, Action: chain.Agree,
+		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}}); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := e.st.Outbox(context.Background(), id)
+	seen := map[string]bool{}
+	deliveries := 0
+	for _, m := range box {
+		if m.Kind != "delivery" {
+			continue
+		}
+		deliveries++
+		for nipNo, opd := range eligible {
+			if in := strings.Contains(m.Body, "NIP "+nipNo); in != (opd == *m.OPD) {
+				t.Fatalf("NIP %s (%s) in the message to %s: %v", nipNo, opd, *m.OPD, in)
+			}
+		}
+		seen[*m.OPD] = true
+	}
+	opds := map[string]bool{}
+	for _, opd := range eligible {
+		opds[opd] = true
+	}
+	if deliveries != len(opds) || len(seen) != len(opds) {
+		t.Fatalf("%d delivery messages for %d OPDs", deliveries, len(opds))
 	}
 }
