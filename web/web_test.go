@@ -169,6 +169,23 @@ func (b *browser) post(path string, form url.Values) (int, string, string) {
 	return b.do(req)
 }
 
+// upload posts a multipart form with one file, as the browser's file inputs do.
+func (b *browser) upload(path string, fields map[string]string, fileField, name string, content []byte) (int, string) {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile(fileField, name)
+	_, _ = fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	code, loc, _ := b.do(req)
+	return code, loc
+}
+
 var tokenRE = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
 
 // taskForm opens a task page and returns the agree and return forms' tokens.
@@ -230,17 +247,10 @@ func TestSignInOutAuditedAndRateLimited(t *testing.T) {
 func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
 	e := newEnv(t)
 	op := e.login("operator")
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	_ = mw.WriteField("title", "Latsar CPNS 2026 angkatan I")
-	fw, _ := mw.CreateFormFile("proposals", "usulan.csv")
-	_, _ = fw.Write([]byte("NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
-		"199801152024032001,Andi <b>Nurul</b>,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n" +
-		"19980115,Salah,Analis,BKD,III/a,ya,ya,ya,ya\n"))
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	code, loc, _ := op.do(req)
+	code, loc := op.upload("/cases", map[string]string{"title": "Latsar CPNS 2026 angkatan I"}, "proposals", "usulan.csv",
+		[]byte("NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n"+
+			"199801152024032001,Andi <b>Nurul</b>,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"+
+			"19980115,Salah,Analis,BKD,III/a,ya,ya,ya,ya\n"))
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/cases/latsar-") {
 		t.Fatalf("start a case: %d %s", code, loc)
 	}
@@ -492,15 +502,8 @@ func TestWholeCaseThroughTheWebWithOneReturn(t *testing.T) {
 func TestStartRefusesAFileThatIsNotAProposalList(t *testing.T) {
 	e := newEnv(t)
 	op := e.login("operator")
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	_ = mw.WriteField("title", "Latsar salah berkas")
-	fw, _ := mw.CreateFormFile("proposals", "undangan.pdf")
-	_, _ = fw.Write([]byte("%PDF-1.4\x00\x01\x02"))
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if code, loc, _ := op.do(req); code != http.StatusSeeOther || loc != "/board" {
+	if code, loc := op.upload("/cases", map[string]string{"title": "Latsar salah berkas"}, "proposals", "undangan.pdf",
+		[]byte("%PDF-1.4\x00\x01\x02")); code != http.StatusSeeOther || loc != "/board" {
 		t.Fatalf("bad file: %d %s", code, loc)
 	}
 	if _, board := op.get("/board"); !strings.Contains(board, "Berkas tidak dimulai. undangan.pdf: berkas bukan lembar kerja CSV atau XLSX") {
@@ -594,14 +597,7 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 
 func uploadVersion(t *testing.T, e *env, b *browser, caseID, name string, content []byte) (int, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("file", name)
-	_, _ = fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases/"+caseID+"/versions", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	code, _, _ := b.do(req)
+	code, _ := b.upload("/cases/"+caseID+"/versions", nil, "file", name, content)
 	_, page := b.get("/cases/" + caseID)
 	return code, page
 }
@@ -680,15 +676,7 @@ func TestAcceptance130Proposals(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := e.login("operator")
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	_ = mw.WriteField("title", "Latsar CPNS 2026")
-	fw, _ := mw.CreateFormFile("proposals", "usulan-opd-130.xlsx")
-	_, _ = fw.Write(xlsx)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	_, loc, _ := op.do(req)
+	_, loc := op.upload("/cases", map[string]string{"title": "Latsar CPNS 2026"}, "proposals", "usulan-opd-130.xlsx", xlsx)
 	id := strings.TrimPrefix(loc, "/cases/")
 	_, page := op.get(loc)
 	if !strings.Contains(page, "Usulan OPD: 130 baris, 10 bermasalah, 120 calon, 112 memenuhi syarat.") ||
