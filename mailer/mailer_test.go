@@ -174,3 +174,37 @@ func TestEachOPDGetsExactlyItsParticipants(t *testing.T) {
 		t.Fatal("a message was sent twice")
 	}
 }
+
+// A reminder to a role reaches each official's address as it is when the mail goes out.
+func TestRemindersGoToTheOfficialsCurrentAddress(t *testing.T) {
+	st, _ := storetest.New(t)
+	ctx := context.Background()
+	if _, err := st.AddOfficial(ctx, store.Official{NIP: "198807222014022003", Name: "Analis", Role: "analis"}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	task := &chain.Task{Step: 4, Attempt: 1, Role: "analis", OpenedAt: at}
+	if err := st.Apply(ctx, chain.Transition{
+		Events: []chain.Event{{CaseID: "c2", Kind: chain.CaseStarted, At: at, By: "op", Case: &chain.CaseFacts{Title: "t", DefinitionID: "d", Version: 1, Deadline: at, DeadlineDays: 51, Steps: 15}}},
+		Notices: []chain.Notice{{CaseID: "c2", Kind: chain.Reminder, ToRole: "analis", Task: task, Subject: "Pengingat: langkah 4", Body: "75% mutu baku terpakai"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sk := newSink(t)
+	m := New(st, config.SMTP{Address: sk.addr, From: "bkpsdm@wajokab.go.id"}, config.Delivery{}, slog.Default())
+	if sent, failed, _ := m.Flush(ctx); sent != 0 || failed != 1 {
+		t.Fatalf("without an address: sent %d failed %d", sent, failed)
+	}
+	if err := st.SetEmail(ctx, "198807222014022003", "analis@wajokab.go.id"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE outbox SET next_attempt_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	if sent, failed, err := m.Flush(ctx); err != nil || sent != 1 || failed != 0 {
+		t.Fatalf("with an address: sent %d failed %d %v", sent, failed, err)
+	}
+	if got := sk.mails["analis@wajokab.go.id"]; !strings.Contains(got, "75% mutu baku terpakai") || !strings.Contains(got, "Subject: Pengingat: langkah 4\r\n") {
+		t.Fatalf("reminder mail:\n%s", got)
+	}
+}

@@ -499,9 +499,9 @@ func (a *app) officialsCmd() *cobra.Command {
 				return err
 			}
 			return a.emit(officials, func(w io.Writer) error {
-				return table(w, "NIP\tROLE\tACTIVE\tNAME", func(tw io.Writer) {
+				return table(w, "NIP\tROLE\tACTIVE\tEMAIL\tNAME", func(tw io.Writer) {
 					for _, o := range officials {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Role, report.YesNo(o.Active), o.Name)
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.NIP, o.Role, report.YesNo(o.Active), deref(o.Email), o.Name)
 					}
 				})
 			})

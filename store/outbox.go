@@ -33,8 +33,11 @@ const Retry = 24 * time.Hour
 func (s *Store) SendDue(ctx context.Context, limit int, send func(Message) error) (sent, failed int, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var due []Message
-		if err := tx.SelectContext(ctx, &due, `SELECT `+messageColumns+` FROM outbox
-			WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit); err != nil {
+		// A message to an official goes to the official's address as it is now.
+		if err := tx.SelectContext(ctx, &due, `SELECT o.id, o.key, o.case_id, o.kind, o.to_role, o.to_nip,
+				coalesce(o.to_email, off.email) AS to_email, o.opd, o.subject, o.body, o.sent_at, o.attempts, o.last_error, o.next_attempt_at
+			FROM outbox o LEFT JOIN officials off ON off.nip = o.to_nip
+			WHERE o.sent_at IS NULL AND o.next_attempt_at <= now() ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`, limit); err != nil {
 			return fmt.Errorf("due messages: %w", err)
 		}
 		for _, m := range due {

@@ -74,6 +74,7 @@ type Official struct {
 	Role      string    `db:"role" json:"role"`
 	Active    bool      `db:"active" json:"active"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	Email     *string   `db:"email" json:"email"`
 }
 
 // AuditEntry is one row of the audit log.
@@ -120,7 +121,7 @@ type Document struct {
 }
 
 // officialColumns never include the password hash.
-const officialColumns = `nip, name, role, active, created_at`
+const officialColumns = `nip, name, role, active, created_at, email`
 
 const taskColumns = `t.case_id, t.step, t.attempt, t.role, t.opened_at, t.due_at, t.standard_minutes, t.decided_at,
 	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.working_minutes, t.late, t.reminded_at, t.escalated_at,
@@ -205,8 +206,8 @@ func (s *Store) Official(ctx context.Context, nip string) (Official, error) {
 
 // AddOfficial inserts an official unless the NIP is already there; it reports whether it did.
 func (s *Store) AddOfficial(ctx context.Context, o Official) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO officials (nip, name, role, active) VALUES ($1, $2, $3, true)
-		ON CONFLICT (nip) DO NOTHING`, o.NIP, o.Name, o.Role)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO officials (nip, name, role, active, email) VALUES ($1, $2, $3, true, $4)
+		ON CONFLICT (nip) DO NOTHING`, o.NIP, o.Name, o.Role, o.Email)
 	if err != nil {
 		return false, fmt.Errorf("add official %s: %w", o.NIP, err)
 	}

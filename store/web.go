@@ -36,6 +36,11 @@ func (s *Store) SetRole(ctx context.Context, nip, role string) error {
 	return s.updateOfficial(ctx, nip, `UPDATE officials SET role = $2 WHERE nip = $1`, role)
 }
 
+// SetEmail sets (or, with "", clears) where an official's notices are mailed.
+func (s *Store) SetEmail(ctx context.Context, nip, email string) error {
+	return s.updateOfficial(ctx, nip, `UPDATE officials SET email = NULLIF($2, '') WHERE nip = $1`, email)
+}
+
 // SetActive activates or deactivates an official; a deactivated official cannot sign in.
 func (s *Store) SetActive(ctx context.Context, nip string, active bool) error {
 	return s.updateOfficial(ctx, nip, `UPDATE officials SET active = $2 WHERE nip = $1`, active)

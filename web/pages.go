@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strconv"
@@ -661,6 +662,11 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
 
 var nipPattern = regexp.MustCompile(`^[0-9]{18}$`)
 
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}
+
 func (s *Server) officialsPage(w http.ResponseWriter, r *http.Request) {
 	officials, err := s.st.Officials(r.Context())
 	if err != nil {
@@ -689,6 +695,9 @@ func (s *Server) validRole(id string) bool {
 func (s *Server) addOfficial(w http.ResponseWriter, r *http.Request) {
 	o := store.Official{NIP: strings.TrimSpace(r.PostFormValue("nip")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Role: r.PostFormValue("role")}
+	if e := strings.TrimSpace(r.PostFormValue("email")); e != "" {
+		o.Email = &e
+	}
 	password := r.PostFormValue("password")
 	switch {
 	case !nipPattern.MatchString(o.NIP):
@@ -702,6 +711,9 @@ func (s *Server) addOfficial(w http.ResponseWriter, r *http.Request) {
 		return
 	case len(password) < 8:
 		s.flashBack(w, r, "/officials", "Kata sandi minimal 8 karakter.")
+		return
+	case o.Email != nil && !validEmail(*o.Email):
+		s.flashBack(w, r, "/officials", "Alamat e-mail tidak sah.")
 		return
 	}
 	added, err := s.st.AddOfficial(r.Context(), o)
@@ -761,6 +773,13 @@ func (s *Server) changeOfficial(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		err, detail["role"] = s.st.SetRole(r.Context(), nip, role), role
+	case "email":
+		e := strings.TrimSpace(r.PostFormValue("email"))
+		if e != "" && !validEmail(e) {
+			s.flashBack(w, r, "/officials", "Alamat e-mail tidak sah.")
+			return
+		}
+		err, detail["email"] = s.st.SetEmail(r.Context(), nip, e), e
 	case "deactivate", "activate":
 		err = s.st.SetActive(r.Context(), nip, op == "activate")
 	default:

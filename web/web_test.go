@@ -393,6 +393,21 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+func TestOperatorSetsAnOfficialsEmail(t *testing.T) {
+	e := newEnv(t)
+	op := e.login("operator")
+	if code, _, _ := op.post("/officials/"+nip["kabid"], url.Values{"op": {"email"}, "email": {"bukan alamat"}}); code != http.StatusSeeOther {
+		t.Fatalf("bad address: %d", code)
+	}
+	if _, page := op.get("/officials"); !strings.Contains(page, "Alamat e-mail tidak sah.") {
+		t.Fatal("a bad address was not refused in plain words")
+	}
+	op.post("/officials/"+nip["kabid"], url.Values{"op": {"email"}, "email": {"kabid@wajokab.go.id"}})
+	if o, _ := e.st.Official(context.Background(), nip["kabid"]); o.Email == nil || *o.Email != "kabid@wajokab.go.id" {
+		t.Fatalf("email not stored: %+v", o)
+	}
+}
+
 func TestStandInDecidesOnBehalfOfTheHolder(t *testing.T) {
 	e := newEnv(t)
 	e.startCase("c-plh")
