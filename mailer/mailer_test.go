@@ -185,7 +185,7 @@ func TestRemindersGoToTheOfficialsCurrentAddress(t *testing.T) {
 	at := time.Now()
 	task := &chain.Task{Step: 4, Attempt: 1, Role: "analis", OpenedAt: at}
 	if err := st.Apply(ctx, chain.Transition{
-		Events: []chain.Event{{CaseID: "c2", Kind: chain.CaseStarted, At: at, By: "op", Case: &chain.CaseFacts{Title: "t", DefinitionID: "d", Version: 1, Deadline: at, DeadlineDays: 51, Steps: 15}}},
+		Events:  []chain.Event{{CaseID: "c2", Kind: chain.CaseStarted, At: at, By: "op", Case: &chain.CaseFacts{Title: "t", DefinitionID: "d", Version: 1, Deadline: at, DeadlineDays: 51, Steps: 15}}},
 		Notices: []chain.Notice{{CaseID: "c2", Kind: chain.Reminder, ToRole: "analis", Task: task, Subject: "Pengingat: langkah 4", Body: "75% mutu baku terpakai"}},
 	}); err != nil {
 		t.Fatal(err)
@@ -204,7 +204,7 @@ func TestRemindersGoToTheOfficialsCurrentAddress(t *testing.T) {
 	if sent, failed, err := m.Flush(ctx); err != nil || sent != 1 || failed != 0 {
 		t.Fatalf("with an address: sent %d failed %d %v", sent, failed, err)
 	}
-	if got := sk.mails["analis@wajokab.go.id"]; !strings.Contains(got, "75% mutu baku terpakai") || !strings.Contains(got, "Subject: Pengingat: langkah 4\r\n") {
+	if got := sk.mails["analis@wajokab.go.id"]; !strings.Contains(got, "75% mutu baku terpakai") || !strings.Contains(got, "Subject: Pengingat: langkah 4\n") {
 		t.Fatalf("reminder mail:\n%s", got)
 	}
 }
