@@ -659,6 +659,9 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 	if sup := tasks[6]; sup.Step != 7 || *sup.Decision != "superseded" {
 		t.Fatalf("the Kabid's open review was not superseded: %+v", sup)
 	}
+	if _, page := p.get("/cases/c-ver"); !strings.Contains(page, "diganti versi baru") {
+		t.Fatal("the case page does not say the review was superseded")
+	}
 	v2, _, _ := e.st.LatestVersion(context.Background(), "c-ver")
 
 	e.advanceByWeb("c-ver", 12) // through the parafs and the signature: all on version 2
