@@ -86,11 +86,10 @@ func (d *Drafts) generate(ctx context.Context, c store.Case, by string, now time
 // ForDecision is the hash a decision on the open step records: the current version's from the
 // first review step on, none before (there is no draft to initial yet).
 func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now time.Time) (string, error) {
-	first, ok := intake.Corrector(d.Def)
+	fi, _, ok := d.Def.FirstReview()
 	if !ok || c.OpenStep == nil {
 		return "", nil
 	}
-	fi, _ := d.Def.Index(first.Number)
 	oi, _ := d.Def.Index(*c.OpenStep)
 	if oi < fi {
 		return "", nil
@@ -112,11 +111,10 @@ func (d *Drafts) Upload(ctx context.Context, c store.Case, name string, content 
 	if err != nil {
 		return store.Version{}, err
 	}
-	first, ok := intake.Corrector(d.Def)
+	fi, _, ok := d.Def.FirstReview()
 	if c.State != string(chain.Running) || c.OpenStep == nil || !ok {
 		return store.Version{}, errors.New("berkas ini tidak menerima versi baru")
 	}
-	fi, _ := d.Def.Index(first.Number)
 	oi, _ := d.Def.Index(*c.OpenStep)
 	open, _ := d.Def.Step(*c.OpenStep)
 	if oi > fi && !open.Kind.Returnable() {

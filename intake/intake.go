@@ -87,22 +87,11 @@ func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, no
 	return d, nil
 }
 
-// Corrector is the role that may correct the classification, and the step after whose paraf
-// it is settled: the first review step of the definition (the Analis's, at step 6, in Wajo's).
-func Corrector(def *sop.Definition) (sop.Step, bool) {
-	for _, s := range def.Steps {
-		if s.Kind == sop.KindReview {
-			return s, true
-		}
-	}
-	return sop.Step{}, false
-}
-
 // Correct checks and applies the corrector's change to a candidate: move to another angkatan
 // of the same golongan, include, or exclude with a reason.
 func Correct(ctx context.Context, st *store.Store, def *sop.Definition, c store.Case, nip string, eligible bool, batch int,
 	reason, by string) error {
-	review, ok := Corrector(def)
+	_, review, ok := def.FirstReview()
 	switch {
 	case !ok:
 		return errors.New("SOP ini tidak memiliki langkah pemeriksaan; klasifikasi tidak dapat dikoreksi")

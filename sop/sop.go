@@ -290,5 +290,17 @@ func (d *Definition) Step(n int) (Step, bool) {
 	return Step{}, false
 }
 
+// FirstReview is the first step where the draft is initialled (paraf). Its role corrects the
+// classification until it is decided, and a new version of the draft climbs again from it,
+// because every paraf from there on was given to an older version.
+func (d *Definition) FirstReview() (index int, step Step, ok bool) {
+	for i, s := range d.Steps {
+		if s.Kind == KindReview {
+			return i, s, true
+		}
+	}
+	return 0, Step{}, false
+}
+
 // Label names the definition and version, as cases and reports show it.
 func (d *Definition) Label() string { return fmt.Sprintf("%s v%d", d.ID, d.Version) }

@@ -110,3 +110,10 @@ func TestKindLabels(t *testing.T) {
 		t.Fatal("kind labels wrong")
 	}
 }
+
+func TestFirstReview(t *testing.T) {
+	i, s, ok := Default().FirstReview()
+	if !ok || i != 5 || s.Number != 6 || s.Role != "analis" {
+		t.Fatalf("first review %d %+v %v", i, s, ok)
+	}
+}

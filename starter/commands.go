@@ -207,7 +207,7 @@ correct, and only until that step is initialled.`,
 			if err != nil {
 				return fmt.Errorf("no official with NIP %s (see: starter officials)", as)
 			}
-			if review, ok := intake.Corrector(a.def); !ok || o.Role != review.Role {
+			if _, review, ok := a.def.FirstReview(); !ok || o.Role != review.Role {
 				return fmt.Errorf("only the %s may correct the classification", a.def.RoleName(review.Role))
 			}
 			c, err := st.Case(a.ctx, args[0])

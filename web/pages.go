@@ -389,7 +389,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 
 // canCorrect reports whether the user holds the role that may correct the classification.
 func (s *Server) canCorrect(u *user) (string, bool) {
-	review, ok := intake.Corrector(s.def)
+	_, review, ok := s.def.FirstReview()
 	if !ok {
 		return "", false
 	}
@@ -595,7 +595,7 @@ func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) correctable(u *user, c store.Case) bool {
-	review, ok := intake.Corrector(s.def)
+	_, review, ok := s.def.FirstReview()
 	_, may := s.canCorrect(u)
 	return ok && may && c.State == string(chain.Running) && c.OpenStep != nil && *c.OpenStep <= review.Number
 }

@@ -310,23 +310,12 @@ func (r *run) applyDecision() error {
 	return nil
 }
 
-// firstReview is the index of the definition's first review step: where a new version of the
-// draft starts its climb, because every paraf from there on was given to an older version.
-func (r *run) firstReview() (int, bool) {
-	for i, s := range r.def.Steps {
-		if s.Kind == sop.KindReview {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // applyRevision closes the open review as superseded and reopens the first review step.
 func (r *run) applyRevision() error {
 	p := r.revision
 	now := workflow.Now(r.ctx)
 	t := r.s.Open
-	first, _ := r.firstReview()
+	first, _, _ := r.def.FirstReview()
 	rec := chain.DecisionRecord{Task: *t, Action: chain.Superseded, DecidedAt: now, Document: p.rev.SHA256,
 		Reason:         fmt.Sprintf("versi %d draft SK diunggah", p.rev.Version),
 		Actor:          chain.Actor{NIP: p.rev.By, Role: t.Role},

@@ -75,7 +75,7 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 // validateRevision accepts a new version of the draft only while it is climbing the reviews:
 // before the first review there are no parafs to undo, and after the signature it is final.
 func (r *run) validateRevision(_ workflow.Context, rev chain.Revision) error {
-	first, ok := r.firstReview()
+	first, _, ok := r.def.FirstReview()
 	if r.s.State != chain.Running || !ok {
 		return reject(chain.RejectNotRevisable, "case %s takes no new versions of the draft", r.s.CaseID)
 	}
