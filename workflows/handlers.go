@@ -67,7 +67,7 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 	case d.Action == chain.Return && strings.TrimSpace(d.Reason) == "":
 		return reject(chain.RejectReasonRequired, "a return needs a reason")
 	case r.requested():
-		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+		return r.busy()
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (r *run) validateRevision(_ workflow.Context, rev chain.Revision) error {
 	case !r.def.Steps[i].Kind.Returnable():
 		return reject(chain.RejectNotRevisable, "the decree is signed; it takes no new versions")
 	case r.requested():
-		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+		return r.busy()
 	}
 	return nil
 }
@@ -96,7 +96,16 @@ func (r *run) validateRevision(_ workflow.Context, rev chain.Revision) error {
 func (r *run) revise(ctx workflow.Context, rev chain.Revision) (chain.State, error) {
 	p := &pendingRevision{rev: rev}
 	r.revision = p
-	if err := workflow.Await(ctx, func() bool { return p.done }); err != nil {
+	return r.state(ctx, &p.done)
+}
+
+func (r *run) busy() error {
+	return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+}
+
+// state waits until the main loop has applied a request, then answers with the case's state.
+func (r *run) state(ctx workflow.Context, done *bool) (chain.State, error) {
+	if err := workflow.Await(ctx, func() bool { return *done }); err != nil {
 		return chain.State{}, err
 	}
 	return *r.s, nil
@@ -133,7 +142,7 @@ func (r *run) validateCancel(_ workflow.Context, c chain.Cancellation) error {
 	case strings.TrimSpace(c.By) == "":
 		return reject(chain.RejectNoActor, "a cancellation must name the operator who makes it")
 	case r.requested():
-		return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+		return r.busy()
 	}
 	return nil
 }
@@ -141,8 +150,5 @@ func (r *run) validateCancel(_ workflow.Context, c chain.Cancellation) error {
 func (r *run) cancelCase(ctx workflow.Context, c chain.Cancellation) (chain.State, error) {
 	p := &pendingCancel{c: c}
 	r.cancel = p
-	if err := workflow.Await(ctx, func() bool { return p.done }); err != nil {
-		return chain.State{}, err
-	}
-	return *r.s, nil
+	return r.state(ctx, &p.done)
 }
