@@ -82,47 +82,69 @@ func (e *env) startCase(id string) {
 	}
 }
 
-// advance agrees steps through the workflow until step stop is open.
-func (e *env) advance(id string, stop int) {
+// drive has decide make the open step's decision, again and again, until step stop is open
+// (stop 0: until the case has ended). It fails after more decisions than a case can need.
+func (e *env) drive(id string, stop int, decide func(c store.Case)) {
 	e.t.Helper()
-	for {
+	for n := 0; ; n++ {
+		if n > 40 {
+			e.t.Fatalf("case %s did not get to step %d", id, stop)
+		}
 		c, err := e.st.Case(context.Background(), id)
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if *c.OpenStep == stop {
+		if c.State != "running" || (stop > 0 && *c.OpenStep == stop) {
 			return
 		}
+		decide(c)
+	}
+}
+
+// advance agrees steps through the workflow until step stop is open.
+func (e *env) advance(id string, stop int) {
+	e.t.Helper()
+	e.drive(id, stop, func(c store.Case) {
 		d := chain.Decision{Step: *c.OpenStep, Attempt: *c.OpenAttempt, Action: chain.Agree,
 			Actor: chain.Actor{NIP: nip[*c.OpenRole], Role: *c.OpenRole}}
-		if _, err := e.ops.Decide(context.Background(), id, fmt.Sprintf("adv-%s-%d-%d", id, *c.OpenStep, *c.OpenAttempt), d); err != nil {
+		if _, err := e.ops.Decide(context.Background(), c.ID, fmt.Sprintf("adv-%s-%d-%d", c.ID, *c.OpenStep, *c.OpenAttempt), d); err != nil {
 			e.t.Fatal(err)
 		}
+	})
+}
+
+// officials are the demo officials signed in to the web app, one session per role.
+type officials struct {
+	e        *env
+	sessions map[string]*browser
+}
+
+func (e *env) officials() *officials { return &officials{e: e, sessions: map[string]*browser{}} }
+
+// decide submits the open step's form as its role: agree, or return with a reason.
+func (o *officials) decide(c store.Case, action chain.Action, reason string) {
+	o.e.t.Helper()
+	role := *c.OpenRole
+	if o.sessions[role] == nil {
+		o.sessions[role] = o.e.login(role)
+	}
+	b := o.sessions[role]
+	agree, ret, _ := b.taskForm(c.ID)
+	form := url.Values{"token": {agree}, "step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}, "action": {string(action)}}
+	if action == chain.Return {
+		form.Set("token", ret)
+		form.Set("reason", reason)
+	}
+	if code, loc, body := b.post("/tasks/"+c.ID+"/decide", form); code != http.StatusSeeOther || loc != "/inbox" {
+		o.e.t.Fatalf("step %d by %s: %d %s\n%s", *c.OpenStep, role, code, loc, body)
 	}
 }
 
 // advanceByWeb agrees steps through the web forms, each by its role, until step stop is open.
 func (e *env) advanceByWeb(id string, stop int) {
 	e.t.Helper()
-	sessions := map[string]*browser{}
-	for {
-		c, err := e.st.Case(context.Background(), id)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if *c.OpenStep == stop {
-			return
-		}
-		if sessions[*c.OpenRole] == nil {
-			sessions[*c.OpenRole] = e.login(*c.OpenRole)
-		}
-		b := sessions[*c.OpenRole]
-		agree, _, _ := b.taskForm(id)
-		form := url.Values{"token": {agree}, "step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}, "action": {"agree"}}
-		if code, _, body := b.post("/tasks/"+id+"/decide", form); code != http.StatusSeeOther {
-			e.t.Fatalf("step %d: %d\n%s", *c.OpenStep, code, body)
-		}
-	}
+	o := e.officials()
+	e.drive(id, stop, func(c store.Case) { o.decide(c, chain.Agree, "") })
 }
 
 type browser struct {
@@ -467,41 +489,21 @@ func TestCrossOriginHealthMetricsAndReport(t *testing.T) {
 func TestWholeCaseThroughTheWebWithOneReturn(t *testing.T) {
 	e := newEnv(t)
 	e.startCase("c-web")
-	sessions := map[string]*browser{}
+	o := e.officials()
 	returned := false
-	for decisions := 0; ; decisions++ {
-		if decisions > 20 {
-			t.Fatal("the case did not complete")
-		}
-		c, err := e.st.Case(context.Background(), "c-web")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.State == "completed" {
-			break
-		}
-		role := *c.OpenRole
-		if sessions[role] == nil {
-			sessions[role] = e.login(role)
-		}
-		b := sessions[role]
-		agree, ret, _ := b.taskForm("c-web")
-		form := url.Values{"step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}}
+	e.drive("c-web", 0, func(c store.Case) {
 		if *c.OpenStep == 7 && !returned {
-			form.Set("token", ret)
-			form.Set("action", "return")
-			form.Set("reason", "Lampiran angkatan II belum lengkap")
 			returned = true
-		} else {
-			form.Set("token", agree)
-			form.Set("action", "agree")
+			o.decide(c, chain.Return, "Lampiran angkatan II belum lengkap")
+			return
 		}
-		if code, loc, body := b.post("/tasks/c-web/decide", form); code != http.StatusSeeOther || loc != "/inbox" {
-			t.Fatalf("step %d by %s: %d %s\n%s", *c.OpenStep, role, code, loc, body)
-		}
+		o.decide(c, chain.Agree, "")
+	})
+	if c, _ := e.st.Case(context.Background(), "c-web"); c.State != "completed" {
+		t.Fatalf("the case ended %s", c.State)
 	}
-	if len(sessions) != 7 {
-		t.Fatalf("%d roles took part, want all 7", len(sessions))
+	if len(o.sessions) != 7 {
+		t.Fatalf("%d roles took part, want all 7", len(o.sessions))
 	}
 	tasks, _ := e.st.Tasks(context.Background(), "c-web")
 	if len(tasks) != 17 {
