@@ -24,12 +24,16 @@ type Activities struct {
 	Store Recorder
 }
 
-// Record writes a transition. Bad data (a task that does not exist) will not get better with
-// retries and fails at once; anything else, such as the database being down, is retried.
+// Record writes a transition. A transition naming rows that do not exist, or data the database
+// refuses, will not get better with retries and fails at once, so the workflow can record an
+// incident; anything else, such as the database being down, is retried.
 func (a *Activities) Record(ctx context.Context, t chain.Transition) error {
 	err := a.Store.Apply(ctx, t)
-	if errors.Is(err, store.ErrInvalidTransition) {
-		return temporal.NewNonRetryableApplicationError(err.Error(), "InvalidTransition", err)
+	switch {
+	case errors.Is(err, store.ErrInvalidTransition):
+		return temporal.NewNonRetryableApplicationError(err.Error(), chain.FailInvalidTransition, err)
+	case errors.Is(err, store.ErrDataRejected):
+		return temporal.NewNonRetryableApplicationError(err.Error(), chain.FailDataRejected, err)
 	}
 	return err
 }

@@ -53,12 +53,14 @@ const (
 )
 
 // Actor is the official who acts. Role is the role whose task is decided; when the official
-// stands in for the holder (Plt/Plh), OnBehalfOf names the holder and the record says "a.n.".
+// stands in for the holder, OnBehalfOf names the holder and Appointment says how ("Plt." for
+// pelaksana tugas, "Plh." for pelaksana harian), as tata naskah dinas writes it.
 type Actor struct {
-	NIP        string `json:"nip"`
-	Name       string `json:"name,omitempty"`
-	Role       string `json:"role"`
-	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+	NIP         string `json:"nip"`
+	Name        string `json:"name,omitempty"`
+	Role        string `json:"role"`
+	OnBehalfOf  string `json:"on_behalf_of,omitempty"`
+	Appointment string `json:"appointment,omitempty"`
 }
 
 // Decision is the payload of the decide Update.
@@ -123,6 +125,7 @@ const (
 	Running   CaseState = "running"
 	Completed CaseState = "completed"
 	Cancelled CaseState = "cancelled"
+	Stopped   CaseState = "stopped" // closed outside skflow: terminated, timed out, reset
 )
 
 // State is everything a case knows; it is the Status query's answer and what a run hands to
@@ -166,6 +169,18 @@ const (
 	DeadlineBreached EventKind = "deadline_breached"
 	CaseCompleted    EventKind = "case_completed"
 	CaseCancelled    EventKind = "case_cancelled"
+	// Incident records that the store could not take a transition (it named a row that does not
+	// exist, or the database refused its data); the case went on.
+	Incident EventKind = "incident"
+	// CaseStoppedOutside records that the case's workflow closed without skflow (terminated,
+	// timed out or reset from Temporal's own tools); the reconciler writes it.
+	CaseStoppedOutside EventKind = "case_stopped_outside"
+)
+
+// Failure types of the record activity that retries cannot cure.
+const (
+	FailInvalidTransition = "InvalidTransition"
+	FailDataRejected      = "DataRejected"
 )
 
 // Event is one fact for the store and the audit log. Key identifies it for idempotent writes.
@@ -178,6 +193,7 @@ type Event struct {
 	Case     *CaseFacts      `json:"case,omitempty"`     // case_started
 	Reason   string          `json:"reason,omitempty"`   // case_cancelled
 	By       string          `json:"by,omitempty"`       // who cancelled or started
+	Failed   EventKind       `json:"failed,omitempty"`   // incident: the event that could not be written
 }
 
 // CaseFacts are what the store keeps about a case when it starts.
@@ -195,6 +211,9 @@ func (e Event) Key() string {
 	step, attempt := 0, 0
 	if e.Task != nil {
 		step, attempt = e.Task.Step, e.Task.Attempt
+	}
+	if e.Kind == Incident {
+		return fmt.Sprintf("%s/%s/%d/%d/%s", e.CaseID, e.Kind, step, attempt, e.Failed)
 	}
 	return fmt.Sprintf("%s/%s/%d/%d", e.CaseID, e.Kind, step, attempt)
 }
@@ -247,4 +266,5 @@ const (
 	RejectNoActor        = "NoActor"
 	RejectBusy           = "Busy"
 	RejectNotRevisable   = "NotRevisable"
+	RejectCancelling     = "Cancelling"
 )

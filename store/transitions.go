@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/skflow/skflow/chain"
 )
@@ -16,11 +17,24 @@ import (
 // names a case or task that does not exist.
 var ErrInvalidTransition = errors.New("invalid transition")
 
+// ErrDataRejected marks a write the database refused for its data (SQLSTATE classes 22, data
+// exception, and 23, integrity constraint violation): retrying the same data cannot succeed.
+var ErrDataRejected = errors.New("data rejected by the database")
+
+// dataRejected wraps err with ErrDataRejected when PostgreSQL refused the data itself.
+func dataRejected(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code.Class() == "22" || pqErr.Code.Class() == "23") {
+		return fmt.Errorf("%w: %w", ErrDataRejected, err)
+	}
+	return err
+}
+
 // Apply writes a case transition in one transaction. Each event is first appended to the audit
 // log under its idempotency key; an event whose key is already there was applied before and is
 // skipped, so a retried activity never writes twice.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return dataRejected(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, e := range t.Events {
 			fresh, err := appendAudit(ctx, tx, e)
 			if err != nil {
@@ -39,7 +53,7 @@ func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) {
@@ -72,9 +86,12 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) 
 		if d.Document != "" {
 			detail["document_sha256"] = d.Document
 		}
-	case chain.CaseCancelled:
+	case chain.CaseCancelled, chain.CaseStoppedOutside:
 		actor = e.By
 		detail["reason"] = e.Reason
+	case chain.Incident:
+		detail["failed"] = e.Failed
+		detail["cause"] = e.Reason
 	}
 	b, err := json.Marshal(detail)
 	if err != nil {
@@ -128,14 +145,19 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
 	case chain.DeadlineBreached:
 		res, err = tx.ExecContext(ctx, `UPDATE cases SET deadline_breached_at = $2 WHERE id = $1`, e.CaseID, e.At)
-	case chain.CaseCompleted, chain.CaseCancelled:
-		state := chain.Completed
-		if e.Kind == chain.CaseCancelled {
-			state = chain.Cancelled
-		}
+	case chain.CaseCompleted, chain.CaseCancelled, chain.CaseStoppedOutside:
+		state := map[chain.EventKind]chain.CaseState{chain.CaseCompleted: chain.Completed, chain.CaseCancelled: chain.Cancelled,
+			chain.CaseStoppedOutside: chain.Stopped}[e.Kind]
 		res, err = tx.ExecContext(ctx, `UPDATE cases SET state = $2, ended_at = $3, cancel_reason = NULLIF($4, ''),
-			open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $1`,
+			open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $1 AND state = 'running'`,
 			e.CaseID, string(state), e.At, e.Reason)
+	case chain.Incident:
+		var step, attempt *int
+		if e.Task != nil {
+			step, attempt = &e.Task.Step, &e.Task.Attempt
+		}
+		res, err = tx.ExecContext(ctx, `INSERT INTO case_incidents (case_id, at, failed, step, attempt, cause)
+			VALUES ($1, $2, $3, $4, $5, $6)`, e.CaseID, e.At, string(e.Failed), step, attempt, e.Reason)
 	default:
 		return fmt.Errorf("%w: unknown event kind %q", ErrInvalidTransition, e.Kind)
 	}

@@ -27,19 +27,43 @@ const (
 	reminderShare = 0.75
 )
 
-// recordOptions bound the bookkeeping write. The SDK would otherwise end retries after one
-// StartToClose; a database outage must delay the case, never fail it, so retries go on for
-// longer than any case lives. Bad data is not retried.
-var recordOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout:    15 * time.Second,
-	ScheduleToCloseTimeout: 90 * 24 * time.Hour,
-	RetryPolicy: &temporal.RetryPolicy{
-		InitialInterval:        time.Second,
-		BackoffCoefficient:     2,
-		MaximumInterval:        time.Minute,
-		NonRetryableErrorTypes: []string{"InvalidTransition"},
-	},
-}
+// A bookkeeping write is tried first as a local activity: in-process, no extra workflow task.
+// It gives up after a short while, because while a local activity retries the workflow task
+// heartbeats and every heartbeat adds history; the write then moves to a server-side activity,
+// whose retries add none however long the database is down, and whose short backoff lands the
+// write within seconds of the database's return.
+var (
+	localRecord = workflow.LocalActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: 20 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        500 * time.Millisecond,
+			BackoffCoefficient:     2,
+			MaximumInterval:        4 * time.Second,
+			NonRetryableErrorTypes: unrecordable,
+		},
+	}
+	remoteRecord = workflow.ActivityOptions{
+		StartToCloseTimeout: 15 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Second,
+			NonRetryableErrorTypes: unrecordable,
+		},
+	}
+	// unrecordable failures will not get better with retries: the transition names a case or
+	// task the store does not have, or the database refuses its data.
+	unrecordable = []string{chain.FailInvalidTransition, chain.FailDataRejected}
+)
+
+// Change IDs of workflow.GetVersion; each is decided where its behaviour first differs.
+const (
+	changeRecordFallback = "record-falls-back-to-activity"
+	changeIncident       = "unrecordable-write-becomes-incident"
+	changeCloseOnCancel  = "close-on-temporal-cancel"
+	changeWholeMinutes   = "working-time-in-whole-minutes"
+)
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
 func Case(ctx workflow.Context, in chain.CaseInput) (chain.State, error) {
@@ -64,6 +88,8 @@ type run struct {
 	revision  *pendingRevision
 	decisions int  // decisions taken in this run
 	recording bool // the deadline goroutine is writing
+	draining  bool // the run is handing over to its continuation; requests wait for it
+	cancelled bool // Temporal asked the run to stop (the Web UI's Cancel, CancelWorkflow)
 }
 
 type pendingDecision struct {
@@ -133,6 +159,9 @@ func (r *run) run() (chain.State, error) {
 
 	for r.s.State == chain.Running {
 		r.awaitRequest()
+		if r.cancelled {
+			return r.closeCancelled()
+		}
 		var err error
 		switch {
 		case r.pending != nil:
@@ -146,6 +175,7 @@ func (r *run) run() (chain.State, error) {
 			return *r.s, err
 		}
 		if r.s.State == chain.Running && r.shouldContinueAsNew() {
+			r.draining = true
 			return r.continueAsNew()
 		}
 	}
@@ -205,11 +235,17 @@ func (r *run) awaitRequest() {
 			}
 		}
 		due := kind != "" && timer == nil
-		_ = workflow.Await(r.ctx, func() bool {
+		err := workflow.Await(r.ctx, func() bool {
 			return r.requested() || due || (timer != nil && timer.IsReady())
 		})
 		cancelTimer()
 		if r.requested() {
+			return
+		}
+		// Await fails only when the run is cancelled; before this change the loop went on
+		// firing nothing until the server ended the run.
+		if err != nil && workflow.GetVersion(r.ctx, changeCloseOnCancel, workflow.DefaultVersion, 1) == 1 {
+			r.cancelled = true
 			return
 		}
 		r.fireAlarm(kind)
@@ -274,7 +310,7 @@ func (r *run) applyDecision() error {
 	t := r.s.Open
 	i, _ := r.def.Index(t.Step)
 	step := r.def.Steps[i]
-	worked := r.cal.WorkingTime(t.OpenedAt, now)
+	worked := r.workingTime(t.OpenedAt, now)
 	rec := chain.DecisionRecord{
 		Task: *t, Action: p.d.Action, Reason: strings.TrimSpace(p.d.Reason), Actor: p.d.Actor, Document: p.d.Document,
 		DecidedAt: now, WorkingMinutes: int(worked / time.Minute), UpdateID: p.id,
@@ -319,7 +355,7 @@ func (r *run) applyRevision() error {
 	rec := chain.DecisionRecord{Task: *t, Action: chain.Superseded, DecidedAt: now, Document: p.rev.SHA256,
 		Reason:         fmt.Sprintf("versi %d draft SK diunggah", p.rev.Version),
 		Actor:          chain.Actor{NIP: p.rev.By, Role: t.Role},
-		WorkingMinutes: int(r.cal.WorkingTime(t.OpenedAt, now) / time.Minute)}
+		WorkingMinutes: int(r.workingTime(t.OpenedAt, now) / time.Minute)}
 	r.s.Decisions = append(r.s.Decisions, rec)
 	r.decisions++
 	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
@@ -348,6 +384,37 @@ func (r *run) applyCancel() error {
 	c.done = true
 	r.cancel = nil
 	return nil
+}
+
+// closeCancelled ends a run that Temporal was asked to cancel, outside skflow's own cancel:
+// the cancellation is recorded like any other, on a context the cancellation does not reach,
+// so the records stop saying "running" and the open task leaves the inbox.
+func (r *run) closeCancelled() (chain.State, error) {
+	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
+	now := workflow.Now(ctx)
+	r.s.State = chain.Cancelled
+	r.s.EndedAt = &now
+	r.s.CancelReason = CancelledOutside
+	r.s.CancelledBy = "temporal"
+	ev := chain.Event{CaseID: r.s.CaseID, Kind: chain.CaseCancelled, At: now, Reason: r.s.CancelReason, By: r.s.CancelledBy,
+		Task: copyTask(r.s.Open)}
+	r.s.Open = nil
+	if err := r.record(ctx, chain.Transition{Events: []chain.Event{ev}}); err != nil {
+		return *r.s, err
+	}
+	return *r.s, temporal.NewCanceledError(r.s.CancelReason)
+}
+
+// CancelledOutside is the reason recorded when a case is cancelled from Temporal's own tools.
+const CancelledOutside = "dibatalkan melalui Temporal, di luar skflow"
+
+// workingTime counts the working time of a task in whole minutes from its opening minute, so
+// a decision half a second past the hour counts the hour.
+func (r *run) workingTime(from, to time.Time) time.Duration {
+	if workflow.GetVersion(r.ctx, changeWholeMinutes, workflow.DefaultVersion, 1) == 1 {
+		from, to = from.Truncate(time.Minute), to.Truncate(time.Minute)
+	}
+	return r.cal.WorkingTime(from, to)
 }
 
 // watchDeadline fires once when the service deadline passes: the breach is recorded and
@@ -397,13 +464,45 @@ func (r *run) topRoles() []string {
 	return roles
 }
 
-// record writes a transition from the coroutine that owns ctx.
+// record writes a transition from the coroutine that owns ctx. A cancellation of the run does
+// not interrupt a write: what happened is recorded before the run closes. A transition the
+// store can never take becomes an incident on the case instead of a wedge.
 func (r *run) record(ctx workflow.Context, t chain.Transition) error {
-	ctx = workflow.WithLocalActivityOptions(ctx, recordOptions)
-	if err := workflow.ExecuteLocalActivity(ctx, chain.ActivityRecord, t).Get(ctx, nil); err != nil {
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	err := r.write(ctx, t)
+	if err == nil || !unrecordableFailure(err) {
+		return err
+	}
+	if workflow.GetVersion(ctx, changeIncident, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return err
+	}
+	var app *temporal.ApplicationError
+	errors.As(err, &app)
+	incident := t.Incident(workflow.Now(ctx), app.Message(), app.Type() == chain.FailDataRejected)
+	if ierr := r.write(ctx, incident); ierr != nil {
+		// The case goes on whatever the store says: the workflow is its authority.
+		workflow.GetLogger(ctx).Error("incident could not be recorded", "case", r.s.CaseID, "err", ierr, "cause", err)
+	}
+	return nil
+}
+
+func (r *run) write(ctx workflow.Context, t chain.Transition) error {
+	lctx := workflow.WithLocalActivityOptions(ctx, localRecord)
+	err := workflow.ExecuteLocalActivity(lctx, chain.ActivityRecord, t).Get(lctx, nil)
+	if err != nil && !unrecordableFailure(err) &&
+		workflow.GetVersion(ctx, changeRecordFallback, workflow.DefaultVersion, 1) == 1 {
+		actx := workflow.WithActivityOptions(ctx, remoteRecord)
+		err = workflow.ExecuteActivity(actx, chain.ActivityRecord, t).Get(actx, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("record %s: %w", t.Events[0].Kind, err)
 	}
 	return nil
+}
+
+func unrecordableFailure(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && (app.Type() == chain.FailInvalidTransition || app.Type() == chain.FailDataRejected)
 }
 
 func (r *run) shouldContinueAsNew() bool {

@@ -452,7 +452,7 @@ func TestANewVersionSendsTheDraftBackToTheFirstReview(t *testing.T) {
 	h := newHarness(t, monday, worktime.DefaultSpec())
 	var early, late error
 	rev := func(v int) chain.Revision {
-		return chain.Revision{Version: v, SHA256: fmt.Sprintf("sha-%d", v), By: "nip-pelaksana"}
+		return chain.Revision{Version: v, SHA256: fmt.Sprintf("%064x", v), By: "nip-pelaksana"}
 	}
 	off := h.agreeEvery(0, 4) // step 5 (typing) is open: no paraf yet
 	h.after(off+time.Minute, func() { h.env.UpdateWorkflow(chain.UpdateRevise, "r1", &testsuite_rejects{err: &early}, rev(1)) })
@@ -479,7 +479,7 @@ func TestANewVersionSendsTheDraftBackToTheFirstReview(t *testing.T) {
 			superseded = append(superseded, d)
 		}
 	}
-	if len(superseded) != 1 || superseded[0].Step != 8 || superseded[0].Document != "sha-2" || superseded[0].Actor.NIP != "nip-pelaksana" {
+	if len(superseded) != 1 || superseded[0].Step != 8 || superseded[0].Document != fmt.Sprintf("%064x", 2) || superseded[0].Actor.NIP != "nip-pelaksana" {
 		t.Fatalf("superseded records %+v", superseded)
 	}
 	if s.State != chain.Completed || !reflect.DeepEqual(s.Attempts[5:8], []int{2, 2, 2}) {

@@ -43,9 +43,15 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 	if r.s.State != chain.Running {
 		return reject(chain.RejectCaseClosed, "case %s is %s; it takes no more decisions", r.s.CaseID, r.s.State)
 	}
+	if r.cancelled || r.ctx.Err() != nil {
+		return r.cancelling()
+	}
+	if err := chain.CheckDecision(d); err != nil {
+		return reject(chain.RejectBadText, "%v", err)
+	}
 	open := r.s.Open
-	if open == nil {
-		return reject(chain.RejectBusy, "case %s has no open step yet; try again", r.s.CaseID)
+	if open == nil || r.draining {
+		return r.busy()
 	}
 	step, _ := r.def.Step(open.Step)
 	switch {
@@ -79,10 +85,19 @@ func (r *run) validateRevision(_ workflow.Context, rev chain.Revision) error {
 	if r.s.State != chain.Running || !ok {
 		return reject(chain.RejectNotRevisable, "case %s takes no new versions of the draft", r.s.CaseID)
 	}
+	if r.cancelled || r.ctx.Err() != nil {
+		return r.cancelling()
+	}
+	if err := chain.CheckRevision(rev); err != nil {
+		return reject(chain.RejectBadText, "%v", err)
+	}
+	if r.s.Open == nil || r.draining {
+		return r.busy()
+	}
 	i, _ := r.def.Index(r.s.Open.Step)
 	switch {
-	case strings.TrimSpace(rev.SHA256) == "" || strings.TrimSpace(rev.By) == "":
-		return reject(chain.RejectNoActor, "a new version needs its hash and who uploaded it")
+	case strings.TrimSpace(rev.By) == "":
+		return reject(chain.RejectNoActor, "a new version needs who uploaded it")
 	case i <= first:
 		return reject(chain.RejectNotRevisable, "no paraf has been given yet; the new version needs no new climb")
 	case !r.def.Steps[i].Kind.Returnable():
@@ -99,8 +114,14 @@ func (r *run) revise(ctx workflow.Context, rev chain.Revision) (chain.State, err
 	return r.state(ctx, &p.done)
 }
 
+// busy refuses while another request is being recorded or the run is handing over to its
+// continuation: a request accepted then would wait on a main loop that no longer runs.
 func (r *run) busy() error {
 	return reject(chain.RejectBusy, "another request on case %s is being recorded; try again", r.s.CaseID)
+}
+
+func (r *run) cancelling() error {
+	return reject(chain.RejectCancelling, "case %s is being cancelled from Temporal; it takes no more requests", r.s.CaseID)
 }
 
 // state waits until the main loop has applied a request, then answers with the case's state.
@@ -137,6 +158,12 @@ func (r *run) validateCancel(_ workflow.Context, c chain.Cancellation) error {
 	switch {
 	case r.s.State != chain.Running:
 		return reject(chain.RejectCaseClosed, "case %s is %s; it cannot be cancelled", r.s.CaseID, r.s.State)
+	case r.cancelled || r.ctx.Err() != nil:
+		return r.cancelling()
+	case chain.CheckCancellation(c) != nil:
+		return reject(chain.RejectBadText, "%v", chain.CheckCancellation(c))
+	case r.draining:
+		return r.busy()
 	case strings.TrimSpace(c.Reason) == "":
 		return reject(chain.RejectReasonRequired, "a cancellation needs a reason")
 	case strings.TrimSpace(c.By) == "":

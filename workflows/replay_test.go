@@ -3,21 +3,33 @@ package workflows
 import (
 	"log/slog"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 )
 
-// TestReplayRecordedHistory replays a history written by a real server (a case with a return
-// at step 7, a rejected update and a completion). A code change that would break the cases
-// running in production for their 51 days fails here. Re-record it only for a deliberate,
-// versioned change: go test ./systemtest -run Replay -record-history
-func TestReplayRecordedHistory(t *testing.T) {
-	r := worker.NewWorkflowReplayer()
-	Register(r)
+// TestReplayRecordedHistories replays every history in testdata, each written by a real server
+// before a change to this package: a return at step 7 with a rejected update; a reminder, an
+// escalation and a deadline breach followed by a cancellation; a new draft version after two
+// parafs and the continue-as-new it leads to; the continued run to completion. A code change
+// that would break cases running in production for their 51 days fails here. Add a history
+// for each new behaviour; re-record one only for a deliberate, versioned change:
+// go test ./systemtest -run History -record-history
+func TestReplayRecordedHistories(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) < 4 {
+		t.Fatalf("recorded histories: %v %v", files, err)
+	}
 	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err := r.ReplayWorkflowHistoryFromJSONFile(logger, "testdata/case-with-return.json"); err != nil {
-		t.Fatalf("recorded history no longer replays: %v", err)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			r := worker.NewWorkflowReplayer()
+			Register(r)
+			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, f); err != nil {
+				t.Fatalf("recorded history no longer replays: %v", err)
+			}
+		})
 	}
 }

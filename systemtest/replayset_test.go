@@ -1,0 +1,165 @@
+package systemtest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/workflows"
+)
+
+// discard accepts every transition: the histories below are about the workflow, and a resumed
+// case has no rows in a fresh database.
+type discard struct{}
+
+func (discard) Apply(context.Context, chain.Transition) error { return nil }
+
+// keepHistory replays a history the server just wrote on today's code and, with
+// -record-history, stores it in workflows/testdata for the replay tests.
+func keepHistory(t *testing.T, h *historypb.History, name string) {
+	t.Helper()
+	r := worker.NewWorkflowReplayer()
+	workflows.Register(r)
+	if err := r.ReplayWorkflowHistory(nil, h); err != nil {
+		t.Fatalf("replay of a fresh history %s: %v", name, err)
+	}
+	if !*recordHistory {
+		return
+	}
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded %s: %d events", name, len(h.Events))
+}
+
+func runHistory(ctx context.Context, t *testing.T, c client.Client, caseID, runID string) *historypb.History {
+	t.Helper()
+	it := c.GetWorkflowHistory(ctx, caseID, runID, false, 0)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	return h
+}
+
+// A run resumed with its open step three days old and the service deadline passed: the
+// reminder, the escalation and the breach fire at once; step 1 is decided, then the case is
+// cancelled by its operator.
+func TestHistoryAlarmsAndCancel(t *testing.T) {
+	sys := newSystem(t)
+	sys.stopWorker()
+	sys.startWorker(discard{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-alarms"
+	in := newCase(id)
+	def := sop.Default()
+	first := def.Steps[0]
+	opened := time.Now().Add(-72 * time.Hour).Truncate(time.Second)
+	in.Resume = &chain.State{
+		CaseID: id, Title: in.Title, StartedBy: in.StartedBy, Definition: def.Label(), State: chain.Running,
+		StartedAt: opened.Add(-60 * 24 * time.Hour), Deadline: opened.Add(-9 * 24 * time.Hour),
+		Open: &chain.Task{Step: first.Number, Attempt: 1, Role: first.Role, OpenedAt: opened,
+			StandardMinutes: first.StandardMinutes()},
+		Attempts: make([]int, len(def.Steps)), Returns: make([]int, len(def.Steps)), Decisions: []chain.DecisionRecord{},
+	}
+	in.Resume.Attempts[0] = 1
+	due := opened.Add(time.Hour)
+	in.Resume.Open.DueAt = &due
+	if err := sys.ops.Start(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s, err := sys.ops.Status(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Open.Reminded && s.Open.Escalated && s.DeadlineBreached {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("alarms did not fire: %+v", s.Open)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	if _, err := sys.ops.Cancel(ctx, id, "cancel-1", chain.Cancellation{Reason: "usulan ditarik", By: "operator"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := waitClosed(ctx, t, sys.client, id); s.State != chain.Cancelled {
+		t.Fatalf("case ended %s", s.State)
+	}
+	keepHistory(t, history(ctx, t, sys.client, id), "case-alarms-cancel.json")
+}
+
+// A new draft version after two parafs sends the draft back to the first review; the run has
+// used its decisions and continues as new, and the next run completes the case.
+func TestHistoryRevisionAndContinueAsNew(t *testing.T) {
+	sys := newSystem(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-revision"
+	in := newCase(id)
+	in.Limits.DecisionsPerRun = 9
+	if err := sys.ops.Start(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	d, err := sys.client.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstRun := d.WorkflowExecutionInfo.Execution.RunId
+	def := sop.Default()
+	_, review, _ := def.FirstReview()
+	for {
+		s, err := sys.ops.Status(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Open.Step > review.Number+1 {
+			break
+		}
+		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	}
+	s, err := sys.ops.Revise(ctx, id, chain.Revision{Version: 2, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", By: "nip-analis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Open.Step != review.Number {
+		t.Fatalf("after the revision step %d is open, want %d", s.Open.Step, review.Number)
+	}
+	for {
+		s, err := sys.ops.Status(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != chain.Running {
+			break
+		}
+		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	}
+	final := waitClosed(ctx, t, sys.client, id)
+	if final.State != chain.Completed || final.Runs < 2 {
+		t.Fatalf("case ended %s after %d runs", final.State, final.Runs)
+	}
+	keepHistory(t, runHistory(ctx, t, sys.client, id, firstRun), "case-revision-continue.json")
+	keepHistory(t, history(ctx, t, sys.client, id), "case-continued.json")
+}
