@@ -8,6 +8,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -46,9 +47,12 @@ var (
 	remoteRecord = workflow.ActivityOptions{
 		StartToCloseTimeout: 15 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Second,
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Second,
+			// Unlimited in effect (centuries at the longest interval); stated, because the SDK's
+			// test environment caps an unset limit at ten attempts.
+			MaximumAttempts:        math.MaxInt32,
 			NonRetryableErrorTypes: unrecordable,
 		},
 	}
