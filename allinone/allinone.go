@@ -21,6 +21,7 @@ import (
 	"github.com/skflow/skflow/devserver"
 	"github.com/skflow/skflow/mailer"
 	"github.com/skflow/skflow/pgembed"
+	"github.com/skflow/skflow/reconcile"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
 	"github.com/skflow/skflow/web"
@@ -53,7 +54,8 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 
 	if cfg.EmbeddedDatabase() {
 		log.Info("starting the embedded PostgreSQL cluster", "dir", cfg.Path("postgres"), "port", cfg.Database.EmbeddedPort)
-		s.pg, err = pgembed.Start(ctx, pgembed.Options{Dir: cfg.Path("postgres"), Port: cfg.Database.EmbeddedPort, Database: cfg.Database.Name})
+		s.pg, err = pgembed.Start(ctx, pgembed.Options{Dir: cfg.Path("postgres"), Port: cfg.Database.EmbeddedPort,
+			Database: cfg.Database.Name, PasswordFile: cfg.EmbeddedPasswordFile()})
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +126,10 @@ func (s *System) serveWeb() error {
 	if err != nil {
 		return fmt.Errorf("web app on http.address %s: %w", cfg.HTTP.Address, err)
 	}
-	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// Bounded on every side, so a slow or stalled client holds nothing for long; the write
+	// bound covers a decision's two 15-second waits and the largest upload's read.
+	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("web app stopped", "err", err)
@@ -148,6 +153,17 @@ func (s *System) serveWeb() error {
 		}
 	}()
 	s.stops = append(s.stops, func() error { stopSweep(); return nil })
+	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.
+	rec, stopRec := context.WithCancel(context.Background())
+	go (&reconcile.Reconciler{Store: s.Store, Client: s.Client}).Run(rec, 5*time.Minute, func(stopped []reconcile.Stopped, err error) {
+		for _, c := range stopped {
+			s.log.Warn("case stopped outside skflow", "case", c.CaseID, "reason", c.Reason)
+		}
+		if err != nil {
+			s.log.Warn("reconcile cases with Temporal", "err", err)
+		}
+	})
+	s.stops = append(s.stops, func() error { stopRec(); return nil })
 	// The outbox goes out by mail while the process runs.
 	mail, stopMail := context.WithCancel(context.Background())
 	go mailer.New(s.Store, cfg.SMTP, cfg.Delivery, s.log).Run(mail, 15*time.Second)

@@ -32,14 +32,33 @@ func (r *Rejection) Error() string { return r.Message }
 // ErrNoCase means no case has the given ID in Temporal.
 var ErrNoCase = errors.New("no such case")
 
+// ErrNotTaken means no worker took the request in time. The server may still hand it to a
+// worker that comes back; sending it again under the same key is safe.
+var ErrNotTaken = errors.New("worker tidak menjawab; keputusan belum diterima (apakah worker berjalan?). " +
+	"Mengirim ulang aman: keputusan tidak akan tercatat dua kali")
+
+// ErrNotYetRecorded means the case accepted the request but could not record it in time,
+// usually because the database is unreachable; it is recorded as soon as the database returns.
+var ErrNotYetRecorded = errors.New("permintaan diterima berkas tetapi belum tercatat; akan tercatat begitu basis data kembali")
+
 // Ops runs case operations against one Temporal namespace and task queue.
 type Ops struct {
 	tc        client.Client
 	taskQueue string
+	// Wait bounds how long a request waits to be taken by a worker, and then to be recorded;
+	// a person waiting on a page must get an answer. 0 means 15 seconds each.
+	Wait time.Duration
 }
 
 // New wraps a connected Temporal client.
 func New(tc client.Client, taskQueue string) *Ops { return &Ops{tc: tc, taskQueue: taskQueue} }
+
+func (o *Ops) wait() time.Duration {
+	if o.Wait > 0 {
+		return o.Wait
+	}
+	return 15 * time.Second
+}
 
 // NewCaseID makes a readable, unique case ID: the definition's first word, the local date and
 // six random hex digits (latsar-20261122-3f9a1c).
@@ -52,6 +71,9 @@ func NewCaseID(definitionID string, now time.Time) string {
 
 // Start starts a case; the case ID is the workflow ID and can never be used again.
 func (o *Ops) Start(ctx context.Context, in chain.CaseInput) error {
+	if err := chain.CheckStart(in); err != nil {
+		return fmt.Errorf("start case: %w", err)
+	}
 	_, err := o.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                    in.CaseID,
 		TaskQueue:             o.taskQueue,
@@ -78,6 +100,30 @@ func (o *Ops) Decide(ctx context.Context, caseID, updateID string, d chain.Decis
 	return res, nil
 }
 
+// Outcome is a decision's answer and whether it was made before, by an earlier request with
+// the same key (a double submit, a command run twice): then nothing new was decided.
+type Outcome struct {
+	chain.DecisionResult
+	Repeat bool `json:"repeat"`
+}
+
+// DecideOnce decides unless the case already holds a decision made under updateID; the key
+// should name what the person acted on (the attempt they saw), so a repeat is recognised by
+// the workflow itself, never by a table that may lag it.
+func (o *Ops) DecideOnce(ctx context.Context, caseID, updateID string, d chain.Decision) (Outcome, error) {
+	s, err := o.Status(ctx, caseID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	for _, rec := range s.Decisions {
+		if rec.UpdateID == updateID {
+			return Outcome{DecisionResult: chain.DecisionResult{Record: rec, Next: s.Open, State: s.State}, Repeat: true}, nil
+		}
+	}
+	res, err := o.Decide(ctx, caseID, updateID, d)
+	return Outcome{DecisionResult: res}, err
+}
+
 // Cancel stops a case for the given reason.
 func (o *Ops) Cancel(ctx context.Context, caseID, updateID string, c chain.Cancellation) (chain.State, error) {
 	var s chain.State
@@ -97,18 +143,33 @@ func (o *Ops) Revise(ctx context.Context, caseID string, rev chain.Revision) (ch
 	return s, nil
 }
 
+// update sends an Update in two bounded waits, so the caller learns which part failed: no
+// worker took it (nothing happened), or the case took it and has not recorded it yet (it will).
 func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, out any) error {
-	h, err := o.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	actx, cancel := context.WithTimeout(ctx, o.wait())
+	defer cancel()
+	h, err := o.tc.UpdateWorkflow(actx, client.UpdateWorkflowOptions{
 		WorkflowID:   caseID,
 		UpdateName:   name,
 		UpdateID:     updateID,
 		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+		WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
-	if err == nil {
-		err = h.Get(ctx, out)
+	if err != nil {
+		if actx.Err() != nil && ctx.Err() == nil {
+			return ErrNotTaken
+		}
+		return plain(caseID, err)
 	}
-	return plain(caseID, err)
+	gctx, cancel := context.WithTimeout(ctx, o.wait())
+	defer cancel()
+	if err := h.Get(gctx, out); err != nil {
+		if gctx.Err() != nil && ctx.Err() == nil {
+			return ErrNotYetRecorded
+		}
+		return plain(caseID, err)
+	}
+	return nil
 }
 
 // Status asks the running (or recently closed) case where it is. Right after a worker restart
@@ -148,7 +209,7 @@ func plain(caseID string, err error) error {
 		return fmt.Errorf("%w: %s", ErrNoCase, caseID)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("no answer in time; is the worker running? (%w)", err)
+		return fmt.Errorf("%w (%w)", ErrNotTaken, err)
 	}
 	return err
 }

@@ -287,10 +287,20 @@ func (c *Config) EmbeddedDatabase() bool { return c.Database.URL == "" }
 // DatabaseURL is where skflow's records are.
 func (c *Config) DatabaseURL() string {
 	if c.EmbeddedDatabase() {
-		return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.Database.EmbeddedPort, c.Database.Name)
+		u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: fmt.Sprintf("127.0.0.1:%d", c.Database.EmbeddedPort),
+			Path: "/" + c.Database.Name, RawQuery: "sslmode=disable"}
+		// The embedded cluster's password is generated on its first start; without the file
+		// (a cluster not made yet) the URL has none, and the connection says so.
+		if b, err := os.ReadFile(c.EmbeddedPasswordFile()); err == nil {
+			u.User = url.UserPassword("postgres", strings.TrimSpace(string(b)))
+		}
+		return u.String()
 	}
 	return c.Database.URL
 }
+
+// EmbeddedPasswordFile holds the embedded cluster's superuser password, 0600.
+func (c *Config) EmbeddedPasswordFile() string { return c.Path("postgres.password") }
 
 // Path is a file or folder inside the data directory.
 func (c *Config) Path(name string) string { return filepath.Join(c.DataDir, name) }

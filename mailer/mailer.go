@@ -5,6 +5,7 @@ package mailer
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -24,6 +25,9 @@ type Mailer struct {
 	opds map[string]string // lower-case OPD name to address
 	fall string
 	log  *slog.Logger
+	// timeout bounds one message's whole SMTP conversation, from dialling to QUIT: a stalled
+	// mail server costs one message this long, never a held lock or a stuck sender.
+	timeout time.Duration
 }
 
 // New makes a mailer; OPD names are matched without regard to case.
@@ -32,7 +36,7 @@ func New(st *store.Store, s config.SMTP, d config.Delivery, log *slog.Logger) *M
 	for k, v := range d.OPDEmails {
 		opds[strings.ToLower(strings.TrimSpace(k))] = v
 	}
-	return &Mailer{st: st, smtp: s, opds: opds, fall: d.FallbackEmail, log: log}
+	return &Mailer{st: st, smtp: s, opds: opds, fall: d.FallbackEmail, log: log, timeout: 30 * time.Second}
 }
 
 // Run sends due messages every interval until ctx ends.
@@ -91,13 +95,54 @@ func (m *Mailer) send(msg store.Message) error {
 		m.smtp.From, to, mime.QEncoding.Encode("utf-8", msg.Subject), time.Now().Format(time.RFC1123Z), msg.ID, msg.CaseID)
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
 	b.WriteString(strings.ReplaceAll(msg.Body, "\n", "\r\n"))
-	var auth smtp.Auth
-	if m.smtp.Username != "" {
-		host, _, _ := net.SplitHostPort(m.smtp.Address)
-		auth = smtp.PlainAuth("", m.smtp.Username, m.smtp.Password, host)
-	}
-	if err := smtp.SendMail(m.smtp.Address, auth, m.smtp.From, []string{to}, []byte(b.String())); err != nil {
+	if err := m.deliver(to, []byte(b.String())); err != nil {
 		return fmt.Errorf("send to %s: %w", to, err)
 	}
 	return nil
+}
+
+// deliver is smtp.SendMail with a deadline on the connection, which SendMail lacks.
+func (m *Mailer) deliver(to string, msg []byte) error {
+	deadline := time.Now().Add(m.timeout)
+	conn, err := (&net.Dialer{Deadline: deadline}).Dial("tcp", m.smtp.Address)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(m.smtp.Address)
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}); err != nil {
+			return err
+		}
+	}
+	if m.smtp.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", m.smtp.Username, m.smtp.Password, host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(m.smtp.From); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(msg); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }

@@ -208,3 +208,53 @@ func TestRemindersGoToTheOfficialsCurrentAddress(t *testing.T) {
 		t.Fatalf("reminder mail:\n%s", got)
 	}
 }
+
+// A mail server that accepts and then says nothing costs one message the timeout: the row is
+// not locked while the sender waits, and the failure is recorded for a later try.
+func TestAStalledMailServerHoldsNothing(t *testing.T) {
+	st, _ := storetest.New(t)
+	ctx := context.Background()
+	at := time.Now()
+	if err := st.Apply(ctx, chain.Transition{
+		Events:  []chain.Event{{CaseID: "c3", Kind: chain.CaseStarted, At: at, By: "op", Case: &chain.CaseFacts{Title: "t", DefinitionID: "d", Version: 1, Deadline: at, DeadlineDays: 51, Steps: 15}}},
+		Notices: []chain.Notice{{CaseID: "c3", Kind: chain.Reminder, ToRole: "analis", Subject: "Pengingat", Body: "x"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if c, err := l.Accept(); err == nil {
+			accepted <- c // never greets
+		}
+	}()
+	m := New(st, config.SMTP{Address: l.Addr().String(), From: "bkpsdm@wajokab.go.id"}, config.Delivery{FallbackEmail: "x@wajokab.go.id"}, slog.Default())
+	m.timeout = time.Second
+	if _, err := st.DB().ExecContext(ctx, `UPDATE outbox SET to_email = 'analis@wajokab.go.id'`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	began := time.Now()
+	go func() { _, _, err := m.Flush(ctx); done <- err }()
+	conn := <-accepted
+	defer conn.Close()
+	// While the sender waits on the server, the message's row is free: claimed by a lease, not a lock.
+	var n int
+	if err := st.DB().GetContext(ctx, &n, `SELECT count(*) FROM (SELECT id FROM outbox FOR UPDATE NOWAIT) x`); err != nil || n != 1 {
+		t.Fatalf("row locked during the send: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Fatalf("a stalled server held the sender %s", took)
+	}
+	box, _ := st.Outbox(ctx, "c3")
+	if len(box) != 1 || box[0].SentAt != nil || box[0].Attempts != 1 || box[0].LastError == nil || !strings.Contains(*box[0].LastError, "timeout") {
+		t.Fatalf("after the stall: %+v", box)
+	}
+}

@@ -55,3 +55,71 @@ func TestClusterStartsStopsAndKeepsData(t *testing.T) {
 		t.Fatal("a second cluster started on a busy port")
 	}
 }
+
+// As root in a directory the postgres user cannot enter (a clone in root's 0700 home), the
+// cluster lives under the relocation directory, the data directory links to it, a second start
+// reuses it, and nobody connects without the generated password.
+func TestRootInAClosedHomeStartsAndRestarts(t *testing.T) {
+	if _, err := findBinaries(); err != nil {
+		t.Skip(err.Error())
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("only root runs the cluster as another user")
+	}
+	base := t.TempDir()
+	for d := base; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := filepath.Join(base, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := relocated
+	relocated = filepath.Join(base, "var-lib-skflow")
+	defer func() { relocated = old }()
+	ctx := context.Background()
+	o := Options{Dir: filepath.Join(home, "skflow", "data", "postgres"), Port: 5493, Database: "skflow_home_test"}
+	c, err := Start(ctx, o)
+	if err != nil {
+		logs, _ := filepath.Glob(filepath.Join(relocated, "*", "server.log"))
+		for _, l := range logs {
+			b, _ := os.ReadFile(l)
+			t.Log(string(b))
+		}
+		t.Fatal(err)
+	}
+	if target, err := os.Readlink(o.Dir); err != nil || filepath.Dir(target) != relocated {
+		t.Fatalf("data directory is not a link into %s: %q %v", relocated, target, err)
+	}
+	if fi, err := os.Stat(filepath.Join(home, "skflow", "data", "postgres.password")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("password file: %v %v", fi, err)
+	}
+	if fi, _ := os.Stat(home); fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the home directory's mode was changed to %v", fi.Mode().Perm())
+	}
+	without, _ := sql.Open("postgres", "postgres://postgres@127.0.0.1:5493/postgres?sslmode=disable")
+	if err := without.PingContext(ctx); err == nil {
+		t.Fatal("connected without the password")
+	}
+	without.Close()
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Start(ctx, o)
+	if err != nil {
+		logs, _ := filepath.Glob(filepath.Join(relocated, "*", "server.log"))
+		for _, l := range logs {
+			b, _ := os.ReadFile(l)
+			t.Log(string(b))
+		}
+		t.Fatalf("second start: %v", err)
+	}
+	defer c.Stop()
+	db, _ := sql.Open("postgres", c.URL)
+	defer db.Close()
+	if err := db.PingContext(ctx); err != nil {
+		t.Fatalf("second start: %v", err)
+	}
+}

@@ -62,6 +62,11 @@ The case keeps this definition version and calendar for its whole life. The prop
 			if id == "" {
 				id = caseops.NewCaseID(a.def.ID, time.Now().In(a.cal.Location()))
 			}
+			in := chain.CaseInput{CaseID: id, Title: title, StartedBy: as, Definition: *a.def, Calendar: a.cfg.Calendar}
+			// Checked before the proposals are stored, so a refused start leaves nothing behind.
+			if err := chain.CheckStart(in); err != nil {
+				return err
+			}
 			var intook *intake.Summary
 			if proposals != "" {
 				sum, err := a.takeProposals(cmd.ErrOrStderr(), st, id, proposals, as)
@@ -70,7 +75,6 @@ The case keeps this definition version and calendar for its whole life. The prop
 				}
 				intook = &sum
 			}
-			in := chain.CaseInput{CaseID: id, Title: title, StartedBy: as, Definition: *a.def, Calendar: a.cfg.Calendar}
 			if err := ops.Start(a.ctx, in); err != nil {
 				return err
 			}
@@ -510,7 +514,7 @@ func (a *app) officialsCmd() *cobra.Command {
 }
 
 func (a *app) decideCmd() *cobra.Command {
-	var step int
+	var step, attempt int
 	var nip, reason string
 	var agree, ret bool
 	cmd := &cobra.Command{
@@ -550,16 +554,17 @@ recorded. Running the same command twice records one decision.`,
 			if err != nil {
 				return err
 			}
-			// The step's latest attempt makes the update ID the same when the same command runs
-			// again, so Temporal answers the repeat with the first decision's result.
-			tasks, err := st.Tasks(a.ctx, caseID)
+			// The key names the attempt the workflow has open now, so the same command run again
+			// is recognised as a repeat by the workflow itself, whatever the database says.
+			status, err := ops.Status(a.ctx, caseID)
 			if err != nil {
-				return err
+				return plainCaseError(caseID, err)
 			}
-			attempt := 0
-			for _, t := range tasks {
-				if t.Step == step {
-					attempt = max(attempt, t.Attempt)
+			if attempt == 0 {
+				if status.Open != nil && status.Open.Step == step {
+					attempt = status.Open.Attempt
+				} else if rec := lastDecision(status, step, o.NIP, action); rec != nil {
+					attempt = rec.Attempt
 				}
 			}
 			var doc string
@@ -570,10 +575,20 @@ recorded. Running the same command twice records one decision.`,
 			}
 			d := chain.Decision{Step: step, Attempt: attempt, Action: action, Reason: reason, Document: doc,
 				Actor: chain.Actor{NIP: o.NIP, Name: o.Name, Role: o.Role}}
+			if err := chain.CheckDecision(d); err != nil {
+				return err
+			}
 			updateID := fmt.Sprintf("cli:%s:%d:%d:%s:%s", caseID, step, attempt, o.NIP, action)
-			res, err := ops.Decide(a.ctx, caseID, updateID, d)
+			res, err := ops.DecideOnce(a.ctx, caseID, updateID, d)
 			if err != nil {
-				return plainCaseError(caseID, err)
+				return a.explain(caseID, err)
+			}
+			if res.Repeat {
+				return a.emit(res, func(w io.Writer) error {
+					_, err := fmt.Fprintf(w, "Sudah tercatat: langkah %d (percobaan %d) berkas %s diputuskan %s oleh %s pada %s; tidak ada yang dicatat lagi.\n",
+						step, attempt, caseID, res.Record.Action, res.Record.Actor.Name, a.wita(res.Record.DecidedAt))
+					return err
+				})
 			}
 			return a.emit(res, func(w io.Writer) error {
 				stepDef, _ := a.def.Step(step)
@@ -597,6 +612,7 @@ recorded. Running the same command twice records one decision.`,
 	cmd.Flags().BoolVar(&agree, "agree", false, "agree: paraf, sign or forward")
 	cmd.Flags().BoolVar(&ret, "return", false, "return the draft to the step's return target")
 	cmd.Flags().StringVar(&reason, "reason", "", "why the draft is returned (required with --return)")
+	cmd.Flags().IntVar(&attempt, "attempt", 0, "the attempt of the step being decided (default: the one open now)")
 	_ = cmd.MarkFlagRequired("step")
 	_ = cmd.MarkFlagRequired("as")
 	return cmd
@@ -613,9 +629,13 @@ func (a *app) cancelCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := ops.Cancel(a.ctx, args[0], "cli:cancel:"+args[0], chain.Cancellation{Reason: reason, By: as})
+			c := chain.Cancellation{Reason: reason, By: as}
+			if err := chain.CheckCancellation(c); err != nil {
+				return err
+			}
+			s, err := ops.Cancel(a.ctx, args[0], "cli:cancel:"+args[0], c)
 			if err != nil {
-				return plainCaseError(args[0], err)
+				return a.explain(args[0], err)
 			}
 			return a.emit(s, func(w io.Writer) error {
 				_, err := fmt.Fprintf(w, "Case %s cancelled: %s\n", s.CaseID, s.CancelReason)
@@ -723,6 +743,27 @@ func plainCaseError(caseID string, err error) error {
 		return fmt.Errorf("no running case %s (see: starter list)", caseID)
 	}
 	return err
+}
+
+// explain names the real cause of a request that was taken but not recorded in time: the
+// database, when it does not answer.
+func (a *app) explain(caseID string, err error) error {
+	if errors.Is(err, caseops.ErrNotYetRecorded) && a.st != nil {
+		if perr := a.st.Ping(a.ctx); perr != nil {
+			return fmt.Errorf("%w; basis data tidak dapat dihubungi: %v", err, perr)
+		}
+	}
+	return plainCaseError(caseID, err)
+}
+
+// lastDecision is the latest decision of a step by an official with an action, if any.
+func lastDecision(s chain.State, step int, nip string, action chain.Action) *chain.DecisionRecord {
+	for i := len(s.Decisions) - 1; i >= 0; i-- {
+		if d := s.Decisions[i]; d.Step == step && d.Actor.NIP == nip && d.Action == action {
+			return &d
+		}
+	}
+	return nil
 }
 
 func deref(s *string) string {

@@ -115,7 +115,8 @@ func (a *app) store() (*store.Store, error) {
 	u.RawQuery = q.Encode()
 	st, err := store.Open(a.ctx, u.String())
 	if err != nil {
-		return nil, fmt.Errorf("%w (is the worker running? start it with: go run ./worker)", err)
+		return nil, fmt.Errorf("basis data tidak dapat dihubungi: %w (periksa database.url; basis data bawaan hidup "+
+			"bersama worker: go run ./worker)", err)
 	}
 	a.st = st
 	return st, nil
@@ -128,7 +129,7 @@ func (a *app) temporal() (*caseops.Ops, error) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	tc, err := tclient.Dial(a.cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("%w (is the worker running? start it with: go run ./worker)", err)
+		return nil, fmt.Errorf("Temporal tidak dapat dihubungi: %w (apakah worker berjalan? go run ./worker)", err)
 	}
 	a.tc = tc
 	a.ops = caseops.New(tc, a.cfg.Temporal.TaskQueue)

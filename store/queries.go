@@ -60,6 +60,7 @@ type Task struct {
 	ActorNIP        *string    `db:"actor_nip" json:"actor_nip"`
 	ActorName       *string    `db:"actor_name" json:"actor_name"`
 	OnBehalfOf      *string    `db:"on_behalf_of" json:"on_behalf_of"`
+	Appointment     *string    `db:"appointment" json:"appointment"` // Plt. or Plh. for a stand-in
 	WorkingMinutes  *int       `db:"working_minutes" json:"working_minutes"`
 	Late            bool       `db:"late" json:"late"`
 	RemindedAt      *time.Time `db:"reminded_at" json:"reminded_at"`
@@ -124,7 +125,7 @@ type Document struct {
 const officialColumns = `nip, name, role, active, created_at, email`
 
 const taskColumns = `t.case_id, t.step, t.attempt, t.role, t.opened_at, t.due_at, t.standard_minutes, t.decided_at,
-	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.working_minutes, t.late, t.reminded_at, t.escalated_at,
+	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.appointment, t.working_minutes, t.late, t.reminded_at, t.escalated_at,
 	t.document_sha256`
 
 // Cases lists every case, newest first.
@@ -256,3 +257,13 @@ func (s *Store) Outbox(ctx context.Context, caseID string) ([]Message, error) {
 
 // DB exposes the pool to tests in other packages that check rows directly.
 func (s *Store) DB() *sqlx.DB { return s.db }
+
+// RunningCases lists the cases the records call running that started more than age ago.
+func (s *Store) RunningCases(ctx context.Context, age time.Duration) ([]string, error) {
+	var ids []string
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM cases WHERE state = 'running' AND started_at < now() - $1::interval
+		ORDER BY started_at`, interval(age)); err != nil {
+		return nil, fmt.Errorf("running cases: %w", err)
+	}
+	return ids, nil
+}

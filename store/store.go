@@ -6,14 +6,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the PostgreSQL driver
+	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -83,6 +85,16 @@ func (s *Store) inTx(ctx context.Context, fn func(*sqlx.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// Internal reports whether err comes from the database or the network rather than from what a
+// person asked: such an error is logged, and the person is told only that the request failed,
+// never the driver's text.
+func Internal(err error) bool {
+	var pqErr *pq.Error
+	var netErr net.Error
+	return errors.As(err, &pqErr) || errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, sql.ErrConnDone) || errors.Is(err, sql.ErrTxDone) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // ErrNotFound is returned when a looked-up row does not exist.

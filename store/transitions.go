@@ -82,6 +82,7 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) 
 		}
 		if d.Actor.OnBehalfOf != "" {
 			detail["on_behalf_of"] = d.Actor.OnBehalfOf
+			detail["appointment"] = d.Actor.Appointment
 		}
 		if d.Document != "" {
 			detail["document_sha256"] = d.Document
@@ -133,10 +134,10 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 		d := e.Decision
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET decided_at = $4, decision = $5, reason = NULLIF($6, ''),
 			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11,
-			document_sha256 = NULLIF($12, '')
+			document_sha256 = NULLIF($12, ''), appointment = NULLIF($13, '')
 			WHERE case_id = $1 AND step = $2 AND attempt = $3 AND decided_at IS NULL`,
 			e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
-			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document)
+			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment)
 	case chain.StepReminded:
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET reminded_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
 			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
@@ -213,11 +214,15 @@ func queueDeliveries(ctx context.Context, tx *sqlx.Tx, caseID string) error {
 	return nil
 }
 
-// queueNotice writes one outbox row per active official of the role; with nobody in the role,
-// one row without a recipient, so the gap shows up instead of vanishing.
+// queueNotice writes one outbox row per active official of the role and per stand-in (Plt/Plh)
+// appointed to it today; with nobody in the role, one row without a recipient, so the gap shows
+// up instead of vanishing.
 func queueNotice(ctx context.Context, tx *sqlx.Tx, n chain.Notice) error {
 	var nips []string
-	if err := tx.SelectContext(ctx, &nips, `SELECT nip FROM officials WHERE role = $1 AND active ORDER BY nip`, n.ToRole); err != nil {
+	if err := tx.SelectContext(ctx, &nips, `SELECT nip FROM officials WHERE role = $1 AND active
+		UNION SELECT si.nip FROM stand_ins si JOIN officials o ON o.nip = si.nip
+		WHERE si.role = $1 AND o.active AND current_date BETWEEN si.starts_on AND si.ends_on
+		ORDER BY nip`, n.ToRole); err != nil {
 		return err
 	}
 	if len(nips) == 0 {

@@ -67,12 +67,30 @@ type StandIn struct {
 	StartsOn  time.Time `db:"starts_on" json:"starts_on"`
 	EndsOn    time.Time `db:"ends_on" json:"ends_on"`
 	CreatedBy string    `db:"created_by" json:"created_by"`
+	Kind      string    `db:"kind" json:"kind"` // plt or plh
+}
+
+// Stand-in kinds.
+const (
+	Plt = "plt" // pelaksana tugas
+	Plh = "plh" // pelaksana harian
+)
+
+// Title is how a record names the appointment: "Plt." or "Plh.".
+func (si StandIn) Title() string {
+	if si.Kind == Plh {
+		return "Plh."
+	}
+	return "Plt."
 }
 
 // AddStandIn appoints a stand-in.
 func (s *Store) AddStandIn(ctx context.Context, si StandIn) error {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO stand_ins (role, nip, holder, starts_on, ends_on, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6)`, si.Role, si.NIP, si.Holder, si.StartsOn, si.EndsOn, si.CreatedBy); err != nil {
+	if si.Kind == "" {
+		si.Kind = Plt
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO stand_ins (role, nip, holder, starts_on, ends_on, created_by, kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, si.Role, si.NIP, si.Holder, si.StartsOn, si.EndsOn, si.CreatedBy, si.Kind); err != nil {
 		return fmt.Errorf("appoint stand-in %s for %s: %w", si.NIP, si.Role, err)
 	}
 	return nil
@@ -83,7 +101,7 @@ func (s *Store) AddStandIn(ctx context.Context, si StandIn) error {
 func (s *Store) StandIns(ctx context.Context, nip string, day time.Time) ([]StandIn, error) {
 	var out []StandIn
 	d := day.Format("2006-01-02")
-	if err := s.db.SelectContext(ctx, &out, `SELECT si.id, si.role, si.nip, o.name, si.holder, si.starts_on, si.ends_on, si.created_by
+	if err := s.db.SelectContext(ctx, &out, `SELECT si.id, si.role, si.nip, o.name, si.holder, si.starts_on, si.ends_on, si.created_by, si.kind
 		FROM stand_ins si JOIN officials o ON o.nip = si.nip
 		WHERE si.ends_on >= $2::date AND ($1 = '' OR (si.nip = $1 AND si.starts_on <= $2::date AND o.active))
 		ORDER BY si.starts_on, si.id`, nip, d); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -13,7 +14,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/time/rate"
 
+	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/textcheck"
 )
 
 const (
@@ -42,6 +45,20 @@ func (u *user) actsFor(role string) (onBehalfOf string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// actor is the user as a decision records them: for a stand-in, on behalf of the holder and
+// with the appointment's title (Plt./Plh.).
+func (u *user) actor(role, onBehalfOf string) chain.Actor {
+	a := chain.Actor{NIP: u.NIP, Name: u.Name, Role: role, OnBehalfOf: onBehalfOf}
+	if onBehalfOf != "" {
+		for _, si := range u.StandIns {
+			if si.Role == role {
+				a.Appointment = si.Title()
+			}
+		}
+	}
+	return a
 }
 
 // roles are the chain roles whose tasks the user sees: their own and those they stand in for.
@@ -94,7 +111,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if u == nil {
-			http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.Path)), http.StatusSeeOther)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
@@ -124,8 +141,20 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login", map[string]any{"Next": r.URL.Query().Get("next")})
+	s.render(w, r, "login", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
 }
+
+// safeNext is where to go after signing in: a path of this site, or the home page. Browsers
+// read "/\evil.example" and "//evil.example" as another host.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\x00\r\n\t") || len(next) > 512 {
+		return "/"
+	}
+	return next
+}
+
 
 // dummyHash keeps the time of a failed sign-in the same whether or not the NIP exists.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such official"), bcrypt.DefaultCost)
@@ -133,12 +162,21 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such official"), bcryp
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	nip := strings.TrimSpace(r.PostFormValue("nip"))
 	password := r.PostFormValue("password")
-	next := r.PostFormValue("next")
+	next := safeNext(r.PostFormValue("next"))
 	// Five tries a minute per account; an office shares one address, so an address gets more.
-	if !s.loginsByIP.allow(clientIP(r)) || !s.logins.allow(nip) {
+	if !s.loginsByIP.allow(clientIP(r)) || (nipPattern.MatchString(nip) && !s.logins.allow(nip)) {
 		w.WriteHeader(http.StatusTooManyRequests)
-		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip,
+		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
 			"Error": "Terlalu banyak percobaan masuk. Tunggu satu menit, lalu coba lagi."})
+		return
+	}
+	// A NIP is 18 digits; anything else is refused before any lookup, and neither echoed
+	// whole nor logged whole.
+	if !nipPattern.MatchString(nip) || len(password) > 72 {
+		s.audit(r, "nip-tidak-sah:"+textcheck.Clean(nip, 24), "sign_in_failed", nil)
+		w.WriteHeader(http.StatusUnauthorized)
+		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
+			"Error": "NIP terdiri atas 18 angka, dan kata sandi paling panjang 72 karakter."})
 		return
 	}
 	c, err := s.st.Credentials(r.Context(), nip)
@@ -162,9 +200,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(r.Context(), "nip", c.NIP)
 	s.audit(r, c.NIP, "sign_in", nil)
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/"
-	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -186,6 +221,14 @@ func (s *Server) audit(r *http.Request, actor, action string, detail map[string]
 	if err := s.st.Note(r.Context(), actor, action, detail); err != nil {
 		s.o.Log.Error("audit log write failed", "action", action, "actor", actor, "err", err)
 	}
+}
+
+// echoNIP is what the sign-in form shows again of a typed NIP: a NIP, or nothing.
+func echoNIP(nip string) string {
+	if nipPattern.MatchString(nip) {
+		return nip
+	}
+	return ""
 }
 
 func clientIP(r *http.Request) string {

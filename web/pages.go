@@ -26,6 +26,7 @@ import (
 	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/textcheck"
 )
 
 const maxUpload = 20 << 20
@@ -187,7 +188,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	tok := r.PostFormValue("token")
 	attempt, _ := strconv.Atoi(r.PostFormValue("attempt"))
-	if !tokenPattern.MatchString(tok) {
+	if !tokenPattern.MatchString(tok) || attempt < 1 {
 		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
 		return
 	}
@@ -197,8 +198,13 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason, Document: doc,
-		Actor: chain.Actor{NIP: u.NIP, Name: u.Name, Role: step.Role, OnBehalfOf: onBehalf}}
-	res, err := s.ops.Decide(r.Context(), c.ID, "web:"+tok, d)
+		Actor: u.actor(step.Role, onBehalf)}
+	if err := chain.CheckDecision(d); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		s.renderTask(w, r, c, step, onBehalf, capitalize(err.Error())+".", "")
+		return
+	}
+	res, err := s.ops.DecideOnce(r.Context(), c.ID, "web:"+tok, d)
 	var rej *caseops.Rejection
 	if errors.As(err, &rej) {
 		s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
@@ -211,7 +217,12 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.failRequest(w, r, err)
+		return
+	}
+	if res.Repeat {
+		s.flashBack(w, r, "/inbox", fmt.Sprintf("Keputusan ini sudah tercatat sebelumnya (langkah %d, %s); tidak ada yang dicatat lagi.",
+			res.Record.Step, verb(step, res.Record.Action)))
 		return
 	}
 	s.metrics.decisions.WithLabelValues(string(action), "recorded").Inc()
@@ -249,8 +260,58 @@ func refusal(r *caseops.Rejection) string {
 		return "Keputusan lain sedang dicatat. Coba lagi sebentar."
 	case chain.RejectBadAction:
 		return "Pilih setuju atau kembalikan."
+	case chain.RejectBadText:
+		return "Teks tidak dapat diterima: " + r.Message + "."
+	case chain.RejectCancelling:
+		return "Berkas sedang dibatalkan melalui Temporal; tidak menerima keputusan lagi."
+	case chain.RejectNotRevisable:
+		return "Draft SK tidak dapat diganti versinya pada tahap ini."
 	}
-	return r.Message
+	return "Permintaan ditolak oleh berkas."
+}
+
+// failRequest answers a case request that could not be completed in the person's words:
+// which part is down, and whether the request will still land.
+func (s *Server) failRequest(w http.ResponseWriter, r *http.Request, err error) {
+	msg := ""
+	switch {
+	case errors.Is(err, caseops.ErrNotYetRecorded):
+		msg = "Keputusan diterima tetapi belum tercatat; akan tercatat begitu basis data kembali."
+		if s.st.Ping(r.Context()) != nil {
+			msg = "Basis data sedang tidak dapat dihubungi. " + msg
+		}
+	case errors.Is(err, caseops.ErrNotTaken):
+		msg = "Sistem alur kerja (worker) tidak menjawab; keputusan belum diterima. Coba lagi sebentar lagi: mengirim ulang aman."
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	s.o.Log.Warn("case request not completed", "path", r.URL.Path, "err", err)
+	w.WriteHeader(http.StatusServiceUnavailable)
+	s.render(w, r, "error", map[string]any{"Title": "Belum tercatat", "Message": msg})
+}
+
+// stateName says a case's state in Bahasa Indonesia.
+func stateName(state string) string {
+	switch chain.CaseState(state) {
+	case chain.Running:
+		return "berjalan"
+	case chain.Completed:
+		return "selesai"
+	case chain.Cancelled:
+		return "dibatalkan"
+	case chain.Stopped:
+		return "dihentikan di luar skflow"
+	}
+	return state
+}
+
+// capitalize starts a message with a capital letter.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // caseRow is a case as the board shows it.
@@ -299,11 +360,13 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	title := strings.TrimSpace(r.FormValue("title"))
-	if title == "" {
-		s.flashBack(w, r, "/board", "Judul berkas wajib diisi.")
+	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
+	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar}
+	// Checked before the proposals are stored, so a refused start leaves nothing behind.
+	if err := chain.CheckStart(in); err != nil {
+		s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+capitalize(err.Error())+".")
 		return
 	}
-	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
 	summary := ""
 	if f, h, err := r.FormFile("proposals"); err == nil {
 		defer f.Close()
@@ -315,12 +378,11 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		sum, err := intake.Take(r.Context(), s.st, id, h.Filename, b, u.NIP, s.o.BatchSize, nil)
 		if err != nil {
 			// The file is refused whole; the case is not started.
-			s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+strings.TrimPrefix(err.Error(), "proposals file "))
+			s.refused(w, r, "/board", "Berkas tidak dimulai. ", err)
 			return
 		}
 		summary = " " + sum.String()
 	}
-	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar}
 	if err := s.ops.Start(r.Context(), in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -412,7 +474,7 @@ func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
 	err := intake.Correct(r.Context(), s.st, s.def, c, strings.TrimSpace(r.PostFormValue("nip")), eligible, batch,
 		r.PostFormValue("reason"), userOf(r).NIP)
 	if err != nil {
-		s.flashBack(w, r, "/cases/"+c.ID, "Koreksi ditolak: "+err.Error())
+		s.refused(w, r, "/cases/"+c.ID, "Koreksi ditolak: ", err)
 		return
 	}
 	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, s.o.Now().In(s.cal.Location())); err != nil {
@@ -539,7 +601,7 @@ func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &rej):
 		s.flashBack(w, r, "/cases/"+c.ID, "Versi tersimpan, tetapi berkas tidak dikembalikan: "+refusal(rej))
 	case err != nil && v.Version == 0:
-		s.flashBack(w, r, "/cases/"+c.ID, "Versi baru ditolak: "+err.Error())
+		s.refused(w, r, "/cases/"+c.ID, "Versi baru ditolak: ", err)
 	case err != nil:
 		s.fail(w, r, err)
 	default:
@@ -768,6 +830,10 @@ func (s *Server) changeOfficial(w http.ResponseWriter, r *http.Request) {
 		return
 	case "role":
 		role := r.PostFormValue("role")
+		if nip == userOf(r).NIP {
+			s.flashBack(w, r, "/officials", "Anda tidak dapat mengubah jabatan Anda sendiri; minta operator lain.")
+			return
+		}
 		if !s.validRole(role) {
 			s.flashBack(w, r, "/officials", "Jabatan tidak dikenal.")
 			return
@@ -815,17 +881,45 @@ func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
 	if si.Holder == "" {
 		si.Holder = s.def.RoleName(si.Role)
 	}
+	si.Kind = r.PostFormValue("kind")
+	if si.Kind != store.Plt && si.Kind != store.Plh {
+		s.flashBack(w, r, "/officials", "Pilih jenis penugasan: Plt. atau Plh.")
+		return
+	}
+	if err := textcheck.Line("nama pejabat definitif", si.Holder, textcheck.NameMax); err != nil {
+		s.flashBack(w, r, "/officials", capitalize(err.Error())+".")
+		return
+	}
+	if si.NIP == userOf(r).NIP {
+		s.flashBack(w, r, "/officials", "Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.")
+		return
+	}
+	// A stand-in decides for a role of the chain, so only an official of the chain may be one:
+	// never an operator or an auditor, whose own roles must stay apart from the decisions.
 	if o, err := s.st.Official(r.Context(), si.NIP); err != nil || !o.Active {
-		s.flashBack(w, r, "/officials", "NIP "+si.NIP+" tidak terdaftar atau tidak aktif.")
+		s.flashBack(w, r, "/officials", "NIP tidak terdaftar atau tidak aktif.")
+		return
+	} else if _, chainRole := s.def.Role(o.Role); !chainRole {
+		s.flashBack(w, r, "/officials", "Plt/Plh hanya dapat ditunjuk dari pejabat dalam rantai SOP, bukan operator atau auditor.")
 		return
 	}
 	if err := s.st.AddStandIn(r.Context(), si); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, userOf(r).NIP, "stand_in_appointed", map[string]any{"nip": si.NIP, "role": si.Role,
+	s.audit(r, userOf(r).NIP, "stand_in_appointed", map[string]any{"nip": si.NIP, "role": si.Role, "kind": si.Kind,
 		"from": r.PostFormValue("from"), "until": r.PostFormValue("until")})
 	s.flashBack(w, r, "/officials", "Plt/Plh ditetapkan.")
+}
+
+// refused tells a person why their request was refused, when it was the request; a failure of
+// the database or the network is logged and answered with the error page instead.
+func (s *Server) refused(w http.ResponseWriter, r *http.Request, to, prefix string, err error) {
+	if store.Internal(err) {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashBack(w, r, to, prefix+strings.TrimPrefix(err.Error(), "proposals file "))
 }
 
 func (s *Server) flashBack(w http.ResponseWriter, r *http.Request, to, msg string) {
@@ -874,6 +968,7 @@ func (s *Server) funcs() template.FuncMap {
 			return "–"
 		},
 		"roleName": s.def.RoleName,
+		"stateName": stateName,
 		"deref": func(p any) any {
 			switch v := p.(type) {
 			case *string:

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -127,8 +128,29 @@ func (s *Server) Handler() http.Handler {
 	auditors := s.allow(roleAuditor, "kepala")
 	mux.HandleFunc("GET /report", auditors(s.reportPage))
 	mux.HandleFunc("GET /report.csv", auditors(s.reportCSV))
+	mux.HandleFunc("/", s.notFound)
 
-	return s.metrics.wrap(http.NewCrossOriginProtection().Handler(s.sessions.LoadAndSave(mux)))
+	return s.metrics.wrap(limitBodies(http.NewCrossOriginProtection().Handler(s.sessions.LoadAndSave(mux))))
+}
+
+// Request bodies are bounded before any handler reads them: a form is small; an upload is
+// bounded here by the largest file the app takes, and by its own handler more tightly.
+const (
+	maxForm      = 64 << 10
+	maxMultipart = maxUpload + 1<<20
+)
+
+func limitBodies(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			limit := int64(maxForm)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				limit = maxMultipart
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -144,7 +166,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := errors.Join(problems...); err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		s.o.Log.Warn("not ready", "err", err)
+		// Which part is down, never the driver's text: the endpoint needs no sign-in.
+		msg := "belum siap:"
+		for _, p := range problems {
+			msg += " " + strings.SplitN(p.Error(), ":", 2)[0] + " tidak dapat dihubungi;"
+		}
+		http.Error(w, msg, http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = w.Write([]byte("ready\n"))

@@ -435,7 +435,22 @@ func TestStandInDecidesOnBehalfOfTheHolder(t *testing.T) {
 	e.startCase("c-plh")
 	op := e.login("operator")
 	today := time.Now().In(time.FixedZone("WITA", 8*3600)).Format("2006-01-02")
-	form := url.Values{"role": {"kabid"}, "nip": {nip["sekretaris"]}, "holder": {"Andi Baso Rahman"}, "from": {today}, "until": {today}}
+	form := url.Values{"role": {"kabid"}, "nip": {nip["sekretaris"]}, "holder": {"Andi Baso Rahman"}, "from": {today}, "until": {today}, "kind": {"plh"}}
+	// Never an operator or an auditor, never oneself: a stand-in is an official of the chain.
+	for who, f := range map[string]url.Values{"operator": {"nip": {nip["operator"]}}, "auditor": {"nip": {nip["auditor"]}}} {
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("nip", f.Get("nip"))
+		op.post("/standins", bad)
+		if _, page := op.get("/officials"); !strings.Contains(page, "bukan operator atau auditor") && !strings.Contains(page, "diri sendiri") {
+			t.Fatalf("%s appointed as a stand-in:\n%s", who, page)
+		}
+	}
+	if sis, _ := e.st.StandIns(context.Background(), "", time.Now()); len(sis) != 0 {
+		t.Fatalf("refused appointments were stored: %+v", sis)
+	}
 	if code, loc, _ := op.post("/standins", form); code != http.StatusSeeOther || loc != "/officials" {
 		t.Fatalf("appoint: %d %s", code, loc)
 	}
@@ -449,8 +464,17 @@ func TestStandInDecidesOnBehalfOfTheHolder(t *testing.T) {
 		t.Fatalf("decide as stand-in: %d", code)
 	}
 	tasks, _ := e.st.Tasks(context.Background(), "c-plh")
-	if d := tasks[0]; *d.ActorNIP != nip["sekretaris"] || d.OnBehalfOf == nil || *d.OnBehalfOf != "Andi Baso Rahman" {
+	if d := tasks[0]; *d.ActorNIP != nip["sekretaris"] || d.OnBehalfOf == nil || *d.OnBehalfOf != "Andi Baso Rahman" ||
+		d.Appointment == nil || *d.Appointment != "Plh." {
 		t.Fatalf("recorded %+v", d)
+	}
+	if _, page := op.get("/cases/c-plh"); !strings.Contains(page, "Plh. Kabid Pengembangan Kompetensi ASN (Andi Baso Rahman)") {
+		t.Fatalf("the case history does not say Plh.:\n%s", page)
+	}
+	// The operator cannot change their own role.
+	op.post("/officials/"+nip["operator"], url.Values{"op": {"role"}, "role": {"bupati"}})
+	if o, _ := e.st.Official(context.Background(), nip["operator"]); o.Role != "operator" {
+		t.Fatalf("the operator made themself %s", o.Role)
 	}
 }
 

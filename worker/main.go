@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -82,7 +83,9 @@ func announce(sys *allinone.System) {
 		fmt.Printf("  Temporal UI:   %s\n", ui)
 	}
 	if cfg.EmbeddedDatabase() {
-		fmt.Printf("  PostgreSQL:    %s (embedded, data in %s)\n", cfg.DatabaseURL(), cfg.Path("postgres"))
+		u, _ := url.Parse(cfg.DatabaseURL())
+		u.User = url.User("postgres")
+		fmt.Printf("  PostgreSQL:    %s (embedded, data in %s, password in %s)\n", u, cfg.Path("postgres"), cfg.EmbeddedPasswordFile())
 	} else {
 		fmt.Println("  PostgreSQL:    database.url")
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	_ "time/tzdata" // Asia/Makassar must load on a host without the tz database
 
 	"github.com/rickar/cal/v2"
 )
