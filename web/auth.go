@@ -155,7 +155,6 @@ func safeNext(next string) string {
 	return next
 }
 
-
 // dummyHash keeps the time of a failed sign-in the same whether or not the NIP exists.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such official"), bcrypt.DefaultCost)
 

@@ -967,7 +967,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		"roleName": s.def.RoleName,
+		"roleName":  s.def.RoleName,
 		"stateName": stateName,
 		"deref": func(p any) any {
 			switch v := p.(type) {
