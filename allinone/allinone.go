@@ -155,7 +155,7 @@ func (s *System) serveWeb() error {
 	s.stops = append(s.stops, func() error { stopSweep(); return nil })
 	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.
 	rec, stopRec := context.WithCancel(context.Background())
-	go (&reconcile.Reconciler{Store: s.Store, Client: s.Client}).Run(rec, 5*time.Minute, func(stopped []reconcile.Stopped, err error) {
+	go (&reconcile.Reconciler{Store: s.Store, Client: s.Client, Grace: time.Minute}).Run(rec, 5*time.Minute, func(stopped []reconcile.Stopped, err error) {
 		for _, c := range stopped {
 			s.log.Warn("case stopped outside skflow", "case", c.CaseID, "reason", c.Reason)
 		}

@@ -156,7 +156,7 @@ func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, ou
 		WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
 	if err != nil {
-		if actx.Err() != nil && ctx.Err() == nil {
+		if timedOut(actx, ctx, err) {
 			return ErrNotTaken
 		}
 		return plain(caseID, err)
@@ -164,12 +164,19 @@ func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, ou
 	gctx, cancel := context.WithTimeout(ctx, o.wait())
 	defer cancel()
 	if err := h.Get(gctx, out); err != nil {
-		if gctx.Err() != nil && ctx.Err() == nil {
+		if timedOut(gctx, ctx, err) {
 			return ErrNotYetRecorded
 		}
 		return plain(caseID, err)
 	}
 	return nil
+}
+
+// timedOut reports whether a wait ended on its own bound (the server may answer just before
+// the context's deadline does), not on the caller's.
+func timedOut(bounded, caller context.Context, err error) bool {
+	var wait *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	return caller.Err() == nil && (bounded.Err() != nil || errors.As(err, &wait))
 }
 
 // Status asks the running (or recently closed) case where it is. Right after a worker restart

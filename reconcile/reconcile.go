@@ -25,6 +25,8 @@ import (
 type Reconciler struct {
 	Store  *store.Store
 	Client client.Client
+	// Grace skips cases started this recently: a workflow just started may not be visible yet.
+	Grace time.Duration
 }
 
 // Stopped is one case recorded as stopped outside skflow.
@@ -35,8 +37,7 @@ type Stopped struct {
 
 // Once checks every running case once and records those whose workflow is closed.
 func (r *Reconciler) Once(ctx context.Context) ([]Stopped, error) {
-	// A case started a moment ago may not have its workflow visible yet.
-	ids, err := r.Store.RunningCases(ctx, time.Minute)
+	ids, err := r.Store.RunningCases(ctx, r.Grace)
 	if err != nil {
 		return nil, err
 	}

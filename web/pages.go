@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -934,9 +935,14 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.o.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	msg := "Permintaan tidak dapat diproses. Coba lagi; bila berulang, hubungi operator."
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if s.st.Ping(ctx) != nil {
+		msg = "Basis data sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi; tidak ada keputusan yang hilang."
+	}
 	w.WriteHeader(http.StatusInternalServerError)
-	s.render(w, r, "error", map[string]any{"Title": "Terjadi kesalahan",
-		"Message": "Permintaan tidak dapat diproses. Coba lagi; bila berulang, hubungi operator."})
+	s.render(w, r, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg})
 }
 
 // render writes a page, or a plain 500 when the page cannot be built: never half a page.
