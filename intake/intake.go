@@ -25,6 +25,7 @@ type Summary struct {
 	Eligible   int                 `json:"eligible"`
 	Problems   []proposals.Problem `json:"problems"`
 	Batches    []BatchSize         `json:"batches"`
+	Columns    []proposals.Column  `json:"columns"` // which header was read as which field
 }
 
 // BatchSize names an angkatan and its size.
@@ -40,7 +41,7 @@ func (s Summary) String() string {
 	for _, b := range s.Batches {
 		out += fmt.Sprintf(" Golongan %s angkatan %d: %d peserta.", b.Group, b.Number, b.Size)
 	}
-	return out
+	return out + " Kolom terbaca: " + proposals.ColumnsString(s.Columns) + "."
 }
 
 // Take reads, classifies and stores a case's proposals file.
@@ -54,7 +55,7 @@ func Take(ctx context.Context, st *store.Store, caseID, name string, content []b
 	if err := st.SaveProposals(ctx, store.NewDocument(caseID, "proposals", name, content, by), c, res.Problems); err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Rows: res.Rows, Candidates: len(res.Candidates), Eligible: c.Eligible(), Problems: res.Problems}
+	sum := Summary{Rows: res.Rows, Candidates: len(res.Candidates), Eligible: c.Eligible(), Problems: res.Problems, Columns: res.Columns}
 	for _, b := range c.Batches {
 		sum.Batches = append(sum.Batches, BatchSize{Group: b.Group, Number: b.Number, Size: len(b.Members)})
 	}

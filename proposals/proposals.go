@@ -68,6 +68,19 @@ type Result struct {
 	Rows       int         `json:"rows"`
 	Candidates []Candidate `json:"candidates"`
 	Problems   []Problem   `json:"problems"`
+	Columns    []Column    `json:"columns"` // which header was read as which field
+}
+
+// ColumnsString says the column mapping in one line: NIP ← "NIP (18 digit)", ...
+func ColumnsString(cols []Column) string {
+	if len(cols) == 0 {
+		return "tidak ada"
+	}
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = fmt.Sprintf("%s ← %q", c.Field, c.Header)
+	}
+	return strings.Join(parts, ", ")
 }
 
 type field int
@@ -87,27 +100,88 @@ const (
 
 var fieldNames = [nFields]string{"NIP", "Nama", "Jabatan", "OPD", "Golongan", "SK CPNS", "Surat sehat", "Surat perintah tugas", "Pasfoto"}
 
-// headers are the normalised header texts accepted for each field.
-var headers = map[string]field{
-	"nip": fNIP, "nipbaru": fNIP, "nomorindukpegawai": fNIP,
-	"nama": fName, "namalengkap": fName, "namapeserta": fName, "namacpns": fName, "name": fName,
-	"jabatan": fPosition, "namajabatan": fPosition, "jabatanfungsional": fPosition, "position": fPosition,
-	"opd": fOPD, "unitkerja": fOPD, "instansi": fOPD, "perangkatdaerah": fOPD, "skpd": fOPD, "opdunitkerja": fOPD,
-	"golongan": fGolongan, "gol": fGolongan, "golruang": fGolongan, "golonganruang": fGolongan, "pangkatgolongan": fGolongan,
-	"skcpns": fSK, "skpengangkatancpns": fSK, "skpengangkatan": fSK, "suratkeputusanpengangkatancpns": fSK,
-	"suratsehat": fSehat, "sehat": fSehat, "ketsehat": fSehat, "suratketerangansehat": fSehat, "suratketeranganberbadansehat": fSehat,
-	"suratperintahtugas": fSPT, "spt": fSPT, "sprint": fSPT, "surattugas": fSPT,
-	"pasfoto": fFoto, "foto": fFoto, "pasphoto": fFoto,
+// Column says which header of the file was read as which field, so the operator can check it.
+type Column struct {
+	Field  string `json:"field"`
+	Header string `json:"header"`
 }
 
-func normalise(h string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(h) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
+// rules recognise a field from the key words of a header, as OPD spreadsheets write them:
+// in any order, with extra words, abbreviations and remarks in parentheses ("NIP (18 digit)",
+// "Pangkat / Gol. Ruang", "Unit Kerja / OPD asal", "SK Pengangkatan CPNS (ada/tidak)"). They are
+// tried in this order, so "Nama Jabatan" is the position and "Nama Unit Kerja" the OPD, not the
+// name, and "Surat Keterangan Sehat" is not the SK CPNS.
+var rules = []struct {
+	f     field
+	match func(h keywords) bool
+}{
+	{fSPT, func(h keywords) bool { return h.any("spt", "sprint", "perintah") || h.all("surat", "tugas") }},
+	{fSehat, func(h keywords) bool { return h.prefix("sehat") || h.any("kesehatan") }},
+	{fSK, func(h keywords) bool {
+		return h.any("skcpns") || (h.any("sk", "keputusan") && h.any("cpns", "pengangkatan", "pengangkatancpns"))
+	}},
+	{fFoto, func(h keywords) bool { return h.prefix("foto", "pasfoto", "photo", "pasphoto") }},
+	{fNIP, func(h keywords) bool { return h.prefix("nip") || h.any("induk") }},
+	{fGolongan, func(h keywords) bool { return h.prefix("gol") || h.any("ruang", "pangkat") }},
+	{fOPD, func(h keywords) bool {
+		return h.any("opd", "skpd", "instansi", "unitkerja", "satker") || h.all("unit", "kerja") || h.all("perangkat", "daerah")
+	}},
+	{fPosition, func(h keywords) bool { return h.prefix("jabatan") || h.any("position") }},
+	{fName, func(h keywords) bool { return h.prefix("nama") || h.any("name") }},
+}
+
+// keywords are a header cell's key words: lower case, remarks in parentheses left out (unless
+// they are all there is).
+type keywords []string
+
+func words(text string) keywords {
+	outside := parenthesised.ReplaceAllString(text, " ")
+	if strings.TrimSpace(outside) == "" {
+		outside = text
+	}
+	return strings.FieldsFunc(strings.ToLower(outside), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+var parenthesised = regexp.MustCompile(`\([^)]*\)|\[[^]]*\]`)
+
+func (h keywords) any(ws ...string) bool {
+	for _, w := range h {
+		if slices.Contains(ws, w) {
+			return true
 		}
 	}
-	return b.String()
+	return false
+}
+
+func (h keywords) all(ws ...string) bool {
+	for _, w := range ws {
+		if !slices.Contains(h, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func (h keywords) prefix(ps ...string) bool {
+	for _, w := range h {
+		for _, p := range ps {
+			if strings.HasPrefix(w, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fieldOf is the field a header is read as, if any.
+func fieldOf(text string) (field, bool) {
+	h := words(text)
+	for _, r := range rules {
+		if r.match(h) {
+			return r.f, true
+		}
+	}
+	return 0, false
 }
 
 // Read reads a proposals file. progress, if set, is told how many of the data rows are done.
@@ -182,7 +256,11 @@ func table(b []byte) ([]record, error) {
 	}
 }
 
-var golPattern = regexp.MustCompile(`^(iv|iii|ii|i|4|3|2|1)\s*[/.\- ]?\s*([a-e])?$`)
+var (
+	golPattern = regexp.MustCompile(`^(iv|iii|ii|i|4|3|2|1)\s*[/.\- ]?\s*([a-e])?$`)
+	// A pangkat written before its golongan: "Penata Muda / III/a", "Pengatur (II/c)".
+	golSuffix = regexp.MustCompile(`[\s/(,]\(?(iv|iii|ii|i|4|3|2|1)\s*[/.\- ]?\s*([a-e])\)?$`)
+)
 
 // unpackedSize refuses an XLSX whose parts declare more content than a proposal list can have.
 // excelize's own limits still hold for an archive that lies about its sizes.
@@ -203,7 +281,11 @@ func unpackedSize(b []byte) error {
 
 // Golongan normalises "III/a", "3a", "iii - A" to "III/a"; ok is false when it is not a golongan.
 func Golongan(s string) (string, bool) {
-	m := golPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	low := strings.ToLower(strings.TrimSpace(s))
+	m := golPattern.FindStringSubmatch(low)
+	if m == nil {
+		m = golSuffix.FindStringSubmatch(low)
+	}
 	if m == nil || m[2] == "" {
 		return "", false
 	}
@@ -240,24 +322,27 @@ func parse(rows []record, progress func(done, total int)) (Result, error) {
 		col[i] = -1
 	}
 	for i, h := range rows[head].cells {
-		if f, ok := headers[normalise(h)]; ok && col[f] < 0 {
+		if f, ok := fieldOf(h); ok && col[f] < 0 {
 			col[f] = i
 		}
 	}
 	var missing []string
+	var columns []Column
 	for f, c := range col {
 		if c < 0 {
 			missing = append(missing, fieldNames[f])
+			continue
 		}
+		columns = append(columns, Column{Field: fieldNames[f], Header: strings.TrimSpace(rows[head].cells[c])})
 	}
 	if len(missing) > 0 {
-		return Result{}, fmt.Errorf("%w: %s", ErrMissingColumn, strings.Join(missing, ", "))
+		return Result{}, fmt.Errorf("%w: %s (kolom terbaca: %s)", ErrMissingColumn, strings.Join(missing, ", "), ColumnsString(columns))
 	}
 	data := rows[head+1:]
 	if len(data) > MaxRows {
 		return Result{}, fmt.Errorf("%w (maksimal %d baris)", ErrTooLarge, MaxRows)
 	}
-	res := Result{Candidates: []Candidate{}, Problems: []Problem{}}
+	res := Result{Candidates: []Candidate{}, Problems: []Problem{}, Columns: columns}
 	seen := map[string]Candidate{}
 	for i, rec := range data {
 		r, rowNo := rec.cells, rec.row

@@ -224,3 +224,37 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Headers as OPDs really write them: remarks in parentheses, extra words, abbreviations,
+// another order. Each is recognised by its key words, and the result says which header was
+// read as which field.
+func TestHeadersAreRecognisedByTheirKeyWords(t *testing.T) {
+	sheet := `No.,Nama Lengkap (dengan gelar),NIP (18 digit),Pangkat / Gol. Ruang,Nama Jabatan,Nama Unit Kerja / OPD Asal,` +
+		`Upload SK Pengangkatan CPNS (ada/tidak),Ket. Sehat dari Dokter,Surat Perintah Tugas Kepala OPD,Pas Foto 4x6` + "\n" +
+		"1,Andi Nurul S.Pd.,199801152024032001,Penata Muda / III/a,Guru Ahli Pertama,Dinas Pendidikan,ada,ada,ada,ada\n"
+	res, err := Read(strings.NewReader(sheet), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Candidates) != 1 || res.Candidates[0].Name != "Andi Nurul S.Pd." || res.Candidates[0].Position != "Guru Ahli Pertama" ||
+		res.Candidates[0].OPD != "Dinas Pendidikan" || !res.Candidates[0].Docs.Foto {
+		t.Fatalf("candidates %+v, problems %+v", res.Candidates, res.Problems)
+	}
+	want := map[string]string{"NIP": "NIP (18 digit)", "Nama": "Nama Lengkap (dengan gelar)", "Jabatan": "Nama Jabatan",
+		"OPD": "Nama Unit Kerja / OPD Asal", "Golongan": "Pangkat / Gol. Ruang", "SK CPNS": "Upload SK Pengangkatan CPNS (ada/tidak)",
+		"Surat sehat": "Ket. Sehat dari Dokter", "Surat perintah tugas": "Surat Perintah Tugas Kepala OPD", "Pasfoto": "Pas Foto 4x6"}
+	for _, c := range res.Columns {
+		if want[c.Field] != c.Header {
+			t.Errorf("%s read from %q, want %q", c.Field, c.Header, want[c.Field])
+		}
+		delete(want, c.Field)
+	}
+	if len(want) != 0 {
+		t.Errorf("not read: %v", want)
+	}
+	// A sheet missing a column says what it did read.
+	_, err = Read(strings.NewReader("NIP,Nama,Jabatan\n1,2,3\n"), nil)
+	if !errors.Is(err, ErrMissingColumn) || !strings.Contains(err.Error(), `kolom terbaca: NIP ← "NIP", Nama ← "Nama", Jabatan ← "Jabatan"`) {
+		t.Fatalf("missing columns: %v", err)
+	}
+}
