@@ -2,6 +2,7 @@ package systemtest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/workflows"
 )
 
@@ -162,4 +164,58 @@ func TestHistoryRevisionAndContinueAsNew(t *testing.T) {
 	}
 	keepHistory(t, runHistory(ctx, t, sys.client, id, firstRun), "case-revision-continue.json")
 	keepHistory(t, history(ctx, t, sys.client, id), "case-continued.json")
+}
+
+// refusing stands in for a database that refuses the data of decisions by "TOLAK", once: the
+// workflow records the decision cleaned, with an incident.
+type refusing struct{ store *store.Store }
+
+func (r refusing) Apply(ctx context.Context, t chain.Transition) error {
+	for _, e := range t.Events {
+		if e.Kind == chain.Incident {
+			break
+		}
+		if e.Decision != nil && e.Decision.Actor.Name == "TOLAK" {
+			return fmt.Errorf("%w: pq: invalid byte sequence for encoding \"UTF8\": 0x00", store.ErrDataRejected)
+		}
+	}
+	return r.store.Apply(ctx, t)
+}
+
+// Temporal's own Cancel closes the run with the cancellation recorded; a decision the database
+// refuses becomes an incident and the case goes on. Recorded after those behaviours were added.
+func TestHistoryTemporalCancelAndIncident(t *testing.T) {
+	sys := newSystem(t)
+	sys.stopWorker()
+	sys.startWorker(refusing{sys.store})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-incident"
+	if err := sys.ops.Start(ctx, newCase(id)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sys.ops.Status(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: chain.Agree,
+		Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Name: "TOLAK", Role: s.Open.Role}}
+	if _, err := sys.ops.Decide(ctx, id, "refused-1", d); err != nil {
+		t.Fatal(err)
+	}
+	decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	var incidents int
+	if err := sys.store.DB().GetContext(ctx, &incidents, `SELECT count(*) FROM case_incidents WHERE case_id = $1`, id); err != nil || incidents != 1 {
+		t.Fatalf("%d incidents recorded (%v)", incidents, err)
+	}
+	if err := sys.client.CancelWorkflow(ctx, id, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := sys.client.GetWorkflow(ctx, id, "").Get(ctx, nil); err == nil {
+		t.Fatal("the cancelled run closed without an error")
+	}
+	if c, err := sys.store.Case(ctx, id); err != nil || c.State != string(chain.Cancelled) {
+		t.Fatalf("after Temporal's cancel the records say %s (%v)", c.State, err)
+	}
+	keepHistory(t, history(ctx, t, sys.client, id), "case-incident-temporal-cancel.json")
 }
