@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/skflow/skflow/nip"
+	"github.com/skflow/skflow/textcheck"
 )
 
 // Limits on what is read.
@@ -368,6 +369,14 @@ func parse(rows []record, progress func(done, total int)) (Result, error) {
 			bad(fNIP, "%v", err)
 		} else {
 			c.NIP = n.Digits
+		}
+		// Text a person reads later, and the database keeps: no control characters (PostgreSQL
+		// refuses U+0000), nothing that reorders what is shown, a bounded length.
+		for f, v := range map[field]string{fName: c.Name, fPosition: c.Position, fOPD: c.OPD} {
+			var e *textcheck.Error
+			if errors.As(textcheck.Line(fieldNames[f], v, textcheck.NameMax), &e) {
+				bad(f, "%s", e.Problem)
+			}
 		}
 		if c.Name == "" {
 			bad(fName, "nama kosong")

@@ -258,3 +258,20 @@ func TestHeadersAreRecognisedByTheirKeyWords(t *testing.T) {
 		t.Fatalf("missing columns: %v", err)
 	}
 }
+
+// A cell the database could not keep, or that would show other than it reads, is a problem of
+// its row, not a failure of the whole file.
+func TestControlCharactersAreRowProblems(t *testing.T) {
+	sheet := header +
+		"199801152024032001,Andi\x1bNurul,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n" +
+		"199605202024031002,Arfah,Analis,\u202eDiskominfo,III/a,ya,ya,ya,ya\n" +
+		"200001012024032003,Rahma,Pengelola,BKD,II/c,ya,ya,ya,ya\n"
+	res, err := Read(strings.NewReader(sheet), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Candidates) != 1 || len(res.Problems) != 2 || res.Problems[0].Column != "Nama" || res.Problems[1].Column != "OPD" ||
+		!strings.Contains(res.Problems[0].Message, "U+001B") || !strings.Contains(res.Problems[1].Message, "U+202E") {
+		t.Fatalf("candidates %d, problems %+v", len(res.Candidates), res.Problems)
+	}
+}

@@ -202,3 +202,16 @@ func resumedPastDeadline(h *harness) *chain.State {
 	s.Attempts[0] = 1
 	return s
 }
+
+// Working time counts whole minutes from the opening minute: a task opened at 15:30:00.6 and
+// decided at 16:00:00.5 on a Monday worked 30 minutes, not 29.
+func TestWorkingTimeIsCountedInWholeMinutes(t *testing.T) {
+	opened := at("2026-11-16", "15:30").Add(600 * time.Millisecond)
+	h := newHarness(t, opened, worktime.DefaultSpec())
+	h.after(29*time.Minute+59*time.Second+900*time.Millisecond, func() { h.act(chain.Agree, "") })
+	h.agreeEvery(24*time.Hour, 14)
+	s := h.run()
+	if got := s.Decisions[0].WorkingMinutes; got != 30 {
+		t.Fatalf("step 1 worked %d minutes, want 30", got)
+	}
+}
