@@ -1,0 +1,209 @@
+package web
+
+// The operators' side of cases: the board, starting and cancelling, the case page and the
+// Analis's corrections of the classification.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/store"
+)
+
+// loadCase finds a case, or answers 404 (or 500) itself.
+func (s *Server) loadCase(w http.ResponseWriter, r *http.Request, id string) (store.Case, bool) {
+	c, err := s.st.Case(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return c, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+// caseRow is a case as the board shows it.
+type caseRow struct {
+	store.Case
+	RoleName string
+	Late     bool
+	DaysUsed float64
+	UI       string
+}
+
+func (s *Server) board(w http.ResponseWriter, r *http.Request) {
+	cases, err := s.st.Cases(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	role, lateOnly := r.URL.Query().Get("role"), r.URL.Query().Get("late") == "1"
+	now := s.o.Now()
+	var rows []caseRow
+	for _, c := range cases {
+		row := caseRow{Case: c, Late: c.StepLate(now), DaysUsed: c.DaysUsed(now), UI: s.temporalLink(c.ID)}
+		if c.OpenRole != nil {
+			row.RoleName = s.def.RoleName(*c.OpenRole)
+		}
+		if (role != "" && (c.OpenRole == nil || *c.OpenRole != role)) || (lateOnly && !row.Late) {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	s.render(w, r, "board", map[string]any{"Title": "Papan berkas", "Cases": rows, "FilterRole": role, "LateOnly": lateOnly})
+}
+
+func (s *Server) temporalLink(id string) string {
+	if s.o.TemporalUI == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(s.o.TemporalUI, "/"), s.o.Namespace, id)
+}
+
+func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		s.flashBack(w, r, "/board", "Berkas unggahan terlalu besar (maksimal 20 MiB) atau formulir rusak.")
+		return
+	}
+	title := strings.TrimSpace(r.FormValue("title"))
+	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
+	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar}
+	// Checked before the proposals are stored, so a refused start leaves nothing behind.
+	if err := chain.CheckStart(in); err != nil {
+		s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+capitalize(err.Error())+".")
+		return
+	}
+	summary := ""
+	if f, h, err := r.FormFile("proposals"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		if err != nil {
+			s.flashBack(w, r, "/board", "Berkas usulan OPD tidak terbaca.")
+			return
+		}
+		sum, err := intake.Take(r.Context(), s.st, id, h.Filename, b, u.NIP, s.o.BatchSize, nil)
+		if err != nil {
+			// The file is refused whole; the case is not started.
+			s.refused(w, r, "/board", "Berkas tidak dimulai. ", err)
+			return
+		}
+		summary = " " + sum.String()
+	}
+	if err := s.ops.Start(r.Context(), in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.st.WaitCase(r.Context(), id, 10*time.Second); err != nil {
+		s.flashBack(w, r, "/board", "Berkas "+id+" sudah diantrikan tetapi belum tercatat; periksa apakah worker berjalan.")
+		return
+	}
+	s.sessions.Put(r.Context(), "flash", "Berkas "+id+" dimulai."+summary)
+	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+}
+
+func (s *Server) cancelCase(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	_, err := s.ops.Cancel(r.Context(), id, "web:cancel:"+id, chain.Cancellation{Reason: reason, By: userOf(r).NIP})
+	var rej *caseops.Rejection
+	switch {
+	case errors.As(err, &rej):
+		s.flashBack(w, r, "/cases/"+id, "Pembatalan ditolak: "+refusal(rej))
+	case errors.Is(err, caseops.ErrNoCase):
+		s.notFound(w, r)
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.flashBack(w, r, "/cases/"+id, "Berkas dibatalkan.")
+	}
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cands, err := s.st.Candidates(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	problems, err := s.st.Problems(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	outbox, err := s.st.Outbox(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	versions, err := s.st.Versions(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
+		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
+		"CanUpload": len(s.roles(userOf(r))) > 0 && c.State == string(chain.Running),
+		"Swimlane":  swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
+		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
+}
+
+// canCorrect reports whether the user holds the role that may correct the classification.
+func (s *Server) canCorrect(u *user) (string, bool) {
+	_, review, ok := s.def.FirstReview()
+	if !ok {
+		return "", false
+	}
+	_, ok = u.actsFor(review.Role)
+	return review.Role, ok
+}
+
+// correctCandidate applies the Analis's correction of one candidate's classification.
+func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.canCorrect(userOf(r)); !ok {
+		s.forbidden(w, r)
+		return
+	}
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	batch, _ := strconv.Atoi(r.PostFormValue("batch"))
+	eligible := r.PostFormValue("action") != "exclude"
+	err := intake.Correct(r.Context(), s.st, s.def, c, strings.TrimSpace(r.PostFormValue("nip")), eligible, batch,
+		r.PostFormValue("reason"), userOf(r).NIP)
+	if err != nil {
+		s.refused(w, r, "/cases/"+c.ID, "Koreksi ditolak: ", err)
+		return
+	}
+	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, s.o.Now().In(s.cal.Location())); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi "+r.PostFormValue("nip")+" dikoreksi.")
+}
+
+func (s *Server) correctable(u *user, c store.Case) bool {
+	_, review, ok := s.def.FirstReview()
+	_, may := s.canCorrect(u)
+	return ok && may && c.State == string(chain.Running) && c.OpenStep != nil && *c.OpenStep <= review.Number
+}

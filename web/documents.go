@@ -1,0 +1,194 @@
+package web
+
+// The decree as documents: the draft SK, its versions, and the published SK at /publik.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/drafts"
+	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/skdoc"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+)
+
+const maxUpload = 20 << 20
+
+// signedSK is a completed case's decree, dated the day the SOP's signing step was decided.
+func (s *Server) signedSK(r *http.Request, c store.Case) (skdoc.Draft, error) {
+	date := s.o.Now()
+	if tasks, err := s.st.Tasks(r.Context(), c.ID); err == nil {
+		for _, step := range s.def.Steps {
+			if step.Kind != sop.KindSign {
+				continue
+			}
+			for _, t := range tasks {
+				if t.Step == step.Number && t.DecidedAt != nil {
+					date = *t.DecidedAt
+				}
+			}
+		}
+	}
+	return intake.Draft(r.Context(), s.st, c, s.o.BatchSize, date.In(s.cal.Location()))
+}
+
+// signedVersion is the stored version the signing step was decided on, if there is one.
+func (s *Server) signedVersion(r *http.Request, c store.Case) (store.Version, bool) {
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		return store.Version{}, false
+	}
+	var sha string
+	for _, t := range tasks {
+		if st, ok := s.def.Step(t.Step); ok && st.Kind == sop.KindSign && t.Document != nil && t.Decision != nil && *t.Decision == string(chain.Agree) {
+			sha = *t.Document
+		}
+	}
+	versions, err := s.st.Versions(r.Context(), c.ID)
+	if err != nil || sha == "" {
+		return store.Version{}, false
+	}
+	for _, v := range versions {
+		if v.SHA256 == sha {
+			full, err := s.st.GetVersion(r.Context(), c.ID, v.Version)
+			return full, err == nil
+		}
+	}
+	return store.Version{}, false
+}
+
+// public lists the completed cases' decrees for anyone, as the SOP's step 15 publishes them.
+func (s *Server) public(w http.ResponseWriter, r *http.Request) {
+	cases, err := s.st.Cases(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type entry struct {
+		Case         store.Case
+		Subject      string
+		Participants int
+	}
+	var list []entry
+	for _, c := range cases {
+		if c.State != string(chain.Completed) {
+			continue
+		}
+		d, err := s.signedSK(r, c)
+		if err != nil {
+			continue // a case without proposals has no decree to publish
+		}
+		list = append(list, entry{Case: c, Subject: d.Subject(), Participants: d.Total()})
+	}
+	s.render(w, r, "public", map[string]any{"Title": "SK penetapan peserta Latsar", "List": list})
+}
+
+// publicSK is one published decree as PDF; only completed cases are published.
+func (s *Server) publicSK(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimSuffix(r.PathValue("id"), ".pdf")
+	c, err := s.st.Case(r.Context(), id)
+	if err != nil || c.State != string(chain.Completed) {
+		s.notFound(w, r)
+		return
+	}
+	if v, ok := s.signedVersion(r, c); ok {
+		serveVersion(w, v)
+		return
+	}
+	d, err := s.signedSK(r, c)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="sk-%s.pdf"`, c.ID))
+	if err := d.WritePDF(w, true); err != nil {
+		s.o.Log.Error("write published SK", "case", c.ID, "err", err)
+	}
+}
+
+// uploadVersion stores an official's revised draft (PDF or DOCX).
+func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, drafts.MaxBytes+1<<20)
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Pilih berkas draft (PDF atau DOCX, maksimal 10 MiB).")
+		return
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Berkas draft tidak terbaca.")
+		return
+	}
+	v, err := s.drafts.Upload(r.Context(), c, h.Filename, b, userOf(r).NIP)
+	var rej *caseops.Rejection
+	switch {
+	case errors.As(err, &rej):
+		s.flashBack(w, r, "/cases/"+c.ID, "Versi tersimpan, tetapi berkas tidak dikembalikan: "+refusal(rej))
+	case err != nil && v.Version == 0:
+		s.refused(w, r, "/cases/"+c.ID, "Versi baru ditolak: ", err)
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.flashBack(w, r, "/cases/"+c.ID, fmt.Sprintf("Versi %d draft SK tersimpan (SHA-256 %s…).", v.Version, v.SHA256[:12]))
+	}
+}
+
+func (s *Server) downloadVersion(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.PathValue("n"))
+	v, err := s.st.GetVersion(r.Context(), r.PathValue("id"), n)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	serveVersion(w, v)
+}
+
+func serveVersion(w http.ResponseWriter, v store.Version) {
+	w.Header().Set("Content-Type", v.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="v%d-%s"`, v.Version, strings.ReplaceAll(v.Name, `"`, "")))
+	_, _ = w.Write(v.Content)
+}
+
+// draftSK serves the step-5 decree drafted from the case's classified candidates, as HTML or,
+// at .../sk.pdf, as PDF.
+func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	d, err := intake.Draft(r.Context(), s.st, c, s.o.BatchSize, s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		w.WriteHeader(http.StatusConflict)
+		s.render(w, r, "error", map[string]any{"Title": "Belum ada draft SK",
+			"Message": "Berkas ini belum memiliki calon peserta yang memenuhi syarat; unggah usulan OPD saat memulai berkas."})
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, ".pdf") {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="draft-sk-%s.pdf"`, c.ID))
+		err = d.WritePDF(w, true)
+	} else {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		err = d.WriteHTML(w)
+	}
+	if err != nil {
+		s.o.Log.Error("write draft SK", "case", c.ID, "err", err)
+	}
+}

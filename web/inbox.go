@@ -1,0 +1,253 @@
+package web
+
+// The officials' side: the inbox, a task page and the decision it sends.
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+)
+
+// taskRow is an open task as an inbox shows it.
+type taskRow struct {
+	store.Task
+	RoleName   string
+	OnBehalfOf string
+	Late       bool
+	DueToday   bool
+	Left       string
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	now := s.o.Now()
+	var rows []taskRow
+	for _, role := range s.roles(u) {
+		tasks, err := s.st.OpenTasks(r.Context(), role)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		onBehalf, _ := u.actsFor(role)
+		for _, t := range tasks {
+			rows = append(rows, s.taskRow(t, onBehalf, now))
+		}
+	}
+	slices.SortFunc(rows, func(a, b taskRow) int { return a.OpenedAt.Compare(b.OpenedAt) })
+	var dueToday, late int
+	for _, t := range rows {
+		if t.Late {
+			late++
+		} else if t.DueToday {
+			dueToday++
+		}
+	}
+	s.render(w, r, "inbox", map[string]any{"Title": "Kotak masuk", "Tasks": rows, "Waiting": len(rows),
+		"DueToday": dueToday, "Late": late})
+}
+
+func (s *Server) taskRow(t store.Task, onBehalf string, now time.Time) taskRow {
+	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: "tanpa mutu baku"}
+	if t.DueAt != nil {
+		loc := s.cal.Location()
+		y, m, d := now.In(loc).Date()
+		endOfDay := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+		row.Late = now.After(*t.DueAt)
+		row.DueToday = t.DueAt.Before(endOfDay)
+		if row.Late {
+			row.Left = fmt.Sprintf("terlambat %d menit kerja", int(s.cal.WorkingTime(*t.DueAt, now)/time.Minute))
+		} else {
+			row.Left = fmt.Sprintf("%d menit kerja", int(s.cal.WorkingTime(now, *t.DueAt)/time.Minute))
+		}
+	}
+	return row
+}
+
+// openFor loads a case whose open step the user may decide; it writes the error page if not.
+func (s *Server) openFor(w http.ResponseWriter, r *http.Request) (store.Case, sop.Step, string, bool) {
+	c, ok := s.loadCase(w, r, r.PathValue("case"))
+	if !ok {
+		return c, sop.Step{}, "", false
+	}
+	if c.OpenStep == nil {
+		w.WriteHeader(http.StatusConflict)
+		s.render(w, r, "error", map[string]any{"Title": "Tidak ada tugas terbuka",
+			"Message": "Berkas ini tidak sedang menunggu keputusan (sudah selesai atau dibatalkan)."})
+		return c, sop.Step{}, "", false
+	}
+	onBehalf, ok := userOf(r).actsFor(*c.OpenRole)
+	if !ok {
+		s.forbidden(w, r)
+		return c, sop.Step{}, "", false
+	}
+	step, _ := s.def.Step(*c.OpenStep)
+	return c, step, onBehalf, true
+}
+
+func (s *Server) taskPage(w http.ResponseWriter, r *http.Request) {
+	c, step, onBehalf, ok := s.openFor(w, r)
+	if !ok {
+		return
+	}
+	s.renderTask(w, r, c, step, onBehalf, "", "")
+}
+
+func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case, step sop.Step, onBehalf, problem, reason string) {
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "task", map[string]any{"Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
+		"Attempt": *c.OpenAttempt, "Due": c.OpenDue, "History": tasks, "OnBehalfOf": onBehalf, "Problem": problem,
+		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel()})
+}
+
+var tokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// token is a form's idempotency key: the update ID of the decision it sends, so a double
+// submit is one decision.
+func token() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// decide sends the form's decision. The role check is against the step the form names, not the
+// step open now: a repeated submit (same token) then reaches Temporal, which answers it with the
+// first decision's result, and a stale form gets the workflow's plain refusal.
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("case"))
+	if !ok {
+		return
+	}
+	n, _ := strconv.Atoi(r.PostFormValue("step"))
+	step, known := s.def.Step(n)
+	if !known {
+		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
+		return
+	}
+	onBehalf, ok := userOf(r).actsFor(step.Role)
+	if !ok {
+		s.forbidden(w, r)
+		return
+	}
+	u := userOf(r)
+	action := chain.Action(r.PostFormValue("action"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	tok := r.PostFormValue("token")
+	attempt, _ := strconv.Atoi(r.PostFormValue("attempt"))
+	if !tokenPattern.MatchString(tok) || attempt < 1 {
+		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
+		return
+	}
+	doc, err := s.drafts.ForDecision(r.Context(), c, u.NIP, s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason, Document: doc,
+		Actor: u.actor(step.Role, onBehalf)}
+	if err := chain.CheckDecision(d); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		s.renderTask(w, r, c, step, onBehalf, capitalize(err.Error())+".", "")
+		return
+	}
+	res, err := s.ops.DecideOnce(r.Context(), c.ID, "web:"+tok, d)
+	var rej *caseops.Rejection
+	if errors.As(err, &rej) {
+		s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
+		if c.OpenStep == nil || *c.OpenStep != n {
+			s.flashBack(w, r, "/inbox", refusal(rej))
+			return
+		}
+		w.WriteHeader(http.StatusConflict)
+		s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
+		return
+	}
+	if err != nil {
+		s.failRequest(w, r, err)
+		return
+	}
+	if res.Repeat {
+		s.flashBack(w, r, "/inbox", fmt.Sprintf("Keputusan ini sudah tercatat sebelumnya (langkah %d, %s); tidak ada yang dicatat lagi.",
+			res.Record.Step, verb(step, res.Record.Action)))
+		return
+	}
+	s.metrics.decisions.WithLabelValues(string(action), "recorded").Inc()
+	msg := fmt.Sprintf("Langkah %d dicatat (%s).", res.Record.Step, verb(step, action))
+	if res.Next != nil {
+		msg += fmt.Sprintf(" Berkas sekarang di langkah %d: %s.", res.Next.Step, s.def.RoleName(res.Next.Role))
+	} else {
+		msg += " Berkas selesai."
+	}
+	s.sessions.Put(r.Context(), "flash", msg)
+	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+}
+
+func verb(step sop.Step, a chain.Action) string {
+	if a == chain.Return {
+		return "dikembalikan"
+	}
+	return step.Kind.AgreeLabel()
+}
+
+// refusal says a workflow's rejection in Bahasa Indonesia.
+func refusal(r *caseops.Rejection) string {
+	switch r.Type {
+	case chain.RejectWrongStep, chain.RejectStaleAttempt:
+		return "Langkah ini sudah tidak terbuka: berkas sudah berpindah. Muat ulang kotak masuk."
+	case chain.RejectWrongRole:
+		return "Tugas ini bukan untuk jabatan Anda."
+	case chain.RejectReasonRequired:
+		return "Alasan pengembalian wajib diisi."
+	case chain.RejectNoReturn:
+		return "Langkah ini tidak dapat dikembalikan menurut SOP."
+	case chain.RejectCaseClosed:
+		return "Berkas sudah selesai atau dibatalkan."
+	case chain.RejectBusy:
+		return "Keputusan lain sedang dicatat. Coba lagi sebentar."
+	case chain.RejectBadAction:
+		return "Pilih setuju atau kembalikan."
+	case chain.RejectBadText:
+		return "Teks tidak dapat diterima: " + r.Message + "."
+	case chain.RejectCancelling:
+		return "Berkas sedang dibatalkan melalui Temporal; tidak menerima keputusan lagi."
+	case chain.RejectNotRevisable:
+		return "Draft SK tidak dapat diganti versinya pada tahap ini."
+	}
+	return "Permintaan ditolak oleh berkas."
+}
+
+// failRequest answers a case request that could not be completed in the person's words:
+// which part is down, and whether the request will still land.
+func (s *Server) failRequest(w http.ResponseWriter, r *http.Request, err error) {
+	msg := ""
+	switch {
+	case errors.Is(err, caseops.ErrNotYetRecorded):
+		msg = "Keputusan diterima tetapi belum tercatat; akan tercatat begitu basis data kembali."
+		if s.st.Ping(r.Context()) != nil {
+			msg = "Basis data sedang tidak dapat dihubungi. " + msg
+		}
+	case errors.Is(err, caseops.ErrNotTaken):
+		msg = "Sistem alur kerja (worker) tidak menjawab; keputusan belum diterima. Coba lagi sebentar lagi: mengirim ulang aman."
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	s.o.Log.Warn("case request not completed", "path", r.URL.Path, "err", err)
+	w.WriteHeader(http.StatusServiceUnavailable)
+	s.render(w, r, "error", map[string]any{"Title": "Belum tercatat", "Message": msg})
+}

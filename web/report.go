@@ -1,0 +1,70 @@
+package web
+
+// The auditors' report, as a page and as CSV.
+
+import (
+	"net/http"
+
+	"github.com/skflow/skflow/report"
+	"github.com/skflow/skflow/store"
+)
+
+func (s *Server) reportData(r *http.Request) (report.Report, string, string, error) {
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	cases, err := s.st.Cases(r.Context())
+	if err != nil {
+		return report.Report{}, from, to, err
+	}
+	loc := s.cal.Location()
+	in := func(c store.Case) bool {
+		day := c.StartedAt.In(loc).Format("2006-01-02")
+		return (from == "" || day >= from) && (to == "" || day <= to)
+	}
+	var kept []store.Case
+	keep := map[string]bool{}
+	for _, c := range cases {
+		if in(c) {
+			kept = append(kept, c)
+			keep[c.ID] = true
+		}
+	}
+	tasks, err := s.st.Tasks(r.Context(), "")
+	if err != nil {
+		return report.Report{}, from, to, err
+	}
+	var mine []store.Task
+	for _, t := range tasks {
+		if keep[t.CaseID] {
+			mine = append(mine, t)
+		}
+	}
+	return report.Build(kept, mine, s.cal, s.o.Now()), from, to, nil
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	rep, from, to, err := s.reportData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	steps := rep.ByStep()
+	var order []string
+	for _, role := range s.def.Roles {
+		order = append(order, role.ID)
+	}
+	s.render(w, r, "report", map[string]any{"Title": "Laporan mutu baku", "Steps": steps, "Roles": rep.ByRole(order),
+		"Cases": rep.Totals, "Chart": barChart(steps), "From": from, "To": to})
+}
+
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
+	rep, _, _, err := s.reportData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="laporan-mutu-baku.csv"`)
+	if err := rep.WriteCSV(w, s.cal.Location()); err != nil {
+		s.o.Log.Error("write report CSV", "err", err)
+	}
+}
