@@ -8,7 +8,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -26,39 +25,6 @@ const (
 	recentUpdatesKept      = 32
 	// reminderShare of a step's mutu baku passes before its official is reminded.
 	reminderShare = 0.75
-)
-
-// A bookkeeping write is tried first as a local activity: in-process, no extra workflow task.
-// It gives up after a short while, because while a local activity retries the workflow task
-// heartbeats and every heartbeat adds history; the write then moves to a server-side activity,
-// whose retries add none however long the database is down, and whose short backoff lands the
-// write within seconds of the database's return.
-var (
-	localRecord = workflow.LocalActivityOptions{
-		StartToCloseTimeout:    10 * time.Second,
-		ScheduleToCloseTimeout: 20 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        500 * time.Millisecond,
-			BackoffCoefficient:     2,
-			MaximumInterval:        4 * time.Second,
-			NonRetryableErrorTypes: unrecordable,
-		},
-	}
-	remoteRecord = workflow.ActivityOptions{
-		StartToCloseTimeout: 15 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Second,
-			// Unlimited in effect (centuries at the longest interval); stated, because the SDK's
-			// test environment caps an unset limit at ten attempts.
-			MaximumAttempts:        math.MaxInt32,
-			NonRetryableErrorTypes: unrecordable,
-		},
-	}
-	// unrecordable failures will not get better with retries: the transition names a case or
-	// task the store does not have, or the database refuses its data.
-	unrecordable = []string{chain.FailInvalidTransition, chain.FailDataRejected}
 )
 
 // Change IDs of workflow.GetVersion; each is decided where its behaviour first differs.
@@ -226,87 +192,6 @@ func (r *run) open(i int, now time.Time) chain.Event {
 	return chain.Event{CaseID: r.s.CaseID, Kind: chain.StepOpened, At: now, Task: copyTask(t)}
 }
 
-// awaitRequest waits for a decision or a cancellation, reminding and escalating on the way.
-// One timer is pending at a time and it is cancelled when a request arrives.
-func (r *run) awaitRequest() {
-	for {
-		alarm, kind := r.nextAlarm()
-		tctx, cancelTimer := workflow.WithCancel(r.ctx)
-		var timer workflow.Future
-		if kind != "" {
-			if d := alarm.Sub(workflow.Now(r.ctx)); d > 0 {
-				timer = workflow.NewTimer(tctx, d)
-			}
-		}
-		due := kind != "" && timer == nil
-		err := workflow.Await(r.ctx, func() bool {
-			return r.requested() || due || (timer != nil && timer.IsReady())
-		})
-		cancelTimer()
-		if r.requested() {
-			return
-		}
-		// Await fails only when the run is cancelled; before this change the loop went on
-		// firing nothing until the server ended the run.
-		if err != nil && workflow.GetVersion(r.ctx, changeCloseOnCancel, workflow.DefaultVersion, 1) == 1 {
-			r.cancelled = true
-			return
-		}
-		r.fireAlarm(kind)
-	}
-}
-
-func (r *run) requested() bool { return r.pending != nil || r.cancel != nil || r.revision != nil }
-
-// nextAlarm is the next reminder or escalation instant of the open task, if any is left.
-func (r *run) nextAlarm() (time.Time, chain.NoticeKind) {
-	t := r.s.Open
-	if t == nil || t.DueAt == nil {
-		return time.Time{}, ""
-	}
-	if !t.Reminded {
-		share := time.Duration(float64(minutes(t.StandardMinutes)) * reminderShare)
-		return r.cal.AddWorkingTime(t.OpenedAt, share), chain.Reminder
-	}
-	if !t.Escalated {
-		return *t.DueAt, chain.Escalation
-	}
-	return time.Time{}, ""
-}
-
-func (r *run) fireAlarm(kind chain.NoticeKind) {
-	now := workflow.Now(r.ctx)
-	t := r.s.Open
-	step, _ := r.def.Step(t.Step)
-	ev := chain.Event{CaseID: r.s.CaseID, At: now}
-	var notices []chain.Notice
-	switch kind {
-	case chain.Reminder:
-		t.Reminded = true
-		ev.Kind = chain.StepReminded
-		notices = append(notices, r.notice(chain.Reminder, t.Role, t,
-			fmt.Sprintf("Pengingat: langkah %d %s", t.Step, r.s.Title),
-			fmt.Sprintf("Tugas \"%s\" untuk %s telah memakai %d%% dari mutu baku %d menit; batas waktu %s.",
-				step.Action, r.def.RoleName(t.Role), int(reminderShare*100), t.StandardMinutes, r.wita(*t.DueAt))))
-	case chain.Escalation:
-		t.Escalated = true
-		ev.Kind = chain.StepEscalated
-		body := fmt.Sprintf("Langkah %d (%s) pada %s melewati mutu baku %d menit sejak %s.",
-			t.Step, r.def.RoleName(t.Role), r.s.Title, t.StandardMinutes, r.wita(*t.DueAt))
-		notices = append(notices, r.notice(chain.Escalation, t.Role, t, "Terlambat: langkah "+fmt.Sprint(t.Step)+" "+r.s.Title, body))
-		if role, _ := r.def.Role(t.Role); role.Superior != "" {
-			notices = append(notices, r.notice(chain.Escalation, role.Superior, t, "Eskalasi: langkah "+fmt.Sprint(t.Step)+" "+r.s.Title, body))
-		}
-	}
-	ev.Task = copyTask(t)
-	// A failed write is retried by the activity; an error here means the run is closing.
-	_ = r.record(r.ctx, chain.Transition{Events: []chain.Event{ev}, Notices: notices})
-}
-
-func (r *run) notice(kind chain.NoticeKind, to string, t *chain.Task, subject, body string) chain.Notice {
-	return chain.Notice{CaseID: r.s.CaseID, Kind: kind, ToRole: to, Task: copyTask(t), Subject: subject, Body: body}
-}
-
 // applyDecision records the pending decision, moves the case on and answers the handler.
 func (r *run) applyDecision() error {
 	p := r.pending
@@ -419,94 +304,6 @@ func (r *run) workingTime(from, to time.Time) time.Duration {
 		from, to = from.Truncate(time.Minute), to.Truncate(time.Minute)
 	}
 	return r.cal.WorkingTime(from, to)
-}
-
-// watchDeadline fires once when the service deadline passes: the breach is recorded and
-// escalated to the top of the chain, and the case goes on.
-func (r *run) watchDeadline(ctx workflow.Context) {
-	if r.s.DeadlineBreached {
-		return
-	}
-	if d := r.s.Deadline.Sub(workflow.Now(ctx)); d > 0 {
-		if err := workflow.NewTimer(ctx, d).Get(ctx, nil); err != nil {
-			return
-		}
-	}
-	if r.s.State != chain.Running {
-		return
-	}
-	r.s.DeadlineBreached = true
-	r.recording = true
-	defer func() { r.recording = false }()
-	now := workflow.Now(ctx)
-	body := fmt.Sprintf("%s belum selesai setelah %d hari (batas %s).", r.s.Title, r.def.Deadline.Days, r.wita(r.s.Deadline))
-	var notices []chain.Notice
-	for _, role := range r.topRoles() {
-		notices = append(notices, r.notice(chain.Breach, role, r.s.Open, "Melewati batas waktu layanan: "+r.s.Title, body))
-	}
-	_ = r.record(ctx, chain.Transition{
-		Events:  []chain.Event{{CaseID: r.s.CaseID, Kind: chain.DeadlineBreached, At: now, Task: copyTask(r.s.Open)}},
-		Notices: notices,
-	})
-}
-
-// topRoles are told of a deadline breach: the open step's role and every superior above it.
-func (r *run) topRoles() []string {
-	var roles []string
-	if r.s.Open == nil {
-		return roles
-	}
-	cur := r.s.Open.Role
-	for range r.def.Roles {
-		roles = append(roles, cur)
-		role, _ := r.def.Role(cur)
-		if role.Superior == "" {
-			break
-		}
-		cur = role.Superior
-	}
-	return roles
-}
-
-// record writes a transition from the coroutine that owns ctx. A cancellation of the run does
-// not interrupt a write: what happened is recorded before the run closes. A transition the
-// store can never take becomes an incident on the case instead of a wedge.
-func (r *run) record(ctx workflow.Context, t chain.Transition) error {
-	ctx, _ = workflow.NewDisconnectedContext(ctx)
-	err := r.write(ctx, t)
-	if err == nil || !unrecordableFailure(err) {
-		return err
-	}
-	if workflow.GetVersion(ctx, changeIncident, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return err
-	}
-	var app *temporal.ApplicationError
-	errors.As(err, &app)
-	incident := t.Incident(workflow.Now(ctx), app.Message(), app.Type() == chain.FailDataRejected)
-	if ierr := r.write(ctx, incident); ierr != nil {
-		// The case goes on whatever the store says: the workflow is its authority.
-		workflow.GetLogger(ctx).Error("incident could not be recorded", "case", r.s.CaseID, "err", ierr, "cause", err)
-	}
-	return nil
-}
-
-func (r *run) write(ctx workflow.Context, t chain.Transition) error {
-	lctx := workflow.WithLocalActivityOptions(ctx, localRecord)
-	err := workflow.ExecuteLocalActivity(lctx, chain.ActivityRecord, t).Get(lctx, nil)
-	if err != nil && !unrecordableFailure(err) &&
-		workflow.GetVersion(ctx, changeRecordFallback, workflow.DefaultVersion, 1) == 1 {
-		actx := workflow.WithActivityOptions(ctx, remoteRecord)
-		err = workflow.ExecuteActivity(actx, chain.ActivityRecord, t).Get(actx, nil)
-	}
-	if err != nil {
-		return fmt.Errorf("record %s: %w", t.Events[0].Kind, err)
-	}
-	return nil
-}
-
-func unrecordableFailure(err error) bool {
-	var app *temporal.ApplicationError
-	return errors.As(err, &app) && (app.Type() == chain.FailInvalidTransition || app.Type() == chain.FailDataRejected)
 }
 
 func (r *run) shouldContinueAsNew() bool {

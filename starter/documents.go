@@ -1,0 +1,220 @@
+package main
+
+// Commands on the decree and its candidates: the draft SK, new versions, the candidates and
+// their corrections.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/skflow/skflow/drafts"
+	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/store"
+)
+
+func (a *app) skCmd() *cobra.Command {
+	var out, format string
+	cmd := &cobra.Command{
+		Use:   "sk CASE --out FILE [--format pdf|html]",
+		Short: "Write the draft decree (SK) of a case with a lampiran per angkatan",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if format != "pdf" && format != "html" {
+				return fmt.Errorf("--format %q: use pdf or html", format)
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			d, err := intake.Draft(a.ctx, st, c, a.cfg.Training.BatchSize, time.Now().In(a.cal.Location()))
+			if err != nil {
+				return err
+			}
+			f, err := os.Create(out)
+			if err != nil {
+				return fmt.Errorf("draft SK: %w", err)
+			}
+			if format == "pdf" {
+				err = d.WritePDF(f, true)
+			} else {
+				err = d.WriteHTML(f)
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("draft SK %s: %w", out, err)
+			}
+			return a.emit(map[string]any{"file": out, "participants": d.Total(), "batches": len(d.Batches)}, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Draft SK written to %s: %d participants in %d angkatan.\n", out, d.Total(), len(d.Batches))
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "file to write (required)")
+	cmd.Flags().StringVar(&format, "format", "pdf", "pdf or html")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func (a *app) correctCmd() *cobra.Command {
+	var nipArg, reason, as string
+	var moveTo int
+	var exclude bool
+	cmd := &cobra.Command{
+		Use:   "correct CASE --nip NIP (--move-to N | --exclude) --reason TEXT --as NIP",
+		Short: "Correct a candidate's classification (the Analis, before the first paraf)",
+		Long: `Move a candidate to another angkatan of the same golongan (--move-to N, which also makes a
+candidate eligible) or declare one not eligible (--exclude). A reason is required, and the change
+is recorded in the audit log. Only the role of the SOP's first review step (the Analis) may
+correct, and only until that step is initialled.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if (moveTo > 0) == exclude {
+				return errors.New("say either --move-to N or --exclude")
+			}
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			o, err := st.Official(a.ctx, as)
+			if err != nil {
+				return fmt.Errorf("no official with NIP %s (see: starter officials)", as)
+			}
+			if _, review, ok := a.def.FirstReview(); !ok || o.Role != review.Role {
+				return fmt.Errorf("only the %s may correct the classification", a.def.RoleName(review.Role))
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if err != nil {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			if err := intake.Correct(a.ctx, st, a.def, c, nipArg, !exclude, moveTo, reason, o.NIP); err != nil {
+				return err
+			}
+			return a.emit(map[string]any{"case_id": c.ID, "nip": nipArg, "eligible": !exclude, "batch": moveTo}, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Candidate %s corrected on case %s.\n", nipArg, c.ID)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&nipArg, "nip", "", "the candidate's NIP (required)")
+	cmd.Flags().IntVar(&moveTo, "move-to", 0, "the angkatan to put the candidate in")
+	cmd.Flags().BoolVar(&exclude, "exclude", false, "declare the candidate not eligible")
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required)")
+	cmd.Flags().StringVar(&as, "as", "", "the Analis's NIP (required)")
+	for _, f := range []string{"nip", "reason", "as"} {
+		_ = cmd.MarkFlagRequired(f)
+	}
+	return cmd
+}
+
+func (a *app) reviseCmd() *cobra.Command {
+	var file, as string
+	cmd := &cobra.Command{
+		Use:   "revise CASE --file FILE --as NIP",
+		Short: "Store a revised version of the draft SK (PDF or DOCX)",
+		Long: `Store a new version of the case's draft decree, with its SHA-256. If reviewers have already
+initialled the draft, it goes back to the first review step and every paraf is given again on
+the new version. Once the decree is signed, no version is taken.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			o, err := st.Official(a.ctx, as)
+			if err != nil || !o.Active {
+				return fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if err != nil {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			f, err := os.Open(file)
+			if err != nil {
+				return fmt.Errorf("draft file: %w", err)
+			}
+			defer f.Close()
+			b, err := io.ReadAll(io.LimitReader(f, drafts.MaxBytes+1))
+			if err != nil {
+				return fmt.Errorf("draft file %s: %w", file, err)
+			}
+			v, err := a.drafts(st, ops).Upload(a.ctx, c, filepath.Base(file), b, o.NIP)
+			if err != nil {
+				return plainCaseError(c.ID, err)
+			}
+			return a.emit(v, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "Version %d of the draft SK stored (SHA-256 %s).\n", v.Version, v.SHA256)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&file, "file", "", "the revised draft, PDF or DOCX (required)")
+	cmd.Flags().StringVar(&as, "as", "", "the official's NIP (required)")
+	_ = cmd.MarkFlagRequired("file")
+	_ = cmd.MarkFlagRequired("as")
+	return cmd
+}
+
+func (a *app) candidatesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "candidates CASE",
+		Short: "Show a case's proposed candidates: angkatan, the not eligible with reasons, and row problems",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			cands, err := st.Candidates(a.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			problems, err := st.Problems(a.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if len(cands) == 0 && len(problems) == 0 {
+				return fmt.Errorf("case %s has no proposals (start it with --proposals FILE)", args[0])
+			}
+			out := struct {
+				Candidates []store.CandidateRow `json:"candidates"`
+				Problems   []store.ProblemRow   `json:"problems"`
+			}{cands, problems}
+			return a.emit(out, func(w io.Writer) error {
+				if err := table(w, "GOL\tANGKATAN\tNIP\tNAME\tOPD\tGOLONGAN\tNOT ELIGIBLE BECAUSE", func(tw io.Writer) {
+					for _, c := range cands {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", deref(c.Group), deref(intStr(c.Batch)), c.NIP, c.Name, c.OPD,
+							c.Golongan, strings.Join(c.Reasons, "; "))
+					}
+				}); err != nil || len(problems) == 0 {
+					return err
+				}
+				fmt.Fprintln(w)
+				return table(w, "ROW\tCOLUMN\tPROBLEM", func(tw io.Writer) {
+					for _, p := range problems {
+						fmt.Fprintf(tw, "%d\t%s\t%s\n", p.Row, p.Column, p.Message)
+					}
+				})
+			})
+		},
+	}
+}
