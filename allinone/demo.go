@@ -27,6 +27,15 @@ var DemoOfficials = []store.Official{
 // DemoPassword signs in every demo official.
 const DemoPassword = "wajo2026"
 
+// DemoNIPs are the demo officials' NIPs by role.
+func DemoNIPs() map[string]string {
+	m := make(map[string]string, len(DemoOfficials))
+	for _, o := range DemoOfficials {
+		m[o.Role] = o.NIP
+	}
+	return m
+}
+
 // SeedDemoOfficials adds the demo officials that are not there yet, with DemoPassword, and
 // returns those it added.
 func SeedDemoOfficials(ctx context.Context, s *store.Store) ([]store.Official, error) {

@@ -36,13 +36,7 @@ import (
 
 const queue = "skflow-fault"
 
-var nip = map[string]string{}
-
-func init() {
-	for _, o := range allinone.DemoOfficials {
-		nip[o.Role] = o.NIP
-	}
-}
+var nip = allinone.DemoNIPs()
 
 // rig is one running system: Temporal, the store, a worker and the web app.
 type rig struct {
@@ -79,13 +73,7 @@ func newRig(t *testing.T) *rig {
 
 func (r *rig) start(id string) {
 	r.t.Helper()
-	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: nip["operator"], Definition: *sop.Default(), Calendar: worktime.DefaultSpec()}
-	if err := r.ops.Start(context.Background(), in); err != nil {
-		r.t.Fatal(err)
-	}
-	if _, err := r.st.WaitCase(context.Background(), id, 10*time.Second); err != nil {
-		r.t.Fatal(err)
-	}
+	r.env.StartCase(r.t, r.ops, id, worktime.DefaultSpec())
 }
 
 // decideOpen decides the case's open step as its role and says how long it took to land.

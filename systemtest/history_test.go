@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
@@ -49,16 +48,7 @@ func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID stri
 
 func history(ctx context.Context, t *testing.T, c client.Client, caseID string) *historypb.History {
 	t.Helper()
-	it := c.GetWorkflowHistory(ctx, caseID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
-	return h
+	return runHistory(ctx, t, c, caseID, "")
 }
 
 func waitClosed(ctx context.Context, t *testing.T, c client.Client, caseID string) chain.State {

@@ -30,13 +30,7 @@ import (
 )
 
 // Demo officials' NIPs by role.
-var nip = map[string]string{}
-
-func init() {
-	for _, o := range allinone.DemoOfficials {
-		nip[o.Role] = o.NIP
-	}
-}
+var nip = allinone.DemoNIPs()
 
 type env struct {
 	t    *testing.T
@@ -45,6 +39,7 @@ type env struct {
 	ops  *caseops.Ops
 	tc   client.Client
 	spec worktime.Spec
+	sys  *testenv.Env
 }
 
 func newEnv(t *testing.T) *env {
@@ -55,7 +50,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	ts := sys.Server
-	e := &env{t: t, st: st, tc: sys.Client, spec: worktime.DefaultSpec()}
+	e := &env{t: t, st: st, tc: sys.Client, spec: worktime.DefaultSpec(), sys: sys}
 	e.ops = caseops.New(e.tc, "web-test")
 	app, err := web.New(st, e.ops, sop.Default(), web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: ts.GetDefaultNamespace(),
 		Health: func(ctx context.Context) error {
@@ -73,13 +68,7 @@ func newEnv(t *testing.T) *env {
 // startCase starts a case directly (the operator's form has its own test) and waits for it.
 func (e *env) startCase(id string) {
 	e.t.Helper()
-	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: nip["operator"], Definition: *sop.Default(), Calendar: e.spec}
-	if err := e.ops.Start(context.Background(), in); err != nil {
-		e.t.Fatal(err)
-	}
-	if _, err := e.st.WaitCase(context.Background(), id, 10*time.Second); err != nil {
-		e.t.Fatal(err)
-	}
+	e.sys.StartCase(e.t, e.ops, id, e.spec)
 }
 
 // drive has decide make the open step's decision, again and again, until step stop is open

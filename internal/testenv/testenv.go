@@ -4,16 +4,23 @@
 package testenv
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
 	"github.com/skflow/skflow/workflows"
+	"github.com/skflow/skflow/worktime"
 )
 
 // Env is one test's running system.
@@ -41,4 +48,18 @@ func New(t *testing.T, taskQueue string, noWorker ...bool) *Env {
 func Register(r worker.Registry, rec activities.Recorder) {
 	workflows.Register(r)
 	activities.Register(r, &activities.Activities{Store: rec})
+}
+
+// StartCase starts a case of the Wajo definition as the demo operator and waits until the
+// store has recorded it.
+func (e *Env) StartCase(t *testing.T, ops *caseops.Ops, id string, spec worktime.Spec) {
+	t.Helper()
+	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: allinone.DemoNIPs()["operator"],
+		Definition: *sop.Default(), Calendar: spec}
+	if err := ops.Start(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.WaitCase(context.Background(), id, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 }
