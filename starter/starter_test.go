@@ -139,7 +139,7 @@ func TestCLIErrorsArePlain(t *testing.T) {
 		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree"}, "no running case nope (see: starter list)"},
 		{[]string{"start", "--title", " "}, "--title must not be empty"},
 		{[]string{"start", "--title", "x", "--proposals", "missing.xlsx"}, "proposals file: open missing.xlsx: no such file or directory"},
-		{[]string{"start", "--title", "x", "--proposals", "notes.txt"}, "proposals file notes.txt: kolom wajib tidak ada: NIP, Nama, Jabatan, OPD, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto"},
+		{[]string{"start", "--title", "x", "--proposals", "notes.txt"}, "proposals file notes.txt: kolom wajib tidak ada: NIP, Nama, Jabatan, OPD, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto (kolom terbaca: tidak ada)"},
 		{[]string{"report", "--format", "pdf"}, `--format "pdf": use table, csv or json`},
 		{[]string{"cancel", "nope"}, `required flag(s) "reason" not set`},
 	} {

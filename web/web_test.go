@@ -524,7 +524,7 @@ func TestWholeCaseThroughTheWebWithOneReturn(t *testing.T) {
 	}
 	_, page := e.login("auditor").get("/report")
 	if !strings.Contains(page, "<td>7</td><td>Kabid Pengembangan Kompetensi ASN</td><td>2</td>") ||
-		!strings.Contains(page, `<a href="/cases/c-web">Latsar c-web</a></td><td>completed</td>`) {
+		!strings.Contains(page, `<a href="/cases/c-web">Latsar c-web</a></td><td>selesai</td>`) {
 		t.Fatalf("the auditor's report does not show the case's durations:\n%s", page)
 	}
 }
