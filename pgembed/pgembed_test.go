@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"os/user"
 	"path/filepath"
 	"testing"
 )
@@ -121,5 +122,51 @@ func TestRootInAClosedHomeStartsAndRestarts(t *testing.T) {
 	defer db.Close()
 	if err := db.PingContext(ctx); err != nil {
 		t.Fatalf("second start: %v", err)
+	}
+}
+
+// A cluster made by an earlier version trusts every local user; its next start gives it the
+// generated password and SCRAM-SHA-256, and keeps its data.
+func TestATrustClusterIsGivenAPassword(t *testing.T) {
+	bin, err := findBinaries()
+	if err != nil {
+		t.Skip(err.Error())
+	}
+	dir := t.TempDir()
+	for d := dir; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	old := &Cluster{o: Options{Dir: filepath.Join(dir, "pg"), Port: 5494}, bin: bin}
+	if os.Geteuid() == 0 {
+		if old.owner, err = user.Lookup("postgres"); err != nil {
+			t.Skip(err.Error())
+		}
+	}
+	if err := os.MkdirAll(old.o.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.chown(old.o.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.run(ctx, "initdb", "-D", old.o.Dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Start(ctx, Options{Dir: old.o.Dir, Port: 5494, Database: "skflow_trust_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	without, _ := sql.Open("postgres", "postgres://postgres@127.0.0.1:5494/postgres?sslmode=disable")
+	defer without.Close()
+	if err := without.PingContext(ctx); err == nil {
+		t.Fatal("the upgraded cluster still trusts a connection without a password")
+	}
+	with, _ := sql.Open("postgres", c.URL)
+	defer with.Close()
+	if err := with.PingContext(ctx); err != nil {
+		t.Fatalf("with the generated password: %v", err)
 	}
 }
