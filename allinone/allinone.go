@@ -112,7 +112,7 @@ func (s *System) serveWeb() error {
 		return err
 	}
 	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
-		Calendar: cfg.Calendar, BatchSize: cfg.Training.BatchSize, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
+		Calendar: cfg.Calendar, BatchSize: cfg.Training.BatchSize, NumberFormat: cfg.Decree.NumberFormat, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
 		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log,
 		Health: func(ctx context.Context) error {
 			_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})

@@ -31,7 +31,10 @@ type CaseInput struct {
 	Definition sop.Definition `json:"definition"`
 	Calendar   worktime.Spec  `json:"calendar"`
 	Limits     Limits         `json:"limits"`
-	Resume     *State         `json:"resume,omitempty"` // set when the case continues as new
+	// Register numbers the decree when its sign step is agreed; empty for cases started before
+	// decrees were numbered.
+	Register *Register `json:"register,omitempty"`
+	Resume   *State    `json:"resume,omitempty"` // set when the case continues as new
 }
 
 // Limits bound the size of one workflow run's history.
@@ -175,6 +178,8 @@ const (
 	// CaseStoppedOutside records that the case's workflow closed without skflow (terminated,
 	// timed out or reset from Temporal's own tools); the reconciler writes it.
 	CaseStoppedOutside EventKind = "case_stopped_outside"
+	// DecreeSigned gives the decree its number from the register, when the sign step is agreed.
+	DecreeSigned EventKind = "decree_signed"
 )
 
 // Failure types of the record activity that retries cannot cure.
@@ -194,6 +199,7 @@ type Event struct {
 	Reason   string          `json:"reason,omitempty"`   // case_cancelled
 	By       string          `json:"by,omitempty"`       // who cancelled or started
 	Failed   EventKind       `json:"failed,omitempty"`   // incident: the event that could not be written
+	Register *Register       `json:"register,omitempty"` // decree_signed
 }
 
 // CaseFacts are what the store keeps about a case when it starts.

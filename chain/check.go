@@ -24,6 +24,14 @@ func CheckStart(in CaseInput) error {
 	if strings.TrimSpace(in.Title) == "" {
 		return &textcheck.Error{Field: "judul", Problem: "wajib diisi"}
 	}
+	if in.Register != nil {
+		if err := CheckNumberFormat(in.Register.Format); err != nil {
+			return &textcheck.Error{Field: "format nomor SK", Problem: err.Error()}
+		}
+		if err := textcheck.Line("instansi", in.Register.Agency, textcheck.NameMax); err != nil {
+			return err
+		}
+	}
 	return firstError(
 		textcheck.Line("judul", in.Title, textcheck.TitleMax),
 		textcheck.Line("dimulai oleh", in.StartedBy, textcheck.IDMax),

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/viper"
 	"gopkg.in/yaml.v3"
 
+	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/worktime"
 )
@@ -33,7 +34,15 @@ type Config struct {
 	Training Training      `yaml:"training"`
 	SMTP     SMTP          `yaml:"smtp"`
 	Delivery Delivery      `yaml:"delivery"`
+	Decree   Decree        `yaml:"decree"`
 	Log      Log           `yaml:"log"`
+}
+
+// Decree is how a signed decree is numbered.
+type Decree struct {
+	// NumberFormat is the agency's numbering: {nomor} is the register's sequence for the year
+	// (four digits at least), {tahun} the year of the signature.
+	NumberFormat string `yaml:"number_format"`
 }
 
 // SMTP is the mail server notifications go out through; no address means nothing is sent and
@@ -112,6 +121,7 @@ func Defaults() Config {
 		Training: Training{BatchSize: 40},
 		SMTP:     SMTP{From: "bkpsdm@wajokab.go.id"},
 		Delivery: Delivery{OPDEmails: map[string]string{}},
+		Decree:   Decree{NumberFormat: chain.DefaultNumberFormat},
 		Log:      Log{Level: "info"},
 	}
 }
@@ -250,6 +260,9 @@ func (c *Config) Validate() error {
 		if _, err := mail.ParseAddress(c.Delivery.FallbackEmail); err != nil {
 			bad("delivery.fallback_email %q: not an e-mail address", c.Delivery.FallbackEmail)
 		}
+	}
+	if err := chain.CheckNumberFormat(c.Decree.NumberFormat); err != nil {
+		bad("decree.number_format %q: %v", c.Decree.NumberFormat, err)
 	}
 	if c.Training.BatchSize < 1 {
 		bad("training.batch_size: must be 1 or more, got %d", c.Training.BatchSize)

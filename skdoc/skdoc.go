@@ -40,6 +40,32 @@ type Draft struct {
 	Date     time.Time
 	MaxBatch int // most participants in one angkatan
 	Batches  []Batch
+	Number   string // from the register, once signed; empty in a draft
+	Signer   string // the signer's name, once signed
+}
+
+// NumberText is the decree's number, or the blank a draft leaves for it.
+func (d Draft) NumberText() string {
+	if d.Number == "" {
+		return "........................"
+	}
+	return d.Number
+}
+
+// SignerText is the signer's name, or the blank a draft leaves for it.
+func (d Draft) SignerText() string {
+	if d.Signer == "" {
+		return "........................"
+	}
+	return d.Signer
+}
+
+// footer marks every page of a draft as one, and of a decree with its number.
+func (d Draft) footer() string {
+	if d.Number == "" {
+		return "Draft " + d.CaseID
+	}
+	return "Keputusan Bupati Wajo Nomor " + d.Number
 }
 
 // Total counts the participants.
@@ -125,7 +151,7 @@ func (d Draft) WritePDF(w io.Writer, compress bool) error {
 	p.SetFooterFunc(func() {
 		p.SetY(-15)
 		p.SetFont("Helvetica", "I", 8)
-		p.CellFormat(0, 10, tr(fmt.Sprintf("Draft %s - halaman %d", d.CaseID, p.PageNo())), "", 0, "C", false, 0, "")
+		p.CellFormat(0, 10, tr(fmt.Sprintf("%s - halaman %d", d.footer(), p.PageNo())), "", 0, "C", false, 0, "")
 	})
 	p.AddPage()
 	center := func(size float64, style, text string) {
@@ -133,7 +159,7 @@ func (d Draft) WritePDF(w io.Writer, compress bool) error {
 		p.MultiCell(0, 6, tr(text), "", "C", false)
 	}
 	center(12, "B", "KEPUTUSAN BUPATI WAJO")
-	center(11, "", "NOMOR: ........................")
+	center(11, "", "NOMOR: "+d.NumberText())
 	p.Ln(2)
 	center(11, "B", "TENTANG")
 	center(11, "B", d.Subject())
@@ -169,11 +195,11 @@ func (d Draft) WritePDF(w io.Writer, compress bool) error {
 	}
 	p.Ln(6)
 	p.SetX(115)
-	p.MultiCell(0, 5, tr(fmt.Sprintf("Ditetapkan di %s\npada tanggal %s\n\nBUPATI WAJO,\n\n\n\n(........................)", d.Place, d.DateText())), "", "L", false)
+	p.MultiCell(0, 5, tr(fmt.Sprintf("Ditetapkan di %s\npada tanggal %s\n\nBUPATI WAJO,\n\n\n\n(%s)", d.Place, d.DateText(), d.SignerText())), "", "L", false)
 
 	for _, b := range d.Batches {
 		p.AddPage()
-		center(10, "B", fmt.Sprintf("LAMPIRAN KEPUTUSAN BUPATI WAJO NOMOR ........ TANGGAL %s", strings.ToUpper(d.DateText())))
+		center(10, "B", fmt.Sprintf("LAMPIRAN KEPUTUSAN BUPATI WAJO NOMOR %s TANGGAL %s", d.NumberText(), strings.ToUpper(d.DateText())))
 		center(10, "B", "PESERTA PELATIHAN DASAR CALON PEGAWAI NEGERI SIPIL")
 		center(10, "B", fmt.Sprintf("GOLONGAN %s ANGKATAN %d (%d ORANG)", b.Group, b.Number, len(b.Members)))
 		p.Ln(3)

@@ -78,3 +78,25 @@ func TestSpell(t *testing.T) {
 		}
 	}
 }
+
+// A draft leaves the number and the signer blank; the signed decree carries both, in the
+// heading, the signature block and every lampiran.
+func TestTheSignedDecreeCarriesItsNumberAndSigner(t *testing.T) {
+	var draft, signed bytes.Buffer
+	d := sample()
+	if err := d.WriteHTML(&draft); err != nil {
+		t.Fatal(err)
+	}
+	d.Number, d.Signer = "000.8.3.4/0077.1/2026", "H. Andi Amran"
+	if err := d.WriteHTML(&signed); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(draft.String(), "0077") || !strings.Contains(draft.String(), "NOMOR: ....") {
+		t.Fatal("a draft shows a number")
+	}
+	h := signed.String()
+	if !strings.Contains(h, "NOMOR: 000.8.3.4/0077.1/2026") || !strings.Contains(h, "(H. Andi Amran)") ||
+		strings.Count(h, "LAMPIRAN KEPUTUSAN BUPATI WAJO NOMOR 000.8.3.4/0077.1/2026") != len(d.Batches) {
+		t.Fatalf("signed decree:\n%.2000s", h)
+	}
+}

@@ -30,6 +30,9 @@ type Case struct {
 	DeadlineBreachedAt *time.Time `db:"deadline_breached_at" json:"deadline_breached_at"`
 	EndedAt            *time.Time `db:"ended_at" json:"ended_at"`
 	CancelReason       *string    `db:"cancel_reason" json:"cancel_reason"`
+	DecreeNumber       *string    `db:"decree_number" json:"decree_number"` // from the register, at the signature
+	SignedAt           *time.Time `db:"signed_at" json:"signed_at"`
+	SignedBy           *string    `db:"signed_by" json:"signed_by"`
 }
 
 // StepLate reports whether the open step is past its mutu baku at now.

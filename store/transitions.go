@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,7 +37,18 @@ func dataRejected(err error) error {
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 	return dataRejected(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, e := range t.Events {
-			fresh, err := appendAudit(ctx, tx, e)
+			extra := map[string]any{}
+			if e.Kind == chain.DecreeSigned {
+				number, err := takeNumber(ctx, tx, e)
+				if err != nil {
+					return err
+				}
+				if number == "" {
+					continue // numbered before: a retried write
+				}
+				extra["number"] = number
+			}
+			fresh, err := appendAudit(ctx, tx, e, extra)
 			if err != nil {
 				return err
 			}
@@ -56,8 +68,36 @@ func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 	}))
 }
 
-func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) {
-	actor, detail := "system", map[string]any{}
+// takeNumber gives a decree the next number of its register and records it on the case, or
+// returns "" when the case has its number already. The case's row lock makes a retried write
+// of the same signature wait for the first and then find it numbered.
+func takeNumber(ctx context.Context, tx *sqlx.Tx, e chain.Event) (string, error) {
+	var have *string
+	if err := tx.GetContext(ctx, &have, `SELECT decree_number FROM cases WHERE id = $1 FOR UPDATE`, e.CaseID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("%w: no case %s to number", ErrInvalidTransition, e.CaseID)
+		}
+		return "", fmt.Errorf("lock case %s: %w", e.CaseID, err)
+	}
+	if have != nil {
+		return "", nil
+	}
+	reg := e.Register
+	var seq int
+	if err := tx.GetContext(ctx, &seq, `INSERT INTO decree_register (agency, year, last) VALUES ($1, $2, 1)
+		ON CONFLICT (agency, year) DO UPDATE SET last = decree_register.last + 1 RETURNING last`, reg.Agency, reg.Year); err != nil {
+		return "", fmt.Errorf("decree register %s %d: %w", reg.Agency, reg.Year, err)
+	}
+	number := chain.DecreeNumber(reg.Format, seq, reg.Year)
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET decree_number = $2, signed_at = $3, signed_by = $4 WHERE id = $1`,
+		e.CaseID, number, e.At, e.By); err != nil {
+		return "", fmt.Errorf("number case %s: %w", e.CaseID, err)
+	}
+	return number, nil
+}
+
+func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[string]any) (bool, error) {
+	actor, detail := "system", extra
 	var step, attempt *int
 	if e.Task != nil {
 		step, attempt = &e.Task.Step, &e.Task.Attempt
@@ -93,6 +133,9 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event) (bool, error) 
 	case chain.Incident:
 		detail["failed"] = e.Failed
 		detail["cause"] = e.Reason
+	case chain.DecreeSigned:
+		actor = e.By
+		detail["register"] = fmt.Sprintf("%s %d", e.Register.Agency, e.Register.Year)
 	}
 	b, err := json.Marshal(detail)
 	if err != nil {
@@ -152,6 +195,8 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 		res, err = tx.ExecContext(ctx, `UPDATE cases SET state = $2, ended_at = $3, cancel_reason = NULLIF($4, ''),
 			open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $1 AND state = 'running'`,
 			e.CaseID, string(state), e.At, e.Reason)
+	case chain.DecreeSigned:
+		return nil // numbered by takeNumber, before its audit row
 	case chain.Incident:
 		var step, attempt *int
 		if e.Task != nil {

@@ -79,7 +79,8 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 	}
 	title := strings.TrimSpace(r.FormValue("title"))
 	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
-	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar}
+	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar,
+		Register: s.register()}
 	// Checked before the proposals are stored, so a refused start leaves nothing behind.
 	if err := chain.CheckStart(in); err != nil {
 		s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+capitalize(err.Error())+".")
@@ -206,4 +207,13 @@ func (s *Server) correctable(u *user, c store.Case) bool {
 	_, review, ok := s.def.FirstReview()
 	_, may := s.canCorrect(u)
 	return ok && may && c.State == string(chain.Running) && c.OpenStep != nil && *c.OpenStep <= review.Number
+}
+
+// register is the decree register new cases number their decree from.
+func (s *Server) register() *chain.Register {
+	format := s.o.NumberFormat
+	if format == "" {
+		format = chain.DefaultNumberFormat
+	}
+	return &chain.Register{Agency: s.def.Agency, Format: format}
 }

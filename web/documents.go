@@ -3,6 +3,7 @@ package web
 // The decree as documents: the draft SK, its versions, and the published SK at /publik.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -24,19 +25,20 @@ const maxUpload = 20 << 20
 // signedSK is a completed case's decree, dated the day the SOP's signing step was decided.
 func (s *Server) signedSK(r *http.Request, c store.Case) (skdoc.Draft, error) {
 	date := s.o.Now()
-	if tasks, err := s.st.Tasks(r.Context(), c.ID); err == nil {
-		for _, step := range s.def.Steps {
-			if step.Kind != sop.KindSign {
-				continue
-			}
-			for _, t := range tasks {
-				if t.Step == step.Number && t.DecidedAt != nil {
-					date = *t.DecidedAt
-				}
-			}
+	if c.SignedAt != nil {
+		date = *c.SignedAt
+	}
+	d, err := intake.Draft(r.Context(), s.st, c, s.o.BatchSize, date.In(s.cal.Location()))
+	if err != nil || c.DecreeNumber == nil {
+		return d, err
+	}
+	d.Number = *c.DecreeNumber
+	if c.SignedBy != nil {
+		if o, err := s.st.Official(r.Context(), *c.SignedBy); err == nil {
+			d.Signer = o.Name
 		}
 	}
-	return intake.Draft(r.Context(), s.st, c, s.o.BatchSize, date.In(s.cal.Location()))
+	return d, nil
 }
 
 // signedVersion is the stored version the signing step was decided on, if there is one.
@@ -78,7 +80,8 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []entry
 	for _, c := range cases {
-		if c.State != string(chain.Completed) {
+		// Only a numbered, signed decree that has completed its service is published.
+		if c.State != string(chain.Completed) || c.DecreeNumber == nil {
 			continue
 		}
 		d, err := s.signedSK(r, c)
@@ -92,26 +95,53 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) {
 
 // publicSK is one published decree as PDF; only completed cases are published.
 func (s *Server) publicSK(w http.ResponseWriter, r *http.Request) {
-	id := strings.TrimSuffix(r.PathValue("id"), ".pdf")
+	d, ok := s.issued(w, r, strings.TrimSuffix(r.PathValue("id"), ".pdf"))
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", d.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="sk-%s.pdf"`, d.CaseID))
+	_, _ = w.Write(d.Content)
+}
+
+// issued is a completed, numbered case's decree as issued, frozen the first time anyone asks:
+// the signed upload when the Bupati signed one, otherwise the decree generated with its number
+// and signer. It answers 404 itself for a case that has no issued decree.
+func (s *Server) issued(w http.ResponseWriter, r *http.Request, id string) (store.Decree, bool) {
 	c, err := s.st.Case(r.Context(), id)
-	if err != nil || c.State != string(chain.Completed) {
+	if err != nil || c.State != string(chain.Completed) || c.DecreeNumber == nil {
 		s.notFound(w, r)
-		return
+		return store.Decree{}, false
 	}
-	if v, ok := s.signedVersion(r, c); ok {
-		serveVersion(w, v)
-		return
-	}
-	d, err := s.signedSK(r, c)
+	d, ok, err := s.st.IssuedDecree(r.Context(), c.ID)
 	if err != nil {
-		s.notFound(w, r)
-		return
+		s.fail(w, r, err)
+		return d, false
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="sk-%s.pdf"`, c.ID))
-	if err := d.WritePDF(w, true); err != nil {
-		s.o.Log.Error("write published SK", "case", c.ID, "err", err)
+	if ok {
+		return d, true
 	}
+	content, contentType := []byte(nil), drafts.PDF
+	if v, ok := s.signedVersion(r, c); ok && v.Kind == "upload" {
+		content, contentType = v.Content, v.ContentType
+	} else {
+		sk, err := s.signedSK(r, c)
+		if err != nil {
+			s.notFound(w, r) // a case without proposals has no decree to issue
+			return d, false
+		}
+		var buf bytes.Buffer
+		if err := sk.WritePDF(&buf, true); err != nil {
+			s.fail(w, r, err)
+			return d, false
+		}
+		content = buf.Bytes()
+	}
+	if d, err = s.st.IssueDecree(r.Context(), c.ID, *c.DecreeNumber, contentType, content); err != nil {
+		s.fail(w, r, err)
+		return d, false
+	}
+	return d, true
 }
 
 // uploadVersion stores an official's revised draft (PDF or DOCX).

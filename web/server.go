@@ -34,6 +34,7 @@ var assets embed.FS
 type Options struct {
 	Calendar      worktime.Spec // snapshot given to new cases
 	BatchSize     int           // most participants in one angkatan
+	NumberFormat  string        // the decree register's numbering; chain.DefaultNumberFormat when empty
 	TemporalUI    string        // base URL of the Temporal Web UI, "" for none
 	Namespace     string
 	SecureCookies bool
@@ -99,6 +100,8 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /publik", s.public)
 	mux.HandleFunc("GET /publik/{id}", s.publicSK)
+	mux.HandleFunc("GET /verifikasi/{id}", s.verifyPage)
+	mux.HandleFunc("POST /verifikasi/{id}", s.verifyUpload)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.signedIn(s.logout))

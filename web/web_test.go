@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -181,7 +183,7 @@ func (b *browser) post(path string, form url.Values) (int, string, string) {
 }
 
 // upload posts a multipart form with one file, as the browser's file inputs do.
-func (b *browser) upload(path string, fields map[string]string, fileField, name string, content []byte) (int, string) {
+func (b *browser) upload(path string, fields map[string]string, fileField, name string, content []byte) (int, string, string) {
 	b.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -193,8 +195,7 @@ func (b *browser) upload(path string, fields map[string]string, fileField, name 
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, b.base+path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	code, loc, _ := b.do(req)
-	return code, loc
+	return b.do(req)
 }
 
 var tokenRE = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
@@ -258,7 +259,7 @@ func TestSignInOutAuditedAndRateLimited(t *testing.T) {
 func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
 	e := newEnv(t)
 	op := e.login("operator")
-	code, loc := op.upload("/cases", map[string]string{"title": "Latsar CPNS 2026 angkatan I"}, "proposals", "usulan.csv",
+	code, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar CPNS 2026 angkatan I"}, "proposals", "usulan.csv",
 		[]byte("NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n"+
 			"199801152024032001,Andi <b>Nurul</b>,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"+
 			"19980115,Salah,Analis,BKD,III/a,ya,ya,ya,ya\n"))
@@ -532,7 +533,7 @@ func TestWholeCaseThroughTheWebWithOneReturn(t *testing.T) {
 func TestStartRefusesAFileThatIsNotAProposalList(t *testing.T) {
 	e := newEnv(t)
 	op := e.login("operator")
-	if code, loc := op.upload("/cases", map[string]string{"title": "Latsar salah berkas"}, "proposals", "undangan.pdf",
+	if code, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar salah berkas"}, "proposals", "undangan.pdf",
 		[]byte("%PDF-1.4\x00\x01\x02")); code != http.StatusSeeOther || loc != "/board" {
 		t.Fatalf("bad file: %d %s", code, loc)
 	}
@@ -610,11 +611,40 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 	}
 	b := e.anonymous()
 	code, page := b.get("/publik")
-	if code != http.StatusOK || !strings.Contains(page, `/publik/c-done.pdf`) || strings.Contains(page, "c-open") {
+	year := time.Now().In(time.FixedZone("WITA", 8*3600)).Year()
+	number := fmt.Sprintf("000.8.3.4/0001.1/%d", year) // the register's first decree of the year
+	if code != http.StatusOK || !strings.Contains(page, `/publik/c-done.pdf`) || strings.Contains(page, "c-open") ||
+		!strings.Contains(page, "<td>"+number+"</td>") {
 		t.Fatalf("public listing: %d\n%s", code, page)
 	}
-	if code, pdf := b.get("/publik/c-done.pdf"); code != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
+	if _, page := e.login("operator").get("/cases/c-done"); !strings.Contains(page, "SK nomor <strong>"+number+"</strong>") {
+		t.Fatalf("the case page does not show the decree's number:\n%s", page)
+	}
+	code, pdf := b.get("/publik/c-done.pdf")
+	if code != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
 		t.Fatalf("published SK: %d", code)
+	}
+	// The decree is issued once: every copy is the same bytes, and the verification page names
+	// their hash, the paraf chain, and tells a true copy from an altered one.
+	if _, again := b.get("/publik/c-done.pdf"); again != pdf {
+		t.Fatal("the published SK changed between two downloads")
+	}
+	sum := sha256.Sum256([]byte(pdf))
+	_, page = b.get("/verifikasi/c-done")
+	if !strings.Contains(page, number) || !strings.Contains(page, hex.EncodeToString(sum[:])) ||
+		strings.Count(page, "<td>Bupati Wajo</td>") != 1 || strings.Count(page, "<td>Kabid Pengembangan Kompetensi ASN</td>") != 1 {
+		t.Fatalf("verification page:\n%s", page)
+	}
+	if _, _, body := b.upload("/verifikasi/c-done", nil, "file", "sk.pdf", []byte(pdf)); !strings.Contains(body, "Cocok: berkas sk.pdf sama persis") {
+		t.Fatalf("the issued PDF does not verify:\n%s", body)
+	}
+	altered := []byte(pdf)
+	altered[len(altered)/2] ^= 1
+	if _, _, body := b.upload("/verifikasi/c-done", nil, "file", "sk-ubah.pdf", altered); !strings.Contains(body, "Tidak cocok: berkas sk-ubah.pdf") {
+		t.Fatalf("an altered PDF verifies:\n%s", body)
+	}
+	if code, _ := b.get("/verifikasi/c-open"); code != http.StatusNotFound {
+		t.Fatalf("an unsigned case has a verification page: %d", code)
 	}
 	if code, _ := b.get("/publik/c-open.pdf"); code != http.StatusNotFound {
 		t.Fatalf("an unfinished case's SK is public: %d", code)
@@ -627,7 +657,7 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 
 func uploadVersion(t *testing.T, e *env, b *browser, caseID, name string, content []byte) (int, string) {
 	t.Helper()
-	code, _ := b.upload("/cases/"+caseID+"/versions", nil, "file", name, content)
+	code, _, _ := b.upload("/cases/"+caseID+"/versions", nil, "file", name, content)
 	_, page := b.get("/cases/" + caseID)
 	return code, page
 }
@@ -709,7 +739,7 @@ func TestAcceptance130Proposals(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := e.login("operator")
-	_, loc := op.upload("/cases", map[string]string{"title": "Latsar CPNS 2026"}, "proposals", "usulan-opd-130.xlsx", xlsx)
+	_, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar CPNS 2026"}, "proposals", "usulan-opd-130.xlsx", xlsx)
 	id := strings.TrimPrefix(loc, "/cases/")
 	_, page := op.get(loc)
 	if !strings.Contains(page, "Usulan OPD: 130 baris, 10 bermasalah, 120 calon, 112 memenuhi syarat.") ||

@@ -33,6 +33,8 @@ const (
 	changeIncident       = "unrecordable-write-becomes-incident"
 	changeCloseOnCancel  = "close-on-temporal-cancel"
 	changeWholeMinutes   = "working-time-in-whole-minutes"
+	// The sign step's agreement numbers the decree from the agency's register.
+	changeNumberAtSignature = "number-decree-at-signature"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
@@ -206,6 +208,13 @@ func (r *run) applyDecision() error {
 		Late: step.HasStandard() && worked > minutes(step.StandardMinutes()),
 	}
 	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
+	if step.Kind == sop.KindSign && p.d.Action == chain.Agree && r.in.Register != nil &&
+		workflow.GetVersion(r.ctx, changeNumberAtSignature, workflow.DefaultVersion, 1) == 1 {
+		reg := *r.in.Register
+		reg.Year = now.In(r.cal.Location()).Year()
+		events = append(events, chain.Event{CaseID: r.s.CaseID, Kind: chain.DecreeSigned, At: now, Task: copyTask(t),
+			By: p.d.Actor.NIP, Register: &reg})
+	}
 
 	next := -1
 	switch {

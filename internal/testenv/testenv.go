@@ -55,7 +55,7 @@ func Register(r worker.Registry, rec activities.Recorder) {
 func (e *Env) StartCase(t *testing.T, ops *caseops.Ops, id string, spec worktime.Spec) {
 	t.Helper()
 	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: allinone.DemoNIPs()["operator"],
-		Definition: *sop.Default(), Calendar: spec}
+		Definition: *sop.Default(), Calendar: spec, Register: &chain.Register{Agency: "BKPSDM Kabupaten Wajo", Format: chain.DefaultNumberFormat}}
 	if err := ops.Start(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/store/storetest"
+)
+
+func signed(id string, year int) chain.Transition {
+	task := chain.Task{Step: 11, Attempt: 1, Role: "bupati", OpenedAt: t0}
+	return chain.Transition{Events: []chain.Event{{CaseID: id, Kind: chain.DecreeSigned, At: t0, Task: &task, By: "197001011996031001",
+		Register: &chain.Register{Agency: "BKPSDM Kabupaten Wajo", Format: chain.DefaultNumberFormat, Year: year}}}}
+}
+
+// Fifty decrees signed at once take the numbers 1 to 50 of the year, each once; a retried write
+// of a signature takes no second number; another year starts its own register at 1.
+func TestTheRegisterNumbersConcurrentSignaturesWithoutGapsOrDuplicates(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	const n = 50
+	for i := range n {
+		if err := s.Apply(ctx, started(fmt.Sprintf("c%02d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		for range 2 { // every signature written twice at once, as a retried activity may
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- s.Apply(ctx, signed(fmt.Sprintf("c%02d", i), 2026))
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var numbers []string
+	if err := s.DB().SelectContext(ctx, &numbers, `SELECT decree_number FROM cases WHERE decree_number IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(numbers)
+	if len(numbers) != n {
+		t.Fatalf("%d decrees numbered, want %d", len(numbers), n)
+	}
+	for i, got := range numbers {
+		if want := fmt.Sprintf("000.8.3.4/%04d.1/2026", i+1); got != want {
+			t.Fatalf("number %d is %q, want %q (all: %v)", i+1, got, want, numbers)
+		}
+	}
+	if err := s.Apply(ctx, started("c-next-year")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(ctx, signed("c-next-year", 2027)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Case(ctx, "c-next-year")
+	if err != nil || c.DecreeNumber == nil || *c.DecreeNumber != "000.8.3.4/0001.1/2027" || c.SignedAt == nil {
+		t.Fatalf("next year's first decree: %+v %v", c.DecreeNumber, err)
+	}
+	check, err := s.VerifyAudit(ctx)
+	if err != nil || check.Broken != nil {
+		t.Fatalf("audit chain: %+v %v", check.Broken, err)
+	}
+}

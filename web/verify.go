@@ -1,0 +1,72 @@
+package web
+
+// The public verification of an issued decree: what it is, who initialled and signed it on
+// which version, and whether a PDF someone holds is byte for byte the one issued.
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/store"
+)
+
+// verdict is what the page says of an uploaded file.
+type verdict struct {
+	Match  bool
+	SHA256 string
+	Name   string
+}
+
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
+	s.renderVerify(w, r, nil)
+}
+
+// verifyUpload compares an uploaded file with the issued decree. The file is hashed, never kept.
+func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) {
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		s.flashBack(w, r, r.URL.Path, "Pilih berkas PDF yang akan diperiksa (paling besar 20 MiB).")
+		return
+	}
+	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, io.LimitReader(f, maxUpload+1)); err != nil {
+		s.flashBack(w, r, r.URL.Path, "Berkas tidak terbaca atau lebih dari 20 MiB.")
+		return
+	}
+	s.renderVerify(w, r, &verdict{SHA256: hex.EncodeToString(sum.Sum(nil)), Name: h.Filename})
+}
+
+func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, v *verdict) {
+	d, ok := s.issued(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	c, err := s.st.Case(r.Context(), d.CaseID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tasks, err := s.st.Tasks(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The paraf chain: every review and signature agreed, with the version it was given on.
+	var chainOf []store.Task
+	for _, t := range tasks {
+		step, _ := s.def.Step(t.Step)
+		if (step.Kind == sop.KindReview || step.Kind == sop.KindSign) && t.Decision != nil && *t.Decision == string(chain.Agree) {
+			chainOf = append(chainOf, t)
+		}
+	}
+	if v != nil {
+		v.Match = v.SHA256 == d.SHA256
+	}
+	s.render(w, r, "verify", map[string]any{"Title": "Verifikasi SK " + d.Number, "Decree": d, "Case": c,
+		"Chain": chainOf, "Verdict": v})
+}
