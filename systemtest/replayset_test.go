@@ -219,3 +219,32 @@ func TestHistoryTemporalCancelAndIncident(t *testing.T) {
 	}
 	keepHistory(t, history(ctx, t, sys.client, id), "case-incident-temporal-cancel.json")
 }
+
+// A case whose decree is numbered by the register at the signature; recorded after numbering
+// was added.
+func TestHistoryNumberedDecree(t *testing.T) {
+	sys := newSystem(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-numbered"
+	in := newCase(id)
+	in.Register = &chain.Register{Agency: "BKPSDM Kabupaten Wajo", Format: chain.DefaultNumberFormat}
+	if err := sys.ops.Start(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		s, err := sys.ops.Status(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != chain.Running {
+			break
+		}
+		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	}
+	c, err := sys.store.Case(ctx, id)
+	if err != nil || c.DecreeNumber == nil || c.SignedBy == nil || *c.SignedBy != "nip-bupati" {
+		t.Fatalf("decree not numbered: %+v %v", c, err)
+	}
+	keepHistory(t, history(ctx, t, sys.client, id), "case-numbered-decree.json")
+}
