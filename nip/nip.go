@@ -51,3 +51,12 @@ func Parse(s string) (NIP, error) {
 	n.Birth, n.TMT = birth, tmt
 	return n, nil
 }
+
+// Spaced writes 18 digits as a person reads a NIP: birth date, TMT, sex digit and sequence
+// apart ("19980909 202409 2 009"). Anything else is returned as it is.
+func Spaced(digits string) string {
+	if len(digits) != 18 || strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return digits
+	}
+	return digits[:8] + " " + digits[8:14] + " " + digits[14:15] + " " + digits[15:]
+}

@@ -50,3 +50,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSpaced(t *testing.T) {
+	for in, want := range map[string]string{"199809092024092009": "19980909 202409 2 009", "12345": "12345", "19980909202409200x": "19980909202409200x"} {
+		if got := Spaced(in); got != want {
+			t.Errorf("Spaced(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

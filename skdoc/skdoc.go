@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skflow/skflow/nip"
+
 	"github.com/go-pdf/fpdf"
 )
 
@@ -133,6 +135,7 @@ var htmlText string
 var page = template.Must(template.New("sk").Funcs(template.FuncMap{
 	"letter": func(i int) string { return string(rune('a' + i)) },
 	"inc":    func(i int) int { return i + 1 },
+	"nip":    nip.Spaced,
 	"dictum": func(i int) string { return dicta[i] },
 }).Parse(htmlText))
 
@@ -211,7 +214,7 @@ func (d Draft) WritePDF(w io.Writer, compress bool) error {
 		p.Ln(-1)
 		p.SetFont("Helvetica", "", 8)
 		for i, m := range b.Members {
-			row := []string{fmt.Sprint(i + 1), m.NIP, shorten(m.Name+" / "+m.Position, 34), shorten(m.OPD, 22), m.Golongan}
+			row := []string{fmt.Sprint(i + 1), nip.Spaced(m.NIP), shorten(m.Name+" / "+m.Position, 34), shorten(m.OPD, 22), m.Golongan}
 			for j, v := range row {
 				p.CellFormat(widths[j], 6, tr(v), "1", 0, "L", false, 0, "")
 			}

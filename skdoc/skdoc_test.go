@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/skflow/skflow/nip"
 )
 
 func sample() Draft {
@@ -39,8 +41,9 @@ func TestPDFLampiranHasEveryParticipantOnce(t *testing.T) {
 			t.Errorf("no lampiran heading for %s/%d", b.Group, b.Number)
 		}
 		for _, m := range b.Members {
-			if n := strings.Count(pdf, "("+m.NIP+")"); n != 1 {
-				t.Fatalf("NIP %s appears %d times in the PDF", m.NIP, n)
+			// Printed as a person reads a NIP: 19980115 202401 1 001.
+			if n := strings.Count(pdf, "("+nip.Spaced(m.NIP)+")"); n != 1 {
+				t.Fatalf("NIP %s appears %d times in the PDF", nip.Spaced(m.NIP), n)
 			}
 		}
 	}
