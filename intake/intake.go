@@ -65,9 +65,10 @@ func Take(ctx context.Context, st *store.Store, caseID, name string, content []b
 // ErrNoCandidates means a case has no eligible candidates, so no decree to draft.
 var ErrNoCandidates = errors.New("no eligible candidates to put in a decree")
 
-// Draft is the step-5 decree for a case, from its classified candidates.
+// Draft is the step-5 decree for a case, from its classified candidates; once signed, from the
+// participants the signature froze.
 func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, now time.Time) (skdoc.Draft, error) {
-	cands, err := st.Candidates(ctx, c.ID)
+	cands, err := st.Participants(ctx, c.ID)
 	if err != nil {
 		return skdoc.Draft{}, err
 	}

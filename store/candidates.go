@@ -86,6 +86,17 @@ func (s *Store) Candidates(ctx context.Context, caseID string) ([]CandidateRow, 
 	return out, nil
 }
 
+// Participants are the people a case's decree names: as frozen at the signature, or the
+// eligible candidates while the decree is not signed; in angkatan order.
+func (s *Store) Participants(ctx context.Context, caseID string) ([]CandidateRow, error) {
+	var out []CandidateRow
+	if err := s.db.SelectContext(ctx, &out, `SELECT case_id, nip, row, name, position, opd, golongan, sk_cpns, sehat, spt, pasfoto,
+		eligible, reasons, grp, batch FROM (`+participantsSQL+`) p ORDER BY grp, batch, opd, name, row`, caseID); err != nil {
+		return nil, fmt.Errorf("participants of %s: %w", caseID, err)
+	}
+	return out, nil
+}
+
 // Problems lists the rows of a case's proposals that could not be read, in row order.
 func (s *Store) Problems(ctx context.Context, caseID string) ([]ProblemRow, error) {
 	var out []ProblemRow

@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/classify"
+	"github.com/skflow/skflow/proposals"
+	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
 )
 
@@ -72,5 +76,50 @@ func TestTheRegisterNumbersConcurrentSignaturesWithoutGapsOrDuplicates(t *testin
 	check, err := s.VerifyAudit(ctx)
 	if err != nil || check.Broken != nil {
 		t.Fatalf("audit chain: %+v %v", check.Broken, err)
+	}
+}
+
+// What the signature froze is what is delivered: a change to the working classification after
+// the signature reaches neither the decree's participants nor any OPD's mail.
+func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	cands := []proposals.Candidate{
+		{Row: 2, NIP: "199801152024032001", Name: "Andi", OPD: "Dinas Pendidikan", Golongan: "III/a"},
+		{Row: 3, NIP: "199605202024031002", Name: "Arfah", OPD: "Diskominfo", Golongan: "III/a"},
+	}
+	for i := range cands {
+		cands[i].Docs = proposals.Docs{SKCPNS: true, Sehat: true, SPT: true, Foto: true}
+	}
+	if err := s.SaveProposals(ctx, store.NewDocument("c1", "proposals", "u.csv", []byte("x"), "op"), classify.Classify(cands, 40), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []chain.Transition{started("c1"), signed("c1", 2026)} {
+		if err := s.Apply(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// After the signature the working table changes (by whatever path): Arfah out, a newcomer in.
+	if _, err := s.DB().ExecContext(ctx, `UPDATE candidates SET eligible = false WHERE nip = '199605202024031002';
+		INSERT INTO candidates (case_id, nip, row, name, position, opd, golongan, sk_cpns, sehat, spt, pasfoto, eligible, grp, batch)
+		VALUES ('c1', '200001012024032003', 4, 'Rahma', 'Pengelola', 'BKD', 'III/a', true, true, true, true, true, 'III', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(ctx, chain.Transition{Events: []chain.Event{{CaseID: "c1", Kind: chain.CaseCompleted, At: t0}}}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.Participants(ctx, "c1")
+	if err != nil || len(ps) != 2 || ps[0].Name != "Andi" || ps[1].Name != "Arfah" {
+		t.Fatalf("participants after the signature: %+v %v", ps, err)
+	}
+	box, _ := s.Outbox(ctx, "c1")
+	var bodies []string
+	for _, m := range box {
+		bodies = append(bodies, m.Body)
+	}
+	all := strings.Join(bodies, "\n")
+	if len(box) != 2 || !strings.Contains(all, "Andi, NIP 199801152024032001") || !strings.Contains(all, "Arfah, NIP 199605202024031002") ||
+		strings.Contains(all, "Rahma") {
+		t.Fatalf("deliveries (%d):\n%s", len(box), all)
 	}
 }

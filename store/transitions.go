@@ -88,6 +88,10 @@ func takeNumber(ctx context.Context, tx *sqlx.Tx, e chain.Event) (string, error)
 		ON CONFLICT (agency, year) DO UPDATE SET last = decree_register.last + 1 RETURNING last`, reg.Agency, reg.Year); err != nil {
 		return "", fmt.Errorf("decree register %s %d: %w", reg.Agency, reg.Year, err)
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO decree_participants SELECT * FROM candidates WHERE case_id = $1 AND eligible`,
+		e.CaseID); err != nil {
+		return "", fmt.Errorf("freeze the participants of %s: %w", e.CaseID, err)
+	}
 	number := chain.DecreeNumber(reg.Format, seq, reg.Year)
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET decree_number = $2, signed_at = $3, signed_by = $4 WHERE id = $1`,
 		e.CaseID, number, e.At, e.By); err != nil {
@@ -219,6 +223,12 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 	return nil
 }
 
+// participantsSQL selects a case's participants ($1): as the signed decree froze them, or the
+// eligible candidates of the working classification while it is not signed.
+const participantsSQL = `SELECT * FROM decree_participants WHERE case_id = $1
+	UNION ALL SELECT * FROM candidates WHERE case_id = $1 AND eligible
+		AND NOT EXISTS (SELECT 1 FROM decree_participants WHERE case_id = $1)`
+
 // queueDeliveries is step 15's delivery: the signed SK goes to every OPD with the list of
 // exactly its participants, one message per OPD.
 func queueDeliveries(ctx context.Context, tx *sqlx.Tx, caseID string) error {
@@ -230,8 +240,8 @@ func queueDeliveries(ctx context.Context, tx *sqlx.Tx, caseID string) error {
 		Group    string `db:"grp"`
 		Batch    int    `db:"batch"`
 	}
-	if err := tx.SelectContext(ctx, &rows, `SELECT opd, nip, name, golongan, grp, batch FROM candidates
-		WHERE case_id = $1 AND eligible ORDER BY opd, grp, batch, name`, caseID); err != nil {
+	if err := tx.SelectContext(ctx, &rows, `SELECT opd, nip, name, golongan, grp, batch FROM (`+participantsSQL+`) p
+		ORDER BY opd, grp, batch, name`, caseID); err != nil {
 		return fmt.Errorf("participants of %s: %w", caseID, err)
 	}
 	var title string

@@ -807,3 +807,66 @@ func TestAcceptance130Proposals(t *testing.T) {
 		t.Fatalf("%d delivery messages for %d OPDs", deliveries, len(opds))
 	}
 }
+
+// Issue 9's scenario: the Kabid returns the draft, the Analis corrects the classification at the
+// second attempt of step 6, and the chain signs and delivers. Every paraf from then on is on the
+// regenerated version, and the decree is one document: the participants the signature froze are
+// those /publik counts, the issued PDF that /verifikasi hashes, and exactly those each OPD is
+// mailed.
+func TestACorrectionAfterAReturnYieldsOneDocument(t *testing.T) {
+	e := newEnv(t)
+	csv := "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
+		"199801152024032001,Andi,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n" +
+		"199605202024031002,Arfah,Pranata Komputer,Diskominfo,III/a,ya,ya,ya,ya\n" +
+		"200001012024032003,Rahma,Pengelola,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
+	const id = "c-one"
+	if _, err := intake.Take(context.Background(), e.st, id, "u.csv", []byte(csv), "op", 40, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.startCase(id)
+	o := e.officials()
+	e.drive(id, 7, func(c store.Case) { o.decide(c, chain.Agree, "") })
+	c, _ := e.st.Case(context.Background(), id)
+	o.decide(c, chain.Return, "Arfah belum menyerahkan surat perintah tugas")
+	fix := url.Values{"nip": {"199605202024031002"}, "action": {"exclude"}, "reason": {"SPT tidak ada"}}
+	if code, _, _ := o.sessions["analis"].post("/cases/"+id+"/candidates", fix); code != http.StatusSeeOther {
+		t.Fatalf("correction at step 6, attempt 2: %d", code)
+	}
+	latest, ok, err := e.st.LatestVersion(context.Background(), id)
+	if err != nil || !ok || latest.Version < 2 {
+		t.Fatalf("the correction made no new version: %+v %v", latest, err)
+	}
+	e.drive(id, 0, func(c store.Case) { o.decide(c, chain.Agree, "") })
+
+	tasks, _ := e.st.Tasks(context.Background(), id)
+	for _, task := range tasks {
+		if task.Step >= 6 && task.DecidedAt != nil && task.DecidedAt.After(latest.UploadedAt) &&
+			(task.Document == nil || *task.Document != latest.SHA256) {
+			t.Fatalf("step %d attempt %d was decided on %v, not the corrected version %d", task.Step, task.Attempt, task.Document, latest.Version)
+		}
+	}
+	ps, _ := e.st.Participants(context.Background(), id)
+	if len(ps) != 2 || ps[0].Name != "Andi" || ps[1].Name != "Rahma" {
+		t.Fatalf("the signed decree names %+v", ps)
+	}
+	b := e.anonymous()
+	if _, page := b.get("/publik"); !strings.Contains(page, "<td>2</td>") {
+		t.Fatalf("/publik does not count the 2 participants of the signed decree:\n%s", page)
+	}
+	_, pdf := b.get("/publik/" + id + ".pdf")
+	sum := sha256.Sum256([]byte(pdf))
+	if _, page := b.get("/verifikasi/" + id); !strings.Contains(page, hex.EncodeToString(sum[:])) {
+		t.Fatal("/verifikasi names another file than /publik serves")
+	}
+	box, _ := e.st.Outbox(context.Background(), id)
+	var deliveries []store.Message
+	for _, m := range box {
+		if m.Kind == "delivery" {
+			deliveries = append(deliveries, m)
+		}
+	}
+	if len(deliveries) != 1 || *deliveries[0].OPD != "Dinas Pendidikan" || !strings.Contains(deliveries[0].Body, "Andi, NIP") ||
+		!strings.Contains(deliveries[0].Body, "Rahma, NIP") || strings.Contains(deliveries[0].Body, "Arfah") {
+		t.Fatalf("deliveries: %+v", deliveries)
+	}
+}
