@@ -133,11 +133,11 @@ func (o *Ops) Cancel(ctx context.Context, caseID, updateID string, c chain.Cance
 	return s, nil
 }
 
-// Revise tells the case a new version of its draft was stored; the draft climbs again from
-// the first review step.
-func (o *Ops) Revise(ctx context.Context, caseID string, rev chain.Revision) (chain.State, error) {
+// Version makes a stored version of the draft the case's current one; from the first review on
+// the draft climbs again from there.
+func (o *Ops) Version(ctx context.Context, caseID string, rev chain.Revision) (chain.State, error) {
 	var s chain.State
-	if err := o.update(ctx, caseID, chain.UpdateRevise, fmt.Sprintf("revise:%s:%d", caseID, rev.Version), rev, &s); err != nil {
+	if err := o.update(ctx, caseID, chain.UpdateVersion, fmt.Sprintf("version:%s:%d:%s", caseID, rev.Version, rev.SHA256), rev, &s); err != nil {
 		return s, fmt.Errorf("new version %d of case %s: %w", rev.Version, caseID, err)
 	}
 	return s, nil

@@ -17,7 +17,8 @@ const (
 	WorkflowName   = "ApprovalChain"
 	UpdateDecide   = "decide"
 	UpdateCancel   = "cancel"
-	UpdateRevise   = "revise"
+	UpdateRevise   = "revise" // the earlier form of UpdateVersion, kept for histories that hold it
+	UpdateVersion  = "version"
 	QueryStatus    = "status"
 	ActivityRecord = "RecordTransition"
 )
@@ -76,11 +77,22 @@ type Decision struct {
 	Document string `json:"document,omitempty"` // SHA-256 of the draft version decided on
 }
 
-// Revision is the payload of the revise Update: a new version of the draft was stored.
+// Revision is a new version of the draft SK: the payload of the version Update (and of the
+// older revise). Role is the role of the official who made it, which must be one of the
+// definition's drafting roles; Generated marks the draft frozen from the classification as
+// version 1, which no official makes.
 type Revision struct {
+	Version   int    `json:"version"`
+	SHA256    string `json:"sha256"`
+	By        string `json:"by"`
+	Role      string `json:"role,omitempty"`
+	Generated bool   `json:"generated,omitempty"`
+}
+
+// DraftVersion is the version of the draft SK the case is decided on now.
+type DraftVersion struct {
 	Version int    `json:"version"`
 	SHA256  string `json:"sha256"`
-	By      string `json:"by"`
 }
 
 // Cancellation is the payload of the cancel Update.
@@ -150,7 +162,9 @@ type State struct {
 	CancelReason     string           `json:"cancel_reason,omitempty"`
 	CancelledBy      string           `json:"cancelled_by,omitempty"`
 	Runs             int              `json:"runs"` // workflow runs so far (continue-as-new)
-	Recent           []RecentUpdate   `json:"recent,omitempty"`
+	// Draft is the current version of the draft SK; every decision must name its hash.
+	Draft  *DraftVersion  `json:"draft,omitempty"`
+	Recent []RecentUpdate `json:"recent,omitempty"`
 }
 
 // RecentUpdate remembers an answered decision by its update ID, so a repeated request (a
@@ -180,6 +194,8 @@ const (
 	CaseStoppedOutside EventKind = "case_stopped_outside"
 	// DecreeSigned gives the decree its number from the register, when the sign step is agreed.
 	DecreeSigned EventKind = "decree_signed"
+	// DraftVersioned records a new version of the draft SK that sent nothing back.
+	DraftVersioned EventKind = "draft_versioned"
 )
 
 // Failure types of the record activity that retries cannot cure.
@@ -200,6 +216,7 @@ type Event struct {
 	By       string          `json:"by,omitempty"`       // who cancelled or started
 	Failed   EventKind       `json:"failed,omitempty"`   // incident: the event that could not be written
 	Register *Register       `json:"register,omitempty"` // decree_signed
+	Draft    *DraftVersion   `json:"draft,omitempty"`    // draft_versioned
 }
 
 // CaseFacts are what the store keeps about a case when it starts.
@@ -218,8 +235,11 @@ func (e Event) Key() string {
 	if e.Task != nil {
 		step, attempt = e.Task.Step, e.Task.Attempt
 	}
-	if e.Kind == Incident {
+	switch {
+	case e.Kind == Incident:
 		return fmt.Sprintf("%s/%s/%d/%d/%s", e.CaseID, e.Kind, step, attempt, e.Failed)
+	case e.Kind == DraftVersioned && e.Draft != nil:
+		return fmt.Sprintf("%s/%s/%d/%d/v%d", e.CaseID, e.Kind, step, attempt, e.Draft.Version)
 	}
 	return fmt.Sprintf("%s/%s/%d/%d", e.CaseID, e.Kind, step, attempt)
 }
@@ -273,4 +293,6 @@ const (
 	RejectBusy           = "Busy"
 	RejectNotRevisable   = "NotRevisable"
 	RejectCancelling     = "Cancelling"
+	RejectStaleVersion   = "StaleVersion"
+	RejectNotDrafter     = "NotDrafter"
 )

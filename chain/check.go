@@ -60,6 +60,7 @@ func CheckRevision(r Revision) error {
 	return firstError(
 		checkHash("SHA-256 versi", r.SHA256, false),
 		textcheck.Line("diunggah oleh", r.By, textcheck.IDMax),
+		textcheck.Line("jabatan", r.Role, textcheck.IDMax),
 	)
 }
 

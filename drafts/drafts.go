@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/skflow/skflow/caseops"
@@ -60,14 +61,21 @@ type Drafts struct {
 	BatchSize int
 }
 
-// Current is the version an official decides on now: the latest, or the generated draft
-// stored as version 1 when there is none yet.
-func (d *Drafts) Current(ctx context.Context, c store.Case, by string, now time.Time) (store.Version, error) {
-	v, ok, err := d.St.LatestVersion(ctx, c.ID)
-	if err != nil || ok {
-		return v, err
+// Current is the version the case is decided on now, as its workflow holds it.
+func (d *Drafts) Current(ctx context.Context, c store.Case) (store.Version, bool, error) {
+	s, err := d.Ops.Status(ctx, c.ID)
+	if err != nil {
+		return store.Version{}, false, err
 	}
-	return d.generate(ctx, c, by, now)
+	if s.Draft == nil {
+		// A case started before the workflow held its versions: the store's newest.
+		return d.St.LatestVersion(ctx, c.ID)
+	}
+	v, err := d.St.GetVersion(ctx, c.ID, s.Draft.Version)
+	if err == nil && v.SHA256 != s.Draft.SHA256 {
+		err = fmt.Errorf("version %d of %s in the store is not the one the case holds", v.Version, c.ID)
+	}
+	return v, err == nil, err
 }
 
 func (d *Drafts) generate(ctx context.Context, c store.Case, by string, now time.Time) (store.Version, error) {
@@ -83,61 +91,105 @@ func (d *Drafts) generate(ctx context.Context, c store.Case, by string, now time
 		ContentType: PDF, Content: buf.Bytes(), UploadedBy: by})
 }
 
-// ForDecision is the hash a decision on the open step records: the current version's from the
-// first review step on, none before (there is no draft to initial yet).
+// ForDecision is the hash a decision on the open step carries: the version the case holds; from
+// the first review on, when it holds none yet, the draft generated from the classification,
+// frozen as version 1 (there is nothing to initial before that).
 func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now time.Time) (string, error) {
+	s, err := d.Ops.Status(ctx, c.ID)
+	if err != nil || s.Draft != nil {
+		if s.Draft != nil {
+			return s.Draft.SHA256, nil
+		}
+		return "", err
+	}
 	fi, _, ok := d.Def.FirstReview()
-	if !ok || c.OpenStep == nil {
+	if !ok || s.Open == nil {
 		return "", nil
 	}
-	oi, _ := d.Def.Index(*c.OpenStep)
-	if oi < fi {
+	if v, ok, err := d.St.LatestVersion(ctx, c.ID); err != nil || ok {
+		return v.SHA256, err // a case started before the workflow held its versions
+	}
+	if oi, _ := d.Def.Index(s.Open.Step); oi < fi {
 		return "", nil
 	}
-	v, err := d.Current(ctx, c, by, now)
+	v, err := d.generate(ctx, c, by, now)
 	if errors.Is(err, intake.ErrNoCandidates) {
 		return "", nil // a case started without proposals has no draft to initial
 	}
 	if err != nil {
 		return "", err
 	}
+	if _, err := d.Ops.Version(ctx, c.ID, chain.Revision{Version: v.Version, SHA256: v.SHA256, By: by, Generated: true}); err != nil {
+		return "", d.unmade(ctx, v, err)
+	}
 	return v.SHA256, nil
 }
 
-// Upload stores a revised version. While the draft climbs the reviews it is sent back to the
-// first review step; once signed, the decree is final and no version is taken.
-func (d *Drafts) Upload(ctx context.Context, c store.Case, name string, content []byte, by string) (store.Version, error) {
+// ErrNotDrafter refuses a change to the decree by an official whose role may not make one.
+var ErrNotDrafter = errors.New("peran Anda tidak boleh mengubah isi SK")
+
+// Upload stores a revised version and makes it the case's current one. From the first review
+// on the draft is sent back to it; once signed, the decree is final and takes no version.
+func (d *Drafts) Upload(ctx context.Context, c store.Case, name string, content []byte, by, role string) (store.Version, error) {
 	kind, err := Kind(content)
 	if err != nil {
 		return store.Version{}, err
 	}
+	if !d.Def.MayDraft(role) {
+		return store.Version{}, fmt.Errorf("%w: hanya %s yang boleh mengunggah versi baru", ErrNotDrafter, d.drafters())
+	}
+	s, err := d.Ops.Status(ctx, c.ID)
+	if err != nil {
+		return store.Version{}, err
+	}
 	fi, _, ok := d.Def.FirstReview()
-	if c.State != string(chain.Running) || c.OpenStep == nil || !ok {
+	if s.State != chain.Running || s.Open == nil || !ok {
 		return store.Version{}, errors.New("berkas ini tidak menerima versi baru")
 	}
-	oi, _ := d.Def.Index(*c.OpenStep)
-	open, _ := d.Def.Step(*c.OpenStep)
-	if oi > fi && !open.Kind.Returnable() {
+	oi, _ := d.Def.Index(s.Open.Step)
+	if open, _ := d.Def.Step(s.Open.Step); oi > fi && !open.Kind.Returnable() {
 		return store.Version{}, errors.New("SK sudah ditandatangani; versinya final")
 	}
 	v, err := d.St.AddVersion(ctx, store.Version{CaseID: c.ID, Kind: "upload", Name: name, ContentType: kind, Content: content, UploadedBy: by})
 	if err != nil {
 		return v, err
 	}
-	if oi > fi {
-		if _, err := d.Ops.Revise(ctx, c.ID, chain.Revision{Version: v.Version, SHA256: v.SHA256, By: by}); err != nil {
-			return v, err
-		}
+	if _, err := d.Ops.Version(ctx, c.ID, chain.Revision{Version: v.Version, SHA256: v.SHA256, By: by, Role: role}); err != nil {
+		return v, d.unmade(ctx, v, err)
 	}
 	return v, nil
 }
 
-// Regenerate stores a fresh generated version after the classification changed, if a version
-// was already frozen, so the next decision is made on what the classification now says.
-func (d *Drafts) Regenerate(ctx context.Context, c store.Case, by string, now time.Time) error {
-	if _, ok, err := d.St.LatestVersion(ctx, c.ID); err != nil || !ok {
+// Regenerate makes a fresh generated version current after the classification changed, if a
+// version was made already, so the next decision is made on what the classification now says.
+func (d *Drafts) Regenerate(ctx context.Context, c store.Case, by, role string, now time.Time) error {
+	if _, ok, err := d.Current(ctx, c); err != nil || !ok {
 		return err
 	}
-	_, err := d.generate(ctx, c, by, now)
-	return err
+	v, err := d.generate(ctx, c, by, now)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Ops.Version(ctx, c.ID, chain.Revision{Version: v.Version, SHA256: v.SHA256, By: by, Role: role}); err != nil {
+		return d.unmade(ctx, v, err)
+	}
+	return nil
+}
+
+// unmade removes a stored version the case refused, so a refused change leaves nothing behind.
+func (d *Drafts) unmade(ctx context.Context, v store.Version, refused error) error {
+	if err := d.St.DeleteVersion(ctx, v.CaseID, v.Version); err != nil {
+		return errors.Join(refused, err)
+	}
+	return refused
+}
+
+func (d *Drafts) drafters() string {
+	var names []string
+	for _, r := range d.Def.Roles {
+		if d.Def.MayDraft(r.ID) {
+			names = append(names, r.Name)
+		}
+	}
+	return strings.Join(names, " atau ")
 }

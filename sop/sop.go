@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -60,6 +61,19 @@ type Definition struct {
 	Deadline Deadline `yaml:"deadline" json:"deadline"`
 	Roles    []Role   `yaml:"roles" json:"roles"`
 	Steps    []Step   `yaml:"steps" json:"steps"`
+	// DraftingRoles may change what the decree says (upload a version, correct the
+	// classification); nobody else may, neither an operator nor a reviewer of another role.
+	// Empty: the definition predates the rule and any role of the chain may.
+	DraftingRoles []string `yaml:"drafting_roles,omitempty" json:"drafting_roles,omitempty"`
+}
+
+// MayDraft reports whether a role may change what the decree says.
+func (d *Definition) MayDraft(role string) bool {
+	if len(d.DraftingRoles) == 0 {
+		_, ok := d.Role(role)
+		return ok
+	}
+	return slices.Contains(d.DraftingRoles, role)
 }
 
 // Deadline is the promise of the service standard ("Waktu Penyelesaian 51 Hari").
@@ -184,6 +198,11 @@ func (d *Definition) Validate() error {
 	}
 	if len(d.Roles) == 0 {
 		bad("roles: at least one role is needed")
+	}
+	for _, id := range d.DraftingRoles {
+		if !roles[id] {
+			bad("drafting_roles: %q is not a defined role", id)
+		}
 	}
 	for _, r := range d.Roles {
 		if r.Superior == "" {

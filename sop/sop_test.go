@@ -9,7 +9,7 @@ import (
 
 func TestDefaultIsTheWajoChain(t *testing.T) {
 	d := Default()
-	if d.Label() != "latsar-penetapan-peserta v1" {
+	if d.Label() != "latsar-penetapan-peserta v2" {
 		t.Fatalf("label = %q", d.Label())
 	}
 	if len(d.Steps) != 15 || len(d.Roles) != 7 {
@@ -67,7 +67,7 @@ func TestValidationNamesStepAndField(t *testing.T) {
 		{"deadline unit", "unit: calendar\n", "unit: weeks\n", `deadline.unit "weeks"`},
 		{"zero deadline", "days: 51\n", "days: 0\n", "deadline.days: must be 1 or more, got 0"},
 		{"misspelt field", "return_to: 5\n", "retrun_to: 5\n", "field retrun_to not found"},
-		{"version", "version: 1\n", "version: 0\n", "version: must be 1 or more"},
+		{"version", "version: 2\n", "version: 0\n", "version: must be 1 or more"},
 	}
 	base := string(DefaultYAML())
 	for _, c := range cases {
@@ -115,5 +115,20 @@ func TestFirstReview(t *testing.T) {
 	i, s, ok := Default().FirstReview()
 	if !ok || i != 5 || s.Number != 6 || s.Role != "analis" {
 		t.Fatalf("first review %d %+v %v", i, s, ok)
+	}
+}
+
+func TestDraftingRoles(t *testing.T) {
+	d := Default()
+	if !d.MayDraft("pelaksana") || !d.MayDraft("analis") || d.MayDraft("kabid") || d.MayDraft("operator") {
+		t.Fatalf("drafting roles %v", d.DraftingRoles)
+	}
+	d.DraftingRoles = append(d.DraftingRoles, "juru-ketik")
+	if err := d.Validate(); err == nil || !strings.Contains(err.Error(), `drafting_roles: "juru-ketik" is not a defined role`) {
+		t.Fatalf("unknown drafting role: %v", err)
+	}
+	d.DraftingRoles = nil // an older definition: every role of the chain, and only those
+	if !d.MayDraft("kabid") || d.MayDraft("operator") {
+		t.Fatal("without drafting roles")
 	}
 }

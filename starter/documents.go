@@ -105,6 +105,14 @@ correct, and only until that step is initialled.`,
 			if err := intake.Correct(a.ctx, st, a.def, c, nipArg, !exclude, moveTo, reason, o.NIP); err != nil {
 				return err
 			}
+			// A draft made before the correction no longer says what the classification does.
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			if err := a.drafts(st, ops).Regenerate(a.ctx, c, o.NIP, o.Role, time.Now().In(a.cal.Location())); err != nil {
+				return plainCaseError(c.ID, err)
+			}
 			return a.emit(map[string]any{"case_id": c.ID, "nip": nipArg, "eligible": !exclude, "batch": moveTo}, func(w io.Writer) error {
 				_, err := fmt.Fprintf(w, "Candidate %s corrected on case %s.\n", nipArg, c.ID)
 				return err
@@ -157,7 +165,7 @@ the new version. Once the decree is signed, no version is taken.`,
 			if err != nil {
 				return fmt.Errorf("draft file %s: %w", file, err)
 			}
-			v, err := a.drafts(st, ops).Upload(a.ctx, c, filepath.Base(file), b, o.NIP)
+			v, err := a.drafts(st, ops).Upload(a.ctx, c, filepath.Base(file), b, o.NIP, o.Role)
 			if err != nil {
 				return plainCaseError(c.ID, err)
 			}

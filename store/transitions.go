@@ -140,6 +140,10 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 	case chain.DecreeSigned:
 		actor = e.By
 		detail["register"] = fmt.Sprintf("%s %d", e.Register.Agency, e.Register.Year)
+	case chain.DraftVersioned:
+		actor = e.By
+		detail["version"] = e.Draft.Version
+		detail["sha256"] = e.Draft.SHA256
 	}
 	b, err := json.Marshal(detail)
 	if err != nil {
@@ -201,6 +205,8 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 			e.CaseID, string(state), e.At, e.Reason)
 	case chain.DecreeSigned:
 		return nil // numbered by takeNumber, before its audit row
+	case chain.DraftVersioned:
+		return nil // the audit row is its record; the content is in sk_versions
 	case chain.Incident:
 		var step, attempt *int
 		if e.Task != nil {

@@ -81,3 +81,11 @@ func (s *Store) GetVersion(ctx context.Context, caseID string, version int) (Ver
 	}
 	return v, nil
 }
+
+// DeleteVersion removes a version its case refused to make current.
+func (s *Store) DeleteVersion(ctx context.Context, caseID string, version int) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sk_versions WHERE case_id = $1 AND version = $2`, caseID, version); err != nil {
+		return fmt.Errorf("remove refused version %d of %s: %w", version, caseID, err)
+	}
+	return nil
+}

@@ -39,6 +39,9 @@ func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID stri
 	}
 	d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: action, Reason: reason,
 		Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Role: s.Open.Role}}
+	if s.Draft != nil {
+		d.Document = s.Draft.SHA256
+	}
 	res, err := ops.Decide(ctx, caseID, fmt.Sprintf("%s/%d/%d", caseID, s.Open.Step, s.Open.Attempt), d)
 	if err != nil {
 		t.Fatal(err)

@@ -141,7 +141,8 @@ func TestHistoryRevisionAndContinueAsNew(t *testing.T) {
 		}
 		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
 	}
-	s, err := sys.ops.Revise(ctx, id, chain.Revision{Version: 2, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", By: "nip-analis"})
+	s, err := sys.ops.Version(ctx, id, chain.Revision{Version: 2, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		By: "nip-analis", Role: "analis"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +163,9 @@ func TestHistoryRevisionAndContinueAsNew(t *testing.T) {
 	if final.State != chain.Completed || final.Runs < 2 {
 		t.Fatalf("case ended %s after %d runs", final.State, final.Runs)
 	}
-	keepHistory(t, runHistory(ctx, t, sys.client, id, firstRun), "case-revision-continue.json")
-	keepHistory(t, history(ctx, t, sys.client, id), "case-continued.json")
+	// The files of the same names from before the version Update hold the older revise Update.
+	keepHistory(t, runHistory(ctx, t, sys.client, id, firstRun), "case-version-continue.json")
+	keepHistory(t, history(ctx, t, sys.client, id), "case-version-continued.json")
 }
 
 // refusing stands in for a database that refuses the data of decisions by "TOLAK", once: the
@@ -247,4 +249,59 @@ func TestHistoryNumberedDecree(t *testing.T) {
 		t.Fatalf("decree not numbered: %+v %v", c, err)
 	}
 	keepHistory(t, history(ctx, t, sys.client, id), "case-numbered-decree.json")
+}
+
+// Versions made by the drafting roles: the generated draft and a correction at the first
+// review (no climb), a return, another correction at the second attempt, then the Pelaksana's
+// upload after two parafs, which sends the draft back; every decision names the version held.
+func TestHistoryCorrectionAndReclimb(t *testing.T) {
+	sys := newSystem(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-correction"
+	if err := sys.ops.Start(ctx, newCase(id)); err != nil {
+		t.Fatal(err)
+	}
+	_, review, _ := sop.Default().FirstReview()
+	until := func(step int) {
+		for {
+			s, err := sys.ops.Status(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Open.Step == step {
+				return
+			}
+			decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+		}
+	}
+	version := func(n int, role string, generated bool) {
+		t.Helper()
+		rev := chain.Revision{Version: n, SHA256: fmt.Sprintf("%064x", n), By: "nip-" + role, Role: role, Generated: generated}
+		if _, err := sys.ops.Version(ctx, id, rev); err != nil {
+			t.Fatalf("version %d: %v", n, err)
+		}
+	}
+	until(review.Number)
+	version(1, "", true)
+	version(2, "analis", false)
+	until(review.Number + 1)
+	decideOpen(ctx, t, sys.ops, id, chain.Return, "lampiran belum lengkap")
+	version(3, "analis", false)
+	until(review.Number + 3)
+	version(4, "pelaksana", false)
+	s, err := sys.ops.Status(ctx, id)
+	if err != nil || s.Open.Step != review.Number || s.Draft.Version != 4 {
+		t.Fatalf("after the upload: %+v %v", s.Open, err)
+	}
+	for {
+		if s, _ := sys.ops.Status(ctx, id); s.State != chain.Running {
+			break
+		}
+		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	}
+	if s := waitClosed(ctx, t, sys.client, id); s.State != chain.Completed || s.Draft.Version != 4 {
+		t.Fatalf("case ended %s on %+v", s.State, s.Draft)
+	}
+	keepHistory(t, history(ctx, t, sys.client, id), "case-correction-reclimb.json")
 }

@@ -196,7 +196,13 @@ func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
 		s.refused(w, r, "/cases/"+c.ID, "Koreksi ditolak: ", err)
 		return
 	}
-	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, s.o.Now().In(s.cal.Location())); err != nil {
+	role, _ := s.canCorrect(userOf(r))
+	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, role, s.o.Now().In(s.cal.Location())); err != nil {
+		var rej *caseops.Rejection
+		if errors.As(err, &rej) {
+			s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi dikoreksi, tetapi draft baru ditolak: "+refusal(rej))
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

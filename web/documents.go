@@ -162,15 +162,14 @@ func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
 		s.flashBack(w, r, "/cases/"+c.ID, "Berkas draft tidak terbaca.")
 		return
 	}
-	v, err := s.drafts.Upload(r.Context(), c, h.Filename, b, userOf(r).NIP)
+	role, _ := s.draftingRole(userOf(r))
+	v, err := s.drafts.Upload(r.Context(), c, h.Filename, b, userOf(r).NIP, role)
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		s.flashBack(w, r, "/cases/"+c.ID, "Versi tersimpan, tetapi berkas tidak dikembalikan: "+refusal(rej))
-	case err != nil && v.Version == 0:
-		s.refused(w, r, "/cases/"+c.ID, "Versi baru ditolak: ", err)
+		s.flashBack(w, r, "/cases/"+c.ID, "Versi baru ditolak: "+refusal(rej))
 	case err != nil:
-		s.fail(w, r, err)
+		s.refused(w, r, "/cases/"+c.ID, "Versi baru ditolak: ", err)
 	default:
 		s.flashBack(w, r, "/cases/"+c.ID, fmt.Sprintf("Versi %d draft SK tersimpan (SHA-256 %s…).", v.Version, v.SHA256[:12]))
 	}
@@ -221,4 +220,18 @@ func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.o.Log.Error("write draft SK", "case", c.ID, "err", err)
 	}
+}
+
+// draftingRole is the role in which the user may change the decree: their own, or one they
+// stand in for; ok is false when they may not.
+func (s *Server) draftingRole(u *user) (string, bool) {
+	if s.def.MayDraft(u.Role) {
+		return u.Role, true
+	}
+	for _, si := range u.StandIns {
+		if s.def.MayDraft(si.Role) {
+			return si.Role, true
+		}
+	}
+	return u.Role, false
 }

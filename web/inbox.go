@@ -110,9 +110,29 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case
 		s.fail(w, r, err)
 		return
 	}
+	// The version the official reads is the one the decision names: if it changes before they
+	// decide, the case refuses the decision and they look again.
+	doc, err := s.drafts.ForDecision(r.Context(), c, userOf(r).NIP, s.o.Now().In(s.cal.Location()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var version *store.Version
+	if doc != "" {
+		if v, ok, err := s.drafts.Current(r.Context(), c); err == nil && ok && v.SHA256 == doc {
+			version = &v
+		}
+	}
+	var returns []store.Task
+	for _, t := range tasks {
+		if t.Decision != nil && *t.Decision == string(chain.Return) {
+			returns = append(returns, t)
+		}
+	}
 	s.render(w, r, "task", map[string]any{"Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
 		"Attempt": *c.OpenAttempt, "Due": c.OpenDue, "History": tasks, "OnBehalfOf": onBehalf, "Problem": problem,
-		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel()})
+		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel(),
+		"Document": doc, "Version": version, "Returns": returns, "Sign": step.Kind == sop.KindSign})
 }
 
 var tokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -153,9 +173,11 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
 		return
 	}
-	doc, err := s.drafts.ForDecision(r.Context(), c, u.NIP, s.o.Now().In(s.cal.Location()))
-	if err != nil {
-		s.fail(w, r, err)
+	// The decision names the version the official read, as the form carried it.
+	doc := r.PostFormValue("document")
+	if step.Kind == sop.KindSign && action == chain.Agree && r.PostFormValue("confirm") != "ya" {
+		w.WriteHeader(http.StatusBadRequest)
+		s.renderTask(w, r, c, step, onBehalf, "Centang pernyataan bahwa Anda telah membaca draft SK sebelum menandatanganinya.", "")
 		return
 	}
 	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason, Document: doc,
@@ -227,6 +249,10 @@ func refusal(r *caseops.Rejection) string {
 		return "Berkas sedang dibatalkan melalui Temporal; tidak menerima keputusan lagi."
 	case chain.RejectNotRevisable:
 		return "Draft SK tidak dapat diganti versinya pada tahap ini."
+	case chain.RejectStaleVersion:
+		return "Draft SK berubah saat Anda membaca; periksa lagi versi terbaru sebelum memutuskan."
+	case chain.RejectNotDrafter:
+		return "Peran Anda tidak boleh mengubah isi SK."
 	}
 	return "Permintaan ditolak oleh berkas."
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/internal/testenv"
+	nipfmt "github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/web"
@@ -98,10 +99,24 @@ func (e *env) advance(id string, stop int) {
 	e.drive(id, stop, func(c store.Case) {
 		d := chain.Decision{Step: *c.OpenStep, Attempt: *c.OpenAttempt, Action: chain.Agree,
 			Actor: chain.Actor{NIP: nip[*c.OpenRole], Role: *c.OpenRole}}
+		d.Document = e.held(c.ID)
 		if _, err := e.ops.Decide(context.Background(), c.ID, fmt.Sprintf("adv-%s-%d-%d", c.ID, *c.OpenStep, *c.OpenAttempt), d); err != nil {
 			e.t.Fatal(err)
 		}
 	})
+}
+
+// held is the hash of the draft version the case holds, which a decision must name.
+func (e *env) held(id string) string {
+	e.t.Helper()
+	s, err := e.ops.Status(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if s.Draft == nil {
+		return ""
+	}
+	return s.Draft.SHA256
 }
 
 // officials are the demo officials signed in to the web app, one session per role.
@@ -120,8 +135,9 @@ func (o *officials) decide(c store.Case, action chain.Action, reason string) {
 		o.sessions[role] = o.e.login(role)
 	}
 	b := o.sessions[role]
-	agree, ret, _ := b.taskForm(c.ID)
-	form := url.Values{"token": {agree}, "step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}, "action": {string(action)}}
+	agree, ret, page := b.taskForm(c.ID)
+	form := url.Values{"token": {agree}, "step": {fmt.Sprint(*c.OpenStep)}, "attempt": {fmt.Sprint(*c.OpenAttempt)}, "action": {string(action)},
+		"document": {documentOf(page)}, "confirm": {"ya"}}
 	if action == chain.Return {
 		form.Set("token", ret)
 		form.Set("reason", reason)
@@ -198,7 +214,18 @@ func (b *browser) upload(path string, fields map[string]string, fileField, name 
 	return b.do(req)
 }
 
-var tokenRE = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
+var (
+	tokenRE    = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
+	documentRE = regexp.MustCompile(`name="document" value="([0-9a-f]*)"`)
+)
+
+// documentOf is the version hash a task page's forms carry: what the official read.
+func documentOf(page string) string {
+	if m := documentRE.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // taskForm opens a task page and returns the agree and return forms' tokens.
 func (b *browser) taskForm(caseID string) (string, string, string) {
@@ -675,8 +702,17 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 	e.advance("c-ver", 6)
 	// The Analis initials through the web: version 1 is the generated draft, frozen now.
 	a := e.login("analis")
-	agree, _, _ := a.taskForm("c-ver")
-	if code, _, _ := a.post("/tasks/c-ver/decide", url.Values{"token": {agree}, "step": {"6"}, "attempt": {"1"}, "action": {"agree"}}); code != http.StatusSeeOther {
+	agree, _, page := a.taskForm("c-ver")
+	if !strings.Contains(page, "Draft SK versi <strong>1</strong>") || documentOf(page) == "" {
+		t.Fatalf("the task page does not show the version decided on:\n%s", page)
+	}
+	// A form that names another version than the one the case holds changes nothing.
+	if code, _, body := a.post("/tasks/c-ver/decide", url.Values{"token": {agree}, "step": {"6"}, "attempt": {"1"}, "action": {"agree"},
+		"document": {strings.Repeat("ab", 32)}}); code != http.StatusConflict || !strings.Contains(body, "Draft SK berubah saat Anda membaca") {
+		t.Fatalf("a paraf on a stale version: %d\n%s", code, body)
+	}
+	if code, _, _ := a.post("/tasks/c-ver/decide", url.Values{"token": {agree}, "step": {"6"}, "attempt": {"1"}, "action": {"agree"},
+		"document": {documentOf(page)}}); code != http.StatusSeeOther {
 		t.Fatalf("paraf: %d", code)
 	}
 	v1, ok, _ := e.st.LatestVersion(context.Background(), "c-ver")
@@ -693,6 +729,17 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 		t.Fatalf("a text file as a version: %d", code)
 	}
 	revised := []byte("%PDF-1.7\nrevisi nomor SK\n%%EOF\n")
+	// A reviewer may return the draft, never change it; an operator may not even try.
+	if code, page := uploadVersion(t, e, e.login("kabid"), "c-ver", "kabid.pdf", revised); code != http.StatusSeeOther ||
+		!strings.Contains(page, "Versi baru ditolak: peran Anda tidak boleh mengubah isi SK: hanya Pelaksana pada Bidang Pengembangan Kompetensi ASN atau Analis SDMA Ahli Muda") {
+		t.Fatalf("the Kabid's upload: %d\n%s", code, page)
+	}
+	if code, _, _ := e.login("operator").upload("/cases/c-ver/versions", nil, "file", "op.pdf", revised); code != http.StatusForbidden {
+		t.Fatalf("the operator's upload: %d", code)
+	}
+	if vs, _ := e.st.Versions(context.Background(), "c-ver"); len(vs) != 1 {
+		t.Fatalf("refused uploads stored %d versions", len(vs)-1)
+	}
 	if code, page := uploadVersion(t, e, p, "c-ver", "draft-revisi.pdf", revised); code != http.StatusSeeOther || !strings.Contains(page, "Versi 2 draft SK tersimpan") {
 		t.Fatalf("upload: %d", code)
 	}
@@ -720,7 +767,8 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 		t.Fatalf("a version after the signature: %d", code)
 	}
 	e.advance("c-ver", 15)
-	if _, err := e.ops.Decide(context.Background(), "c-ver", "ver-last", chain.Decision{Step: 15, Action: chain.Agree, Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}}); err != nil {
+	if _, err := e.ops.Decide(context.Background(), "c-ver", "ver-last", chain.Decision{Step: 15, Action: chain.Agree,
+		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}, Document: v2.SHA256}); err != nil {
 		t.Fatal(err)
 	}
 	if code, body := e.anonymous().get("/publik/c-ver.pdf"); code != http.StatusOK || body != string(revised) {
@@ -771,7 +819,7 @@ func TestAcceptance130Proposals(t *testing.T) {
 		t.Fatal(err)
 	}
 	for nipNo := range eligible {
-		if n := strings.Count(pdf.String(), "("+nipNo+")"); n != 1 {
+		if n := strings.Count(pdf.String(), "("+nipfmt.Spaced(nipNo)+")"); n != 1 {
 			t.Fatalf("eligible NIP %s appears %d times in the lampiran", nipNo, n)
 		}
 	}
@@ -781,7 +829,7 @@ func TestAcceptance130Proposals(t *testing.T) {
 
 	e.advanceByWeb(id, 15)
 	if _, err := e.ops.Decide(context.Background(), id, "acc-last", chain.Decision{Step: 15, Action: chain.Agree,
-		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}}); err != nil {
+		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}, Document: e.held(id)}); err != nil {
 		t.Fatal(err)
 	}
 	box, _ := e.st.Outbox(context.Background(), id)

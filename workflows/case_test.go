@@ -63,7 +63,7 @@ func TestHappyPathRecordsEveryDecisionInOrder(t *testing.T) {
 		t.Fatal("a prompt case sent reminders")
 	}
 	start := h.rec.events(chain.CaseStarted)[0]
-	if !start.Case.Deadline.Equal(at("2027-01-06", "08:00")) || start.Case.Version != 1 {
+	if !start.Case.Deadline.Equal(at("2027-01-06", "08:00")) || start.Case.Version != 2 {
 		t.Fatalf("case_started facts %+v", start.Case)
 	}
 }

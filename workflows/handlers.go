@@ -28,6 +28,10 @@ func (r *run) register() error {
 		workflow.UpdateHandlerOptions{Validator: r.validateRevision}); err != nil {
 		return fmt.Errorf("register revise update: %w", err)
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateVersion, r.revise,
+		workflow.UpdateHandlerOptions{Validator: r.validateVersion}); err != nil {
+		return fmt.Errorf("register version update: %w", err)
+	}
 	return nil
 }
 
@@ -72,14 +76,65 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 		return reject(chain.RejectNoReturn, "step %d (%s) cannot be returned", open.Step, step.Kind)
 	case d.Action == chain.Return && strings.TrimSpace(d.Reason) == "":
 		return reject(chain.RejectReasonRequired, "a return needs a reason")
+	case r.s.Draft != nil && d.Document != r.s.Draft.SHA256:
+		return reject(chain.RejectStaleVersion, "the draft SK changed while it was read (now version %d); look again",
+			r.s.Draft.Version)
 	case r.requested():
 		return r.busy()
 	}
 	return nil
 }
 
-// validateRevision accepts a new version of the draft only while it is climbing the reviews:
-// before the first review there are no parafs to undo, and after the signature it is final.
+// validateVersion accepts a new version of the draft SK from an official of a drafting role,
+// numbered after the current one, until the decree is signed. The draft generated from the
+// classification may only be version 1.
+func (r *run) validateVersion(_ workflow.Context, rev chain.Revision) error {
+	if r.cancelled || r.ctx.Err() != nil {
+		return r.cancelling()
+	}
+	if err := chain.CheckRevision(rev); err != nil {
+		return reject(chain.RejectBadText, "%v", err)
+	}
+	if r.s.State != chain.Running {
+		return reject(chain.RejectNotRevisable, "case %s is %s; it takes no new versions of the draft", r.s.CaseID, r.s.State)
+	}
+	if r.s.Open == nil || r.draining {
+		return r.busy()
+	}
+	current := 0
+	if r.s.Draft != nil {
+		current = r.s.Draft.Version
+	}
+	first, _, reviews := r.def.FirstReview()
+	i, _ := r.def.Index(r.s.Open.Step)
+	switch {
+	case rev.Generated && (r.s.Draft != nil || rev.Version != 1):
+		return reject(chain.RejectNotDrafter, "only version 1 may be the draft generated from the classification")
+	case !rev.Generated && !r.def.MayDraft(rev.Role):
+		return reject(chain.RejectNotDrafter, "%s may not change the decree; its drafting roles are %s",
+			roleOrNone(r, rev.Role), strings.Join(r.draftingRoleNames(), ", "))
+	case rev.Version <= current:
+		return reject(chain.RejectStaleVersion, "version %d is not after the current version %d", rev.Version, current)
+	case reviews && i > first && !r.def.Steps[i].Kind.Returnable():
+		return reject(chain.RejectNotRevisable, "the decree is signed; it takes no new versions")
+	case r.requested():
+		return r.busy()
+	}
+	return nil
+}
+
+func (r *run) draftingRoleNames() []string {
+	var names []string
+	for _, role := range r.def.Roles {
+		if r.def.MayDraft(role.ID) {
+			names = append(names, r.def.RoleName(role.ID))
+		}
+	}
+	return names
+}
+
+// validateRevision is the older revise Update's rule, kept for the histories that hold it: a
+// new version only while the draft climbs the reviews.
 func (r *run) validateRevision(_ workflow.Context, rev chain.Revision) error {
 	first, _, ok := r.def.FirstReview()
 	if r.s.State != chain.Running || !ok {

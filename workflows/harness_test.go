@@ -164,7 +164,11 @@ func (h *harness) act(action chain.Action, reason string) string {
 	}
 	h.seq++
 	id := fmt.Sprintf("%s-u%d", h.prefix, h.seq)
-	h.send(id, chain.Decision{Step: s.Open.Step, Action: action, Reason: reason, Actor: actorFor(s.Open.Role)})
+	d := chain.Decision{Step: s.Open.Step, Action: action, Reason: reason, Actor: actorFor(s.Open.Role)}
+	if s.Draft != nil { // decided on the version the case holds, as the web and the CLI do
+		d.Document = s.Draft.SHA256
+	}
+	h.send(id, d)
 	return id
 }
 

@@ -11,11 +11,13 @@ import (
 )
 
 // TestReplayRecordedHistories replays every history in testdata, each written by a real server
-// before a change to this package: a return at step 7 with a rejected update; a reminder, an
-// escalation and a deadline breach followed by a cancellation; a new draft version after two
-// parafs and the continue-as-new it leads to; the continued run to completion. A code change
-// that would break cases running in production for their 51 days fails here. Add a history
-// for each new behaviour; re-record one only for a deliberate, versioned change:
+// before the change it guards: a return at step 7 with a rejected update; a reminder, an
+// escalation and a deadline breach followed by a cancellation; a new draft version (the older
+// revise Update) after two parafs and the continue-as-new it leads to, and the continued run;
+// an incident and Temporal's cancel; a decree numbered at its signature; versions made through
+// the version Update, with a correction, a return and a re-climb. A code change that would
+// break cases running in production for their 51 days fails here. Add a history for each new
+// behaviour; re-record one only for a deliberate, versioned change:
 // go test ./systemtest -run History -record-history
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
