@@ -133,6 +133,15 @@ func (o *Ops) Cancel(ctx context.Context, caseID, updateID string, c chain.Cance
 	return s, nil
 }
 
+// Output gives the case an artefact a step produces.
+func (o *Ops) Output(ctx context.Context, caseID string, out chain.Output) (chain.State, error) {
+	var s chain.State
+	if err := o.update(ctx, caseID, chain.UpdateOutput, fmt.Sprintf("output:%s:%s:%s", caseID, out.Artefact, out.SHA256), out, &s); err != nil {
+		return s, fmt.Errorf("%s of case %s: %w", out.Artefact, caseID, err)
+	}
+	return s, nil
+}
+
 // Version makes a stored version of the draft the case's current one; from the first review on
 // the draft climbs again from there.
 func (o *Ops) Version(ctx context.Context, caseID string, rev chain.Revision) (chain.State, error) {

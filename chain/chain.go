@@ -19,6 +19,7 @@ const (
 	UpdateCancel   = "cancel"
 	UpdateRevise   = "revise" // the earlier form of UpdateVersion, kept for histories that hold it
 	UpdateVersion  = "version"
+	UpdateOutput   = "output"
 	QueryStatus    = "status"
 	ActivityRecord = "RecordTransition"
 )
@@ -32,6 +33,8 @@ type CaseInput struct {
 	Definition sop.Definition `json:"definition"`
 	Calendar   worktime.Spec  `json:"calendar"`
 	Limits     Limits         `json:"limits"`
+	// Proposals is the SHA-256 of the OPD proposals file the operator started the case with.
+	Proposals string `json:"proposals,omitempty"`
 	// Register numbers the decree when its sign step is agreed; empty for cases started before
 	// decrees were numbered.
 	Register *Register `json:"register,omitempty"`
@@ -87,6 +90,15 @@ type Revision struct {
 	By        string `json:"by"`
 	Role      string `json:"role,omitempty"`
 	Generated bool   `json:"generated,omitempty"`
+}
+
+// Output is the payload of the output Update: an artefact a step produces, by its hash, from an
+// official of a drafting role.
+type Output struct {
+	Artefact sop.Artefact `json:"artefact"`
+	SHA256   string       `json:"sha256"`
+	By       string       `json:"by"`
+	Role     string       `json:"role"`
 }
 
 // DraftVersion is the version of the draft SK the case is decided on now.
@@ -163,8 +175,11 @@ type State struct {
 	CancelledBy      string           `json:"cancelled_by,omitempty"`
 	Runs             int              `json:"runs"` // workflow runs so far (continue-as-new)
 	// Draft is the current version of the draft SK; every decision must name its hash.
-	Draft  *DraftVersion  `json:"draft,omitempty"`
-	Recent []RecentUpdate `json:"recent,omitempty"`
+	Draft *DraftVersion `json:"draft,omitempty"`
+	// Outputs are the artefacts other than the draft the case holds, by SHA-256 (the proposals,
+	// the classification).
+	Outputs map[sop.Artefact]string `json:"outputs,omitempty"`
+	Recent  []RecentUpdate          `json:"recent,omitempty"`
 }
 
 // RecentUpdate remembers an answered decision by its update ID, so a repeated request (a
@@ -196,6 +211,8 @@ const (
 	DecreeSigned EventKind = "decree_signed"
 	// DraftVersioned records a new version of the draft SK that sent nothing back.
 	DraftVersioned EventKind = "draft_versioned"
+	// OutputRecorded records an artefact a step produces.
+	OutputRecorded EventKind = "output_recorded"
 )
 
 // Failure types of the record activity that retries cannot cure.
@@ -217,6 +234,7 @@ type Event struct {
 	Failed   EventKind       `json:"failed,omitempty"`   // incident: the event that could not be written
 	Register *Register       `json:"register,omitempty"` // decree_signed
 	Draft    *DraftVersion   `json:"draft,omitempty"`    // draft_versioned
+	Output   *Output         `json:"output,omitempty"`   // output_recorded
 }
 
 // CaseFacts are what the store keeps about a case when it starts.
@@ -240,6 +258,8 @@ func (e Event) Key() string {
 		return fmt.Sprintf("%s/%s/%d/%d/%s", e.CaseID, e.Kind, step, attempt, e.Failed)
 	case e.Kind == DraftVersioned && e.Draft != nil:
 		return fmt.Sprintf("%s/%s/%d/%d/v%d", e.CaseID, e.Kind, step, attempt, e.Draft.Version)
+	case e.Kind == OutputRecorded && e.Output != nil:
+		return fmt.Sprintf("%s/%s/%d/%d/%s/%s", e.CaseID, e.Kind, step, attempt, e.Output.Artefact, e.Output.SHA256)
 	}
 	return fmt.Sprintf("%s/%s/%d/%d", e.CaseID, e.Kind, step, attempt)
 }
@@ -295,4 +315,5 @@ const (
 	RejectCancelling     = "Cancelling"
 	RejectStaleVersion   = "StaleVersion"
 	RejectNotDrafter     = "NotDrafter"
+	RejectMissingOutput  = "MissingOutput"
 )

@@ -24,6 +24,9 @@ func CheckStart(in CaseInput) error {
 	if strings.TrimSpace(in.Title) == "" {
 		return &textcheck.Error{Field: "judul", Problem: "wajib diisi"}
 	}
+	if err := checkHash("SHA-256 usulan", in.Proposals, true); err != nil {
+		return err
+	}
 	if in.Register != nil {
 		if err := CheckNumberFormat(in.Register.Format); err != nil {
 			return &textcheck.Error{Field: "format nomor SK", Problem: err.Error()}
@@ -52,6 +55,16 @@ func CheckCancellation(c Cancellation) error {
 	return firstError(
 		textcheck.Paragraph("alasan", c.Reason, textcheck.ReasonMax),
 		textcheck.Line("dibatalkan oleh", c.By, textcheck.IDMax),
+	)
+}
+
+// CheckOutput checks the texts of an artefact.
+func CheckOutput(o Output) error {
+	return firstError(
+		checkHash("SHA-256 keluaran", o.SHA256, false),
+		textcheck.Line("jenis keluaran", string(o.Artefact), textcheck.IDMax),
+		textcheck.Line("oleh", o.By, textcheck.IDMax),
+		textcheck.Line("jabatan", o.Role, textcheck.IDMax),
 	)
 }
 

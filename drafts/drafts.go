@@ -91,9 +91,9 @@ func (d *Drafts) generate(ctx context.Context, c store.Case, by string, now time
 		ContentType: PDF, Content: buf.Bytes(), UploadedBy: by})
 }
 
-// ForDecision is the hash a decision on the open step carries: the version the case holds; from
-// the first review on, when it holds none yet, the draft generated from the classification,
-// frozen as version 1 (there is nothing to initial before that).
+// ForDecision is the hash a decision on the open step carries: the version the case holds; when
+// it holds none yet and the open step needs the draft (the step that produces it, or the first
+// review), the draft generated from the classification, frozen as version 1.
 func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now time.Time) (string, error) {
 	s, err := d.Ops.Status(ctx, c.ID)
 	if err != nil || s.Draft != nil {
@@ -102,19 +102,29 @@ func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now t
 		}
 		return "", err
 	}
-	fi, _, ok := d.Def.FirstReview()
-	if !ok || s.Open == nil {
+	if s.Open == nil {
 		return "", nil
 	}
 	if v, ok, err := d.St.LatestVersion(ctx, c.ID); err != nil || ok {
 		return v.SHA256, err // a case started before the workflow held its versions
 	}
-	if oi, _ := d.Def.Index(s.Open.Step); oi < fi {
+	need, ok := d.Def.Producer(sop.DraftSK)
+	if !ok {
+		if need, _, ok = d.Def.FirstReview(); !ok {
+			return "", nil
+		}
+	}
+	if oi, _ := d.Def.Index(s.Open.Step); oi < need {
 		return "", nil
 	}
+	return d.freeze(ctx, c, by, now)
+}
+
+// freeze makes the draft generated from the classification the case's version 1.
+func (d *Drafts) freeze(ctx context.Context, c store.Case, by string, now time.Time) (string, error) {
 	v, err := d.generate(ctx, c, by, now)
 	if errors.Is(err, intake.ErrNoCandidates) {
-		return "", nil // a case started without proposals has no draft to initial
+		return "", nil // a case without eligible candidates has no draft; its agreement is refused
 	}
 	if err != nil {
 		return "", err
@@ -123,6 +133,37 @@ func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now t
 		return "", d.unmade(ctx, v, err)
 	}
 	return v.SHA256, nil
+}
+
+// Produce gives a step the output it produces, when the step is open and the case does not
+// hold its output yet, as the official who agrees it: the proposals stored with the case, or
+// the classification as it stands (the draft comes with ForDecision). With no proposals stored
+// it gives nothing, and the case refuses the agreement.
+func (d *Drafts) Produce(ctx context.Context, c store.Case, step int, by, role string) error {
+	s, err := d.Ops.Status(ctx, c.ID)
+	if err != nil || s.Open == nil || s.Open.Step != step {
+		return err
+	}
+	open, _ := d.Def.Step(step)
+	var sum string
+	switch open.Produces {
+	case sop.Proposals:
+		var ok bool
+		if sum, ok, err = d.St.DocumentSHA256(ctx, c.ID, "proposals"); err != nil || !ok {
+			return err
+		}
+	case sop.Classification:
+		if sum, err = intake.ClassificationHash(ctx, d.St, c.ID); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	if s.Outputs[open.Produces] == sum {
+		return nil
+	}
+	_, err = d.Ops.Output(ctx, c.ID, chain.Output{Artefact: open.Produces, SHA256: sum, By: by, Role: role})
+	return err
 }
 
 // ErrNotDrafter refuses a change to the decree by an official whose role may not make one.

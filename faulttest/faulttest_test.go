@@ -83,11 +83,17 @@ func (r *rig) decideOpen(id string) time.Duration {
 	began := time.Now()
 	for {
 		s, err := r.ops.Status(ctx, id)
+		if err == nil {
+			s, err = testenv.Produce(ctx, r.ops, sop.Default(), s)
+		}
 		if err != nil {
 			r.t.Fatal(err)
 		}
 		d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: chain.Agree,
 			Actor: chain.Actor{NIP: nip[s.Open.Role], Role: s.Open.Role}}
+		if s.Draft != nil {
+			d.Document = s.Draft.SHA256
+		}
 		_, err = r.ops.Decide(ctx, id, fmt.Sprintf("fault:%s:%d:%d", id, d.Step, d.Attempt), d)
 		var rej *caseops.Rejection
 		if errors.As(err, &rej) && rej.Type == chain.RejectBusy && time.Since(began) < 10*time.Second {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,7 +68,7 @@ func TestDatabaseOutage(t *testing.T) {
 
 	const id = "fault-outage"
 	if err := ops.Start(ctx, chain.CaseInput{CaseID: id, Title: "Latsar outage", StartedBy: "operator",
-		Definition: *sop.Default(), Calendar: worktime.DefaultSpec()}); err != nil {
+		Definition: *sop.Default(), Calendar: worktime.DefaultSpec(), Proposals: strings.Repeat("0", 64)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.WaitCase(ctx, id, 10*time.Second); err != nil {

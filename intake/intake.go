@@ -6,8 +6,11 @@ package intake
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -26,6 +29,7 @@ type Summary struct {
 	Problems   []proposals.Problem `json:"problems"`
 	Batches    []BatchSize         `json:"batches"`
 	Columns    []proposals.Column  `json:"columns"` // which header was read as which field
+	SHA256     string              `json:"sha256"`  // of the file, as the case holds it
 }
 
 // BatchSize names an angkatan and its size.
@@ -52,10 +56,12 @@ func Take(ctx context.Context, st *store.Store, caseID, name string, content []b
 		return Summary{}, fmt.Errorf("proposals file %s: %w", name, err)
 	}
 	c := classify.Classify(res.Candidates, batchSize)
-	if err := st.SaveProposals(ctx, store.NewDocument(caseID, "proposals", name, content, by), c, res.Problems); err != nil {
+	doc := store.NewDocument(caseID, "proposals", name, content, by)
+	if err := st.SaveProposals(ctx, doc, c, res.Problems); err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Rows: res.Rows, Candidates: len(res.Candidates), Eligible: c.Eligible(), Problems: res.Problems, Columns: res.Columns}
+	sum := Summary{Rows: res.Rows, Candidates: len(res.Candidates), Eligible: c.Eligible(), Problems: res.Problems, Columns: res.Columns,
+		SHA256: doc.SHA256}
 	for _, b := range c.Batches {
 		sum.Batches = append(sum.Batches, BatchSize{Group: b.Group, Number: b.Number, Size: len(b.Members)})
 	}
@@ -120,4 +126,28 @@ func Correct(ctx context.Context, st *store.Store, def *sop.Definition, c store.
 			Reason: strings.TrimSpace(reason), By: by})
 	}
 	return fmt.Errorf("NIP %s tidak ada dalam usulan berkas ini", nip)
+}
+
+// ClassificationHash is the SHA-256 of a case's classification as it stands: every candidate's
+// NIP, eligibility, golongan group and angkatan, in NIP order. Two classifications hash alike
+// exactly when they put the same people in the same angkatan.
+func ClassificationHash(ctx context.Context, st *store.Store, caseID string) (string, error) {
+	cands, err := st.Candidates(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	lines := make([]string, 0, len(cands))
+	for _, c := range cands {
+		group, batch := "", 0
+		if c.Group != nil {
+			group = *c.Group
+		}
+		if c.Batch != nil {
+			batch = *c.Batch
+		}
+		lines = append(lines, fmt.Sprintf("%s\t%t\t%s\t%d", c.NIP, c.Eligible, group, batch))
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:]), nil
 }

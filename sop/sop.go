@@ -99,6 +99,29 @@ type Step struct {
 	Minutes  *int   `yaml:"minutes,omitempty" json:"minutes,omitempty"` // mutu baku in working minutes; nil when the SOP sets none
 	Output   string `yaml:"output" json:"output"`
 	ReturnTo int    `yaml:"return_to,omitempty" json:"return_to,omitempty"` // 0: no return from this step
+	// Produces is the artefact the step's output is; its agreement is refused until the case
+	// holds it.
+	Produces Artefact `yaml:"produces,omitempty" json:"produces,omitempty"`
+}
+
+// Artefact is an output of a step that the case holds by its SHA-256.
+type Artefact string
+
+// The artefacts a decree's chain produces.
+const (
+	Proposals      Artefact = "proposals"      // the OPDs' proposals file
+	Classification Artefact = "classification" // the candidates classified into angkatan
+	DraftSK        Artefact = "draft"          // a version of the draft decree
+)
+
+// Producer is the index of the step that produces an artefact; ok is false when none does.
+func (d *Definition) Producer(a Artefact) (int, bool) {
+	for i, s := range d.Steps {
+		if s.Produces == a {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // HasStandard reports whether the SOP sets working minutes for the step.
@@ -219,6 +242,7 @@ func (d *Definition) Validate() error {
 		bad("steps: at least one step is needed")
 	}
 	seen := make(map[int]bool, len(d.Steps))
+	produced := map[Artefact]bool{}
 	prev := 0
 	for _, s := range d.Steps {
 		where := fmt.Sprintf("step %d", s.Number)
@@ -245,6 +269,15 @@ func (d *Definition) Validate() error {
 		}
 		if s.Minutes != nil && *s.Minutes < 0 {
 			bad("%s: minutes must not be negative, got %d", where, *s.Minutes)
+		}
+		switch s.Produces {
+		case "", Proposals, Classification, DraftSK:
+			if s.Produces != "" && produced[s.Produces] {
+				bad("%s: produces %q, which an earlier step produces already", where, s.Produces)
+			}
+			produced[s.Produces] = true
+		default:
+			bad("%s: produces %q must be %q, %q or %q", where, s.Produces, Proposals, Classification, DraftSK)
 		}
 		if s.ReturnTo != 0 {
 			if !s.Kind.Returnable() {

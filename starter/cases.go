@@ -61,6 +61,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 					return err
 				}
 				intook = &sum
+				in.Proposals = sum.SHA256
 			}
 			if err := ops.Start(a.ctx, in); err != nil {
 				return err
@@ -271,6 +272,13 @@ recorded. Running the same command twice records one decision.`,
 			}
 			var doc string
 			if c, err := st.Case(a.ctx, caseID); err == nil {
+				// The step's output goes to the case before its agreement; the decision names the
+				// draft version the case holds.
+				if action == chain.Agree {
+					if err := a.drafts(st, ops).Produce(a.ctx, c, step, o.NIP, o.Role); err != nil {
+						return a.explain(caseID, err)
+					}
+				}
 				if doc, err = a.drafts(st, ops).ForDecision(a.ctx, c, o.NIP, time.Now().In(a.cal.Location())); err != nil {
 					return err
 				}

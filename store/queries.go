@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -269,4 +270,18 @@ func (s *Store) RunningCases(ctx context.Context, age time.Duration) ([]string, 
 		return nil, fmt.Errorf("running cases: %w", err)
 	}
 	return ids, nil
+}
+
+// DocumentSHA256 is the hash of a case's newest document of a kind; ok is false when it has none.
+func (s *Store) DocumentSHA256(ctx context.Context, caseID, kind string) (string, bool, error) {
+	var sum string
+	err := s.db.GetContext(ctx, &sum, `SELECT sha256 FROM case_documents WHERE case_id = $1 AND kind = $2
+		ORDER BY uploaded_at DESC LIMIT 1`, caseID, kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("%s of %s: %w", kind, caseID, err)
+	}
+	return sum, true, nil
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/internal/testenv"
+	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
 
@@ -32,14 +34,16 @@ func assertRecordedOnce(ctx context.Context, t *testing.T, st *store.Store, id s
 		}
 		keys[a.Key] = true
 	}
-	want := map[string]int{"case_started": 1, "step_opened": decisions, "step_decided": decisions, "case_completed": 1}
+	// Besides the steps: the classification step 4 produces and the draft (version 1) step 5 does.
+	want := map[string]int{"case_started": 1, "step_opened": decisions, "step_decided": decisions, "case_completed": 1,
+		"output_recorded": 1, "draft_versioned": 1}
 	for action, n := range want {
 		if counts[action] != n {
 			t.Errorf("%d %s audit rows, want %d (all: %v)", counts[action], action, n, counts)
 		}
 	}
-	if len(audit) != 2+2*decisions {
-		t.Errorf("%d audit rows, want %d", len(audit), 2+2*decisions)
+	if len(audit) != 4+2*decisions {
+		t.Errorf("%d audit rows, want %d", len(audit), 4+2*decisions)
 	}
 	tasks, err := st.Tasks(ctx, id)
 	if err != nil {
@@ -115,6 +119,13 @@ func TestWorkerKilledInsideTheRecordingActivity(t *testing.T) {
 	}
 	for range 3 {
 		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	}
+	st, err := sys.ops.Status(ctx, id)
+	if err == nil {
+		_, err = testenv.Produce(ctx, sys.ops, sop.Default(), st) // the classification step 4 produces
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	d := chain.Decision{Step: 4, Attempt: 1, Action: chain.Agree, Actor: chain.Actor{NIP: "nip-analis", Role: "analis"}}
 	done := make(chan error, 1)

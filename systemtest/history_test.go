@@ -3,6 +3,8 @@ package systemtest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/workflows"
 	"github.com/skflow/skflow/worktime"
@@ -26,14 +29,19 @@ import (
 var recordHistory = flag.Bool("record-history", false, "rewrite workflows/testdata/case-with-return.json from a real run")
 
 func newCase(id string) chain.CaseInput {
+	// Started as an operator does, with the OPD proposals (their hash) that step 3 produces.
+	sum := sha256.Sum256([]byte("usulan " + id))
 	return chain.CaseInput{CaseID: id, Title: "Latsar CPNS 2026 angkatan I", StartedBy: "operator",
-		Definition: *sop.Default(), Calendar: worktime.DefaultSpec()}
+		Definition: *sop.Default(), Calendar: worktime.DefaultSpec(), Proposals: hex.EncodeToString(sum[:])}
 }
 
 // decideOpen decides whatever step is open, as its role.
 func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID string, action chain.Action, reason string) chain.DecisionResult {
 	t.Helper()
 	s, err := ops.Status(ctx, caseID)
+	if err == nil && action == chain.Agree {
+		s, err = testenv.Produce(ctx, ops, sop.Default(), s)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -251,8 +251,8 @@ func TestHistoryNumberedDecree(t *testing.T) {
 	keepHistory(t, history(ctx, t, sys.client, id), "case-numbered-decree.json")
 }
 
-// Versions made by the drafting roles: the generated draft and a correction at the first
-// review (no climb), a return, another correction at the second attempt, then the Pelaksana's
+// Versions made by the drafting roles: the generated draft at step 5 and a correction at the
+// first review (no climb), a return, another correction at the second attempt, then the Pelaksana's
 // upload after two parafs, which sends the draft back; every decision names the version held.
 func TestHistoryCorrectionAndReclimb(t *testing.T) {
 	sys := newSystem(t)
@@ -282,8 +282,7 @@ func TestHistoryCorrectionAndReclimb(t *testing.T) {
 			t.Fatalf("version %d: %v", n, err)
 		}
 	}
-	until(review.Number)
-	version(1, "", true)
+	until(review.Number) // step 5 produced the generated draft, version 1
 	version(2, "analis", false)
 	until(review.Number + 1)
 	decideOpen(ctx, t, sys.ops, id, chain.Return, "lampiran belum lengkap")
@@ -303,5 +302,6 @@ func TestHistoryCorrectionAndReclimb(t *testing.T) {
 	if s := waitClosed(ctx, t, sys.client, id); s.State != chain.Completed || s.Draft.Version != 4 {
 		t.Fatalf("case ended %s on %+v", s.State, s.Draft)
 	}
-	keepHistory(t, history(ctx, t, sys.client, id), "case-correction-reclimb.json")
+	// The file of the name without "outputs-" was recorded before steps produced outputs.
+	keepHistory(t, history(ctx, t, sys.client, id), "case-outputs-correction-reclimb.json")
 }

@@ -101,6 +101,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		summary = " " + sum.String()
+		in.Proposals = sum.SHA256
 	}
 	if err := s.ops.Start(r.Context(), in); err != nil {
 		s.fail(w, r, err)
@@ -163,7 +164,8 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
 		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
-		"CanUpload": len(s.roles(userOf(r))) > 0 && c.State == string(chain.Running),
+		"CanUpload": s.mayDraft(userOf(r)) && c.State == string(chain.Running),
+		"CanPropose": s.mayDraft(userOf(r)) && c.State == string(chain.Running) && len(cands) == 0 && len(problems) == 0,
 		"Swimlane":  swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }

@@ -235,3 +235,42 @@ func (s *Server) draftingRole(u *user) (string, bool) {
 	}
 	return u.Role, false
 }
+
+func (s *Server) mayDraft(u *user) bool {
+	_, ok := s.draftingRole(u)
+	return ok
+}
+
+// uploadProposals takes the OPD proposals of a case started without them, from a drafting role
+// (the Pelaksana hands them in at step 3); the step's agreement then gives them to the case.
+func (s *Server) uploadProposals(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadCase(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	if !s.mayDraft(userOf(r)) {
+		s.forbidden(w, r)
+		return
+	}
+	if have, err := s.st.Candidates(r.Context(), c.ID); err != nil || len(have) > 0 || c.State != string(chain.Running) {
+		s.flashBack(w, r, "/cases/"+c.ID, "Berkas ini sudah memiliki data usulan OPD; koreksi lewat klasifikasi.")
+		return
+	}
+	f, h, err := r.FormFile("proposals")
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Pilih berkas usulan OPD (CSV atau XLSX).")
+		return
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		s.flashBack(w, r, "/cases/"+c.ID, "Berkas usulan OPD tidak terbaca.")
+		return
+	}
+	sum, err := intake.Take(r.Context(), s.st, c.ID, h.Filename, b, userOf(r).NIP, s.o.BatchSize, nil)
+	if err != nil {
+		s.refused(w, r, "/cases/"+c.ID, "Usulan tidak diterima. ", err)
+		return
+	}
+	s.flashBack(w, r, "/cases/"+c.ID, "Usulan OPD tersimpan. "+sum.String())
+}

@@ -173,6 +173,21 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
 		return
 	}
+	// The step's output goes to the case before its agreement: the proposals stored with it, or
+	// the classification as it stands.
+	if action == chain.Agree {
+		err := s.drafts.Produce(r.Context(), c, n, u.NIP, step.Role)
+		var rej *caseops.Rejection
+		if errors.As(err, &rej) {
+			w.WriteHeader(http.StatusConflict)
+			s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
+			return
+		}
+		if err != nil {
+			s.failRequest(w, r, err)
+			return
+		}
+	}
 	// The decision names the version the official read, as the form carried it.
 	doc := r.PostFormValue("document")
 	if step.Kind == sop.KindSign && action == chain.Agree && r.PostFormValue("confirm") != "ya" {
@@ -253,6 +268,8 @@ func refusal(r *caseops.Rejection) string {
 		return "Draft SK berubah saat Anda membaca; periksa lagi versi terbaru sebelum memutuskan."
 	case chain.RejectNotDrafter:
 		return "Peran Anda tidak boleh mengubah isi SK."
+	case chain.RejectMissingOutput:
+		return "Keluaran langkah ini belum ada pada berkas (data usulan OPD, klasifikasi, atau draft SK); lengkapi dulu, lalu setujui."
 	}
 	return "Permintaan ditolak oleh berkas."
 }

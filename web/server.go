@@ -117,6 +117,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /cases/{id}", s.signedIn(s.casePage))
 	mux.HandleFunc("POST /cases/{id}/candidates", s.signedIn(s.correctCandidate))
 	mux.HandleFunc("POST /cases/{id}/versions", official(s.uploadVersion))
+	mux.HandleFunc("POST /cases/{id}/proposals", official(s.uploadProposals))
 	mux.HandleFunc("GET /cases/{id}/versions/{n}", s.signedIn(s.downloadVersion))
 	mux.HandleFunc("GET /cases/{id}/sk", s.signedIn(s.draftSK))
 	mux.HandleFunc("GET /cases/{id}/sk.pdf", s.signedIn(s.draftSK))

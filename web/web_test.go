@@ -23,6 +23,7 @@ import (
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/internal/testenv"
 	nipfmt "github.com/skflow/skflow/nip"
@@ -97,6 +98,14 @@ func (e *env) drive(id string, stop int, decide func(c store.Case)) {
 func (e *env) advance(id string, stop int) {
 	e.t.Helper()
 	e.drive(id, stop, func(c store.Case) {
+		// As the web does: the step's output first, then the decision on the version held.
+		dr := &drafts.Drafts{St: e.st, Ops: e.ops, Def: sop.Default(), BatchSize: 40}
+		if err := dr.Produce(context.Background(), c, *c.OpenStep, nip[*c.OpenRole], *c.OpenRole); err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := dr.ForDecision(context.Background(), c, nip[*c.OpenRole], time.Now()); err != nil {
+			e.t.Fatal(err)
+		}
 		d := chain.Decision{Step: *c.OpenStep, Attempt: *c.OpenAttempt, Action: chain.Agree,
 			Actor: chain.Actor{NIP: nip[*c.OpenRole], Role: *c.OpenRole}}
 		d.Document = e.held(c.ID)
@@ -347,12 +356,13 @@ func TestReturnNeedsAReasonAndReasonsAreEscaped(t *testing.T) {
 	if code != http.StatusConflict || !strings.Contains(body, "Alasan pengembalian wajib diisi.") {
 		t.Fatalf("return without a reason: %d", code)
 	}
-	_, ret, _ = k.taskForm("c-xss")
+	_, ret, page := k.taskForm("c-xss")
 	evil := `<script>alert("x")</script> lampiran kurang`
-	if code, _, _ := k.post("/tasks/c-xss/decide", url.Values{"token": {ret}, "step": {"7"}, "attempt": {"1"}, "action": {"return"}, "reason": {evil}}); code != http.StatusSeeOther {
+	if code, _, _ := k.post("/tasks/c-xss/decide", url.Values{"token": {ret}, "step": {"7"}, "attempt": {"1"}, "action": {"return"}, "reason": {evil},
+		"document": {documentOf(page)}}); code != http.StatusSeeOther {
 		t.Fatalf("return: %d", code)
 	}
-	_, page := e.login("operator").get("/cases/c-xss")
+	_, page = e.login("operator").get("/cases/c-xss")
 	if strings.Contains(page, "<script>alert") || !strings.Contains(page, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; lampiran kurang") {
 		t.Fatalf("the reason is not escaped on the case page")
 	}
@@ -633,7 +643,7 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 	}
 	e.advance("c-done", 15)
 	if _, err := e.ops.Decide(context.Background(), "c-done", "last", chain.Decision{Step: 15, Action: chain.Agree,
-		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}}); err != nil {
+		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}, Document: e.held("c-done")}); err != nil {
 		t.Fatal(err)
 	}
 	b := e.anonymous()
@@ -700,7 +710,7 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 	}
 	e.startCase("c-ver")
 	e.advance("c-ver", 6)
-	// The Analis initials through the web: version 1 is the generated draft, frozen now.
+	// The Analis initials through the web, on version 1: the generated draft step 5 produced.
 	a := e.login("analis")
 	agree, _, page := a.taskForm("c-ver")
 	if !strings.Contains(page, "Draft SK versi <strong>1</strong>") || documentOf(page) == "" {
@@ -720,8 +730,9 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 	if !ok || v1.Version != 1 || v1.Kind != "generated" || tasks[5].Document == nil || *tasks[5].Document != v1.SHA256 {
 		t.Fatalf("the Analis's paraf is not on version 1: %+v %+v", v1, tasks[5])
 	}
-	if tasks[4].Document != nil {
-		t.Fatal("a step before the first review recorded a draft version")
+	// Step 5 produces the typed draft: it was agreed on version 1, and step 4 on no version.
+	if tasks[4].Document == nil || *tasks[4].Document != v1.SHA256 || tasks[3].Document != nil {
+		t.Fatal("the draft's own step was not agreed on version 1, or an earlier step on a version")
 	}
 
 	p := e.login("pelaksana")
@@ -916,5 +927,43 @@ func TestACorrectionAfterAReturnYieldsOneDocument(t *testing.T) {
 	if len(deliveries) != 1 || *deliveries[0].OPD != "Dinas Pendidikan" || !strings.Contains(deliveries[0].Body, "Andi, NIP") ||
 		!strings.Contains(deliveries[0].Body, "Rahma, NIP") || strings.Contains(deliveries[0].Body, "Arfah") {
 		t.Fatalf("deliveries: %+v", deliveries)
+	}
+}
+
+// A case started without the OPD proposals cannot pass step 3 until the Pelaksana hands them
+// in; a reviewer may not, and the agreement then gives them to the case.
+func TestStepThreeWaitsForTheProposals(t *testing.T) {
+	e := newEnv(t)
+	const id = "c-noprop"
+	in := chain.CaseInput{CaseID: id, Title: "Latsar tanpa usulan", StartedBy: nip["operator"], Definition: *sop.Default(), Calendar: e.spec}
+	if err := e.ops.Start(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.WaitCase(context.Background(), id, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(id, 3)
+	p := e.login("pelaksana")
+	agree, _, page := p.taskForm(id)
+	code, _, body := p.post("/tasks/"+id+"/decide", url.Values{"token": {agree}, "step": {"3"}, "attempt": {"1"}, "action": {"agree"},
+		"document": {documentOf(page)}})
+	if code != http.StatusConflict || !strings.Contains(body, "Keluaran langkah ini belum ada pada berkas") {
+		t.Fatalf("step 3 without proposals: %d\n%s", code, body)
+	}
+	csv := []byte("NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n199801152024032001,Andi,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n")
+	if code, _, _ := e.login("kabid").upload("/cases/"+id+"/proposals", nil, "proposals", "usulan.csv", csv); code != http.StatusForbidden {
+		t.Fatalf("the Kabid handed in proposals: %d", code)
+	}
+	if code, _, _ := p.upload("/cases/"+id+"/proposals", nil, "proposals", "usulan.csv", csv); code != http.StatusSeeOther {
+		t.Fatalf("the Pelaksana's proposals: %d", code)
+	}
+	agree, _, page = p.taskForm(id)
+	if code, _, body := p.post("/tasks/"+id+"/decide", url.Values{"token": {agree}, "step": {"3"}, "attempt": {"1"}, "action": {"agree"},
+		"document": {documentOf(page)}}); code != http.StatusSeeOther {
+		t.Fatalf("step 3 with proposals: %d\n%s", code, body)
+	}
+	s, err := e.ops.Status(context.Background(), id)
+	if err != nil || s.Open.Step != 4 || s.Outputs[sop.Proposals] == "" {
+		t.Fatalf("after step 3: %+v %v", s.Open, err)
 	}
 }

@@ -41,7 +41,9 @@ func (r *run) awaitRequest() {
 	}
 }
 
-func (r *run) requested() bool { return r.pending != nil || r.cancel != nil || r.revision != nil }
+func (r *run) requested() bool {
+	return r.pending != nil || r.cancel != nil || r.revision != nil || r.output != nil
+}
 
 // nextAlarm is the next reminder or escalation instant of the open task, if any is left.
 func (r *run) nextAlarm() (time.Time, chain.NoticeKind) {

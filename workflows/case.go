@@ -58,6 +58,7 @@ type run struct {
 	pending   *pendingDecision
 	cancel    *pendingCancel
 	revision  *pendingRevision
+	output    *pendingOutput
 	decisions int  // decisions taken in this run
 	recording bool // the deadline goroutine is writing
 	draining  bool // the run is handing over to its continuation; requests wait for it
@@ -77,6 +78,11 @@ type pendingCancel struct {
 
 type pendingRevision struct {
 	rev  chain.Revision
+	done bool
+}
+
+type pendingOutput struct {
+	o    chain.Output
 	done bool
 }
 
@@ -107,6 +113,9 @@ func newRun(ctx workflow.Context, in chain.CaseInput) (*run, error) {
 			Returns:    make([]int, len(def.Steps)),
 			Decisions:  []chain.DecisionRecord{},
 			Runs:       1,
+		}
+		if in.Proposals != "" {
+			r.s.Outputs = map[sop.Artefact]string{sop.Proposals: in.Proposals}
 		}
 	}
 	return r, nil
@@ -142,6 +151,8 @@ func (r *run) run() (chain.State, error) {
 			err = r.applyCancel()
 		case r.revision != nil:
 			err = r.applyRevision()
+		case r.output != nil:
+			err = r.applyOutput()
 		}
 		if err != nil {
 			return *r.s, err
@@ -272,6 +283,24 @@ func (r *run) applyRevision() error {
 	}
 	p.done = true
 	r.revision = nil
+	return nil
+}
+
+// applyOutput makes an artefact the case's current one of its kind.
+func (r *run) applyOutput() error {
+	p := r.output
+	if r.s.Outputs == nil {
+		r.s.Outputs = map[sop.Artefact]string{}
+	}
+	r.s.Outputs[p.o.Artefact] = p.o.SHA256
+	o := p.o
+	ev := chain.Event{CaseID: r.s.CaseID, Kind: chain.OutputRecorded, At: workflow.Now(r.ctx), Task: copyTask(r.s.Open),
+		By: o.By, Output: &o}
+	if err := r.record(r.ctx, chain.Transition{Events: []chain.Event{ev}}); err != nil {
+		return err
+	}
+	p.done = true
+	r.output = nil
 	return nil
 }
 

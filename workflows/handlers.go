@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
 )
 
 func (r *run) register() error {
@@ -31,6 +32,10 @@ func (r *run) register() error {
 	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateVersion, r.revise,
 		workflow.UpdateHandlerOptions{Validator: r.validateVersion}); err != nil {
 		return fmt.Errorf("register version update: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateOutput, r.produce,
+		workflow.UpdateHandlerOptions{Validator: r.validateOutput}); err != nil {
+		return fmt.Errorf("register output update: %w", err)
 	}
 	return nil
 }
@@ -76,6 +81,8 @@ func (r *run) validateDecision(ctx workflow.Context, d chain.Decision) error {
 		return reject(chain.RejectNoReturn, "step %d (%s) cannot be returned", open.Step, step.Kind)
 	case d.Action == chain.Return && strings.TrimSpace(d.Reason) == "":
 		return reject(chain.RejectReasonRequired, "a return needs a reason")
+	case d.Action == chain.Agree && !r.holds(step.Produces):
+		return reject(chain.RejectMissingOutput, "step %d produces the %s, which the case does not hold yet", open.Step, step.Produces)
 	case r.s.Draft != nil && d.Document != r.s.Draft.SHA256:
 		return reject(chain.RejectStaleVersion, "the draft SK changed while it was read (now version %d); look again",
 			r.s.Draft.Version)
@@ -121,6 +128,56 @@ func (r *run) validateVersion(_ workflow.Context, rev chain.Revision) error {
 		return r.busy()
 	}
 	return nil
+}
+
+// validateOutput accepts an artefact a step of the definition produces (the draft goes through
+// the version Update) from an official of a drafting role, until the first review: after it,
+// what the decree says changes only by a new version.
+func (r *run) validateOutput(_ workflow.Context, o chain.Output) error {
+	if r.cancelled || r.ctx.Err() != nil {
+		return r.cancelling()
+	}
+	if err := chain.CheckOutput(o); err != nil {
+		return reject(chain.RejectBadText, "%v", err)
+	}
+	if r.s.State != chain.Running {
+		return reject(chain.RejectCaseClosed, "case %s is %s; it takes no more outputs", r.s.CaseID, r.s.State)
+	}
+	if r.s.Open == nil || r.draining {
+		return r.busy()
+	}
+	first, _, _ := r.def.FirstReview()
+	i, _ := r.def.Index(r.s.Open.Step)
+	_, produced := r.def.Producer(o.Artefact)
+	switch {
+	case !produced || o.Artefact == sop.DraftSK:
+		return reject(chain.RejectBadAction, "no step of %s produces %q as an output", r.def.Label(), o.Artefact)
+	case !r.def.MayDraft(o.Role):
+		return reject(chain.RejectNotDrafter, "%s may not change the decree; its drafting roles are %s",
+			roleOrNone(r, o.Role), strings.Join(r.draftingRoleNames(), ", "))
+	case i > first:
+		return reject(chain.RejectNotRevisable, "the %s is settled after the first review; a change needs a new version of the draft", o.Artefact)
+	case r.requested():
+		return r.busy()
+	}
+	return nil
+}
+
+func (r *run) produce(ctx workflow.Context, o chain.Output) (chain.State, error) {
+	p := &pendingOutput{o: o}
+	r.output = p
+	return r.state(ctx, &p.done)
+}
+
+// holds reports whether the case holds an artefact (no artefact: nothing to hold).
+func (r *run) holds(a sop.Artefact) bool {
+	switch a {
+	case "":
+		return true
+	case sop.DraftSK:
+		return r.s.Draft != nil
+	}
+	return r.s.Outputs[a] != ""
 }
 
 func (r *run) draftingRoleNames() []string {

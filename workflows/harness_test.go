@@ -156,7 +156,9 @@ func (h *harness) send(id string, d chain.Decision) {
 	}, d)
 }
 
-// act decides the open step as its own role and returns the update ID it used.
+// act decides the open step as its own role and returns the update ID it used. A step whose
+// output the case does not hold yet gets it first (see prepare), and the decision a second
+// later: an Update is refused as busy while another is being recorded.
 func (h *harness) act(action chain.Action, reason string) string {
 	s := h.status()
 	if s.Open == nil {
@@ -164,12 +166,56 @@ func (h *harness) act(action chain.Action, reason string) string {
 	}
 	h.seq++
 	id := fmt.Sprintf("%s-u%d", h.prefix, h.seq)
+	if action == chain.Agree && h.prepare() {
+		h.env.RegisterDelayedCallback(func() { h.decideNow(id, action, reason) }, time.Second)
+		return id
+	}
+	h.decideNow(id, action, reason)
+	return id
+}
+
+// prepare gives the open step the output it produces, if the case does not hold it yet, from
+// the step's role (the proposals and the classification as outputs, the draft as the version 1
+// generated from the classification), as the web and the CLI do; it says whether it sent one.
+func (h *harness) prepare() bool {
+	s := h.status()
+	if s.Open == nil {
+		return false
+	}
+	step, _ := h.def.Step(s.Open.Step)
+	if holds(s, step.Produces) {
+		return false
+	}
+	h.seq++
+	sum := fmt.Sprintf("%064x", h.seq)
+	if step.Produces == sop.DraftSK {
+		h.env.UpdateWorkflow(chain.UpdateVersion, fmt.Sprintf("%s-draft%d", h.prefix, h.seq), &testsuite_noop{},
+			chain.Revision{Version: 1, SHA256: sum, By: "system", Generated: true})
+	} else {
+		h.env.UpdateWorkflow(chain.UpdateOutput, fmt.Sprintf("%s-output%d", h.prefix, h.seq), &testsuite_noop{},
+			chain.Output{Artefact: step.Produces, SHA256: sum, By: "nip-" + step.Role, Role: step.Role})
+	}
+	return true
+}
+
+func (h *harness) decideNow(id string, action chain.Action, reason string) {
+	s := h.status()
 	d := chain.Decision{Step: s.Open.Step, Action: action, Reason: reason, Actor: actorFor(s.Open.Role)}
 	if s.Draft != nil { // decided on the version the case holds, as the web and the CLI do
 		d.Document = s.Draft.SHA256
 	}
 	h.send(id, d)
-	return id
+}
+
+// holds reports whether a case's state holds an artefact.
+func holds(s chain.State, a sop.Artefact) bool {
+	switch a {
+	case "":
+		return true
+	case sop.DraftSK:
+		return s.Draft != nil
+	}
+	return s.Outputs[a] != ""
 }
 
 // agreeEvery schedules n agreements ten minutes apart after offset from and returns the offset
@@ -177,6 +223,7 @@ func (h *harness) act(action chain.Action, reason string) string {
 func (h *harness) agreeEvery(from time.Duration, n int) time.Duration {
 	for i := 0; i < n; i++ {
 		from += 10 * time.Minute
+		h.after(from-time.Second, func() { h.prepare() })
 		h.after(from, func() { h.act(chain.Agree, "") })
 	}
 	return from

@@ -75,3 +75,47 @@ func TestTheWorkflowHoldsTheCurrentVersion(t *testing.T) {
 		t.Fatalf("case ended %s on %+v", s.State, s.Draft)
 	}
 }
+
+// A step's output is an artefact the case holds by hash: its agreement is refused while the
+// case lacks it; only a drafting role gives it, and only until the first review. Proposals the
+// operator starts the case with are held from the start.
+func TestAStepIsNotAgreedWithoutItsOutput(t *testing.T) {
+	h := newHarness(t, monday, worktime.DefaultSpec())
+	errs := map[string]*error{}
+	send := func(at time.Duration, id, name string, arg any) {
+		errs[id] = new(error)
+		h.after(at, func() { h.env.UpdateWorkflow(name, id, &testsuite_rejects{err: errs[id]}, arg) })
+	}
+	for i := 1; i <= 2; i++ { // steps 1 and 2 are orders: nothing to hold
+		h.after(time.Duration(i)*10*time.Minute, func() { h.decideNow(fmt.Sprintf("order-%d", i), chain.Agree, "") })
+	}
+	send(30*time.Minute, "no-proposals", chain.UpdateDecide, chain.Decision{Step: 3, Action: chain.Agree, Actor: actorFor("pelaksana")})
+	send(31*time.Minute, "proposals-by-kabid", chain.UpdateOutput, chain.Output{Artefact: "proposals", SHA256: hash(7), By: "nip-kabid", Role: "kabid"})
+	send(32*time.Minute, "unknown-artefact", chain.UpdateOutput, chain.Output{Artefact: "foto", SHA256: hash(7), By: "nip-pelaksana", Role: "pelaksana"})
+	send(33*time.Minute, "proposals", chain.UpdateOutput, chain.Output{Artefact: "proposals", SHA256: hash(7), By: "nip-pelaksana", Role: "pelaksana"})
+	send(34*time.Minute, "with-proposals", chain.UpdateDecide, chain.Decision{Step: 3, Action: chain.Agree, Actor: actorFor("pelaksana")})
+	off := h.agreeEvery(34*time.Minute, 4) // 4 (classification), 5 (draft), 6, 7 through prepare: step 8 open
+	send(off+time.Minute, "late-classification", chain.UpdateOutput, chain.Output{Artefact: "classification", SHA256: hash(8), By: "nip-analis", Role: "analis"})
+	h.agreeEvery(off+time.Minute, 8)
+	s := h.run()
+	for id, want := range map[string]string{"no-proposals": chain.RejectMissingOutput, "proposals-by-kabid": chain.RejectNotDrafter,
+		"unknown-artefact": chain.RejectBadAction, "proposals": "", "with-proposals": "", "late-classification": chain.RejectNotRevisable} {
+		if got := rejectionType(*errs[id]); got != want {
+			t.Errorf("%s: %q (%v), want %q", id, got, *errs[id], want)
+		}
+	}
+	if s.State != chain.Completed || s.Outputs["proposals"] != hash(7) || s.Outputs["classification"] == "" || s.Draft == nil {
+		t.Fatalf("case ended %s holding %v and %+v", s.State, s.Outputs, s.Draft)
+	}
+	if ev := h.rec.events(chain.OutputRecorded); len(ev) != 2 || ev[0].Output.Artefact != "proposals" || ev[0].By != "nip-pelaksana" {
+		t.Fatalf("outputs recorded: %+v", ev)
+	}
+
+	// Started with the proposals: step 3 needs nothing more.
+	h2 := newHarness(t, monday, worktime.DefaultSpec())
+	h2.in.Proposals = hash(9)
+	h2.agreeEvery(0, 15)
+	if s := h2.run(); s.Outputs["proposals"] != hash(9) || len(h2.rec.events(chain.OutputRecorded)) != 1 {
+		t.Fatalf("with proposals at the start: %v, %d outputs recorded", s.Outputs, len(h2.rec.events(chain.OutputRecorded)))
+	}
+}

@@ -5,6 +5,9 @@ package testenv
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
@@ -50,16 +54,52 @@ func Register(r worker.Registry, rec activities.Recorder) {
 	activities.Register(r, &activities.Activities{Store: rec})
 }
 
-// StartCase starts a case of the Wajo definition as the demo operator and waits until the
-// store has recorded it.
+// StartCase starts a case of the Wajo definition as the demo operator, with the OPD proposals
+// stored for it (one candidate, unless the test stored its own), and waits until the store has
+// recorded it.
 func (e *Env) StartCase(t *testing.T, ops *caseops.Ops, id string, spec worktime.Spec) {
 	t.Helper()
-	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: allinone.DemoNIPs()["operator"],
-		Definition: *sop.Default(), Calendar: spec, Register: &chain.Register{Agency: "BKPSDM Kabupaten Wajo", Format: chain.DefaultNumberFormat}}
-	if err := ops.Start(context.Background(), in); err != nil {
+	ctx := context.Background()
+	operator := allinone.DemoNIPs()["operator"]
+	sum, ok, err := e.Store.DocumentSHA256(ctx, id, "proposals")
+	if err == nil && !ok {
+		var s intake.Summary
+		s, err = intake.Take(ctx, e.Store, id, "usulan.csv", []byte(oneCandidate), operator, 40, nil)
+		sum = s.SHA256
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Store.WaitCase(context.Background(), id, 10*time.Second); err != nil {
+	in := chain.CaseInput{CaseID: id, Title: "Latsar " + id, StartedBy: operator, Definition: *sop.Default(), Calendar: spec,
+		Proposals: sum, Register: &chain.Register{Agency: "BKPSDM Kabupaten Wajo", Format: chain.DefaultNumberFormat}}
+	if err := ops.Start(ctx, in); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.Store.WaitCase(ctx, id, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const oneCandidate = "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
+	"199801152024032001,Andi Nurul,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
+
+// Produce gives a case's open step the output it produces, if the case does not hold it, with
+// a made-up hash and as the step's own role: what the web and the CLI do with the real files,
+// for tests that decide through caseops alone. It returns the case's state afterwards.
+func Produce(ctx context.Context, ops *caseops.Ops, def *sop.Definition, s chain.State) (chain.State, error) {
+	if s.Open == nil {
+		return s, nil
+	}
+	step, _ := def.Step(s.Open.Step)
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%s/%d", s.CaseID, step.Produces, s.Open.Attempt)))
+	hash := hex.EncodeToString(sum[:])
+	switch {
+	case step.Produces == "":
+		return s, nil
+	case step.Produces == sop.DraftSK && s.Draft == nil:
+		return ops.Version(ctx, s.CaseID, chain.Revision{Version: 1, SHA256: hash, By: "system", Generated: true})
+	case step.Produces != sop.DraftSK && s.Outputs[step.Produces] == "":
+		return ops.Output(ctx, s.CaseID, chain.Output{Artefact: step.Produces, SHA256: hash, By: "nip-" + step.Role, Role: step.Role})
+	}
+	return s, nil
 }
