@@ -164,9 +164,9 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
 		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
-		"CanUpload": s.mayDraft(userOf(r)) && c.State == string(chain.Running),
+		"CanUpload":  s.mayDraft(userOf(r)) && c.State == string(chain.Running),
 		"CanPropose": s.mayDraft(userOf(r)) && c.State == string(chain.Running) && len(cands) == 0 && len(problems) == 0,
-		"Swimlane":  swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
+		"Swimlane":   swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }
 
