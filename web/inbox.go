@@ -176,15 +176,8 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	// The step's output goes to the case before its agreement: the proposals stored with it, or
 	// the classification as it stands.
 	if action == chain.Agree {
-		err := s.drafts.Produce(r.Context(), c, n, u.NIP, step.Role)
-		var rej *caseops.Rejection
-		if errors.As(err, &rej) {
-			w.WriteHeader(http.StatusConflict)
-			s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
-			return
-		}
-		if err != nil {
-			s.failRequest(w, r, err)
+		if err := s.drafts.Produce(r.Context(), c, n, u.NIP, step.Role); err != nil {
+			s.refusedOnTask(w, r, c, step, onBehalf, reason, action, err)
 			return
 		}
 	}
@@ -203,19 +196,8 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.ops.DecideOnce(r.Context(), c.ID, "web:"+tok, d)
-	var rej *caseops.Rejection
-	if errors.As(err, &rej) {
-		s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
-		if c.OpenStep == nil || *c.OpenStep != n {
-			s.flashBack(w, r, "/inbox", refusal(rej))
-			return
-		}
-		w.WriteHeader(http.StatusConflict)
-		s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
-		return
-	}
 	if err != nil {
-		s.failRequest(w, r, err)
+		s.refusedOnTask(w, r, c, step, onBehalf, reason, action, err)
 		return
 	}
 	if res.Repeat {
@@ -232,6 +214,24 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(r.Context(), "flash", msg)
 	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+}
+
+// refusedOnTask answers a decision the case refused in its own words, on the task page (or in
+// the inbox, when the step has moved on); anything else as failRequest.
+func (s *Server) refusedOnTask(w http.ResponseWriter, r *http.Request, c store.Case, step sop.Step, onBehalf, reason string,
+	action chain.Action, err error) {
+	var rej *caseops.Rejection
+	if !errors.As(err, &rej) {
+		s.failRequest(w, r, err)
+		return
+	}
+	s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
+	if c.OpenStep == nil || *c.OpenStep != step.Number {
+		s.flashBack(w, r, "/inbox", refusal(rej))
+		return
+	}
+	w.WriteHeader(http.StatusConflict)
+	s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
 }
 
 func verb(step sop.Step, a chain.Action) string {
