@@ -299,6 +299,7 @@ func (c *Config) EmbeddedDatabase() bool { return c.Database.URL == "" }
 
 // DatabaseURL is where skflow's records are.
 func (c *Config) DatabaseURL() string {
+	raw := c.Database.URL
 	if c.EmbeddedDatabase() {
 		u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: fmt.Sprintf("127.0.0.1:%d", c.Database.EmbeddedPort),
 			Path: "/" + c.Database.Name, RawQuery: "sslmode=disable"}
@@ -307,9 +308,19 @@ func (c *Config) DatabaseURL() string {
 		if b, err := os.ReadFile(c.EmbeddedPasswordFile()); err == nil {
 			u.User = url.UserPassword("postgres", strings.TrimSpace(string(b)))
 		}
-		return u.String()
+		raw = u.String()
 	}
-	return c.Database.URL
+	// Sessions run in the calendar's zone, so "today" in SQL (a stand-in's appointment, times
+	// read back) is the agency's day, not the server's.
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // Validate reports it
+	}
+	if q := u.Query(); q.Get("timezone") == "" && c.Calendar.TimeZone != "" {
+		q.Set("timezone", c.Calendar.TimeZone)
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // EmbeddedPasswordFile holds the embedded cluster's superuser password, 0600.

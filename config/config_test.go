@@ -24,7 +24,7 @@ func TestDefaultsAreEmbeddedAndValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !c.EmbeddedTemporal() || !c.EmbeddedDatabase() || c.TemporalAddress() != "127.0.0.1:7233" ||
-		c.DatabaseURL() != "postgres://postgres@127.0.0.1:5433/skflow?sslmode=disable" || c.TemporalUIURL() != "http://127.0.0.1:8233" {
+		c.DatabaseURL() != "postgres://postgres@127.0.0.1:5433/skflow?sslmode=disable&timezone=Asia%2FMakassar" || c.TemporalUIURL() != "http://127.0.0.1:8233" {
 		t.Fatalf("defaults %+v", c)
 	}
 	if c.Calendar.TimeZone != "Asia/Makassar" || len(c.Calendar.Week) != 5 || len(c.Calendar.Holidays) != 5 {
@@ -59,7 +59,7 @@ calendar:
 		t.Fatal(err)
 	}
 	if c.EmbeddedTemporal() || c.TemporalAddress() != "temporal.bkpsdm.local:7233" || c.Temporal.Namespace != "wajo-prod" ||
-		c.HTTP.Address != "0.0.0.0:9090" || c.DatabaseURL() != "postgres://skflow@db/skflow" ||
+		c.HTTP.Address != "0.0.0.0:9090" || c.DatabaseURL() != "postgres://skflow@db/skflow?timezone=Asia%2FMakassar" ||
 		c.Temporal.TLS.ServerName != "temporal.internal" || c.Training.BatchSize != 30 || c.SMTP.Address != "mail.wajokab.go.id:587" {
 		t.Fatalf("loaded %+v", c)
 	}

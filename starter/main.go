@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"time"
 
@@ -107,14 +106,7 @@ func (a *app) store() (*store.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
-	u, err := url.Parse(a.cfg.DatabaseURL())
-	if err != nil {
-		return nil, fmt.Errorf("database.url: %w", err)
-	}
-	q := u.Query()
-	q.Set("timezone", a.cal.Location().String())
-	u.RawQuery = q.Encode()
-	st, err := store.Open(a.ctx, u.String())
+	st, err := store.Open(a.ctx, a.cfg.DatabaseURL())
 	if err != nil {
 		return nil, fmt.Errorf("basis data tidak dapat dihubungi: %w (periksa database.url; basis data bawaan hidup "+
 			"bersama worker: go run ./worker)", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/classify"
@@ -121,5 +122,35 @@ func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
 	if len(box) != 2 || !strings.Contains(all, "Andi, NIP 199801152024032001") || !strings.Contains(all, "Arfah, NIP 199605202024031002") ||
 		strings.Contains(all, "Rahma") {
 		t.Fatalf("deliveries (%d):\n%s", len(box), all)
+	}
+}
+
+// A reminder to a role reaches its holder and whoever stands in for it (Plt/Plh) today.
+func TestNoticesReachTheRolesStandIns(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	for _, o := range []store.Official{{NIP: "197811052005011002", Name: "Kabid", Role: "kabid"}, {NIP: "197604182002122004", Name: "Sekretaris", Role: "sekretaris"}} {
+		if _, err := s.AddOfficial(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Yesterday to tomorrow: "today" is the database session's day, whatever its zone.
+	if err := s.AddStandIn(ctx, store.StandIn{Role: "kabid", NIP: "197604182002122004", Holder: "Kabid", Kind: store.Plh,
+		StartsOn: time.Now().AddDate(0, 0, -1), EndsOn: time.Now().AddDate(0, 0, 1), CreatedBy: "op"}); err != nil {
+		t.Fatal(err)
+	}
+	tr := started("c-si")
+	tr.Notices = []chain.Notice{{CaseID: "c-si", Kind: chain.Reminder, ToRole: "kabid", Task: tr.Events[1].Task, Subject: "Pengingat", Body: "x"}}
+	if err := s.Apply(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := s.Outbox(ctx, "c-si")
+	var to []string
+	for _, m := range box {
+		to = append(to, *m.ToNIP)
+	}
+	sort.Strings(to)
+	if len(to) != 2 || to[0] != "197604182002122004" || to[1] != "197811052005011002" {
+		t.Fatalf("reminder went to %v", to)
 	}
 }
