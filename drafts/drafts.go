@@ -109,7 +109,7 @@ func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now t
 		return v.SHA256, err // a case started before the workflow held its versions
 	}
 	need, ok := d.Def.Producer(sop.DraftSK)
-	if !ok {
+	if s.Definition != d.Def.Label() || !ok { // a case on another version of the SOP: its first review
 		if need, _, ok = d.Def.FirstReview(); !ok {
 			return "", nil
 		}
@@ -141,7 +141,8 @@ func (d *Drafts) freeze(ctx context.Context, c store.Case, by string, now time.T
 // it gives nothing, and the case refuses the agreement.
 func (d *Drafts) Produce(ctx context.Context, c store.Case, step int, by, role string) error {
 	s, err := d.Ops.Status(ctx, c.ID)
-	if err != nil || s.Open == nil || s.Open.Step != step {
+	// A case keeps the SOP version it started with; what its steps produce is that version's.
+	if err != nil || s.Open == nil || s.Open.Step != step || s.Definition != d.Def.Label() {
 		return err
 	}
 	open, _ := d.Def.Step(step)

@@ -967,3 +967,28 @@ func TestStepThreeWaitsForTheProposals(t *testing.T) {
 		t.Fatalf("after step 3: %+v %v", s.Open, err)
 	}
 }
+
+// A case started on an earlier version of the SOP, whose steps produce nothing, is decided by
+// that version's rules: the web gives its steps no outputs, and none are asked for.
+func TestACaseOnAnEarlierSOPVersionKeepsItsRules(t *testing.T) {
+	e := newEnv(t)
+	old := *sop.Default()
+	old.Version, old.DraftingRoles = 1, nil
+	old.Steps = append([]sop.Step(nil), old.Steps...)
+	for i := range old.Steps {
+		old.Steps[i].Produces = ""
+	}
+	const id = "c-v1"
+	if err := e.ops.Start(context.Background(), chain.CaseInput{CaseID: id, Title: "Latsar v1", StartedBy: nip["operator"],
+		Definition: old, Calendar: e.spec}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.WaitCase(context.Background(), id, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	o := e.officials()
+	e.drive(id, 8, func(c store.Case) { o.decide(c, chain.Agree, "") })
+	if s, err := e.ops.Status(context.Background(), id); err != nil || len(s.Outputs) != 0 || s.Open.Step != 8 {
+		t.Fatalf("a v1 case: %+v %v", s, err)
+	}
+}
