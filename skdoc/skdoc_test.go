@@ -3,6 +3,9 @@ package skdoc
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +104,58 @@ func TestTheSignedDecreeCarriesItsNumberAndSigner(t *testing.T) {
 	if !strings.Contains(h, "NOMOR: 000.8.3.4/0077.1/2026") || !strings.Contains(h, "(H. Andi Amran)") ||
 		strings.Count(h, "LAMPIRAN KEPUTUSAN BUPATI WAJO NOMOR 000.8.3.4/0077.1/2026") != len(d.Batches) {
 		t.Fatalf("signed decree:\n%.2000s", h)
+	}
+}
+
+// pdfTool runs one of poppler's or qpdf's programs; .ci/run installs them (Debian poppler-utils,
+// qpdf). Without them the test says what to install and skips, as the browser test does.
+func pdfTool(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s is not installed (apt-get install poppler-utils qpdf; .ci/run installs them)", name)
+	}
+	out, err := exec.Command(path, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+// Every PDF the decree is generated as, draft or signed, is a well-formed PDF (qpdf --check),
+// and the signed one reads, as text, its number, its signer and each participant's spaced NIP
+// exactly once.
+func TestGeneratedPDFsAreWellFormedAndReadAsTheyShould(t *testing.T) {
+	d := sample()
+	dir := t.TempDir()
+	for _, signed := range []bool{false, true} {
+		if signed {
+			d.Number, d.Signer = "000.8.3.4/0077.1/2026", "H. Andi Amran"
+		}
+		var buf bytes.Buffer
+		if err := d.WritePDF(&buf, true); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("sk-%t.pdf", signed))
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out := pdfTool(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
+			t.Fatalf("qpdf --check on the %s decree:\n%s", map[bool]string{false: "draft", true: "signed"}[signed], out)
+		}
+		if !signed {
+			continue
+		}
+		text := pdfTool(t, "pdftotext", "-layout", path, "-")
+		if !strings.Contains(text, "NOMOR: 000.8.3.4/0077.1/2026") || !strings.Contains(text, "(H. Andi Amran)") {
+			t.Fatalf("the signed decree's text lacks its number or signer:\n%.1500s", text)
+		}
+		for _, b := range d.Batches {
+			for _, m := range b.Members {
+				if n := strings.Count(text, nip.Spaced(m.NIP)); n != 1 {
+					t.Fatalf("%s is in the signed decree %d times", nip.Spaced(m.NIP), n)
+				}
+			}
+		}
 	}
 }
