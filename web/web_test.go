@@ -13,6 +13,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -927,6 +929,20 @@ func TestACorrectionAfterAReturnYieldsOneDocument(t *testing.T) {
 	if len(deliveries) != 1 || *deliveries[0].OPD != "Dinas Pendidikan" || !strings.Contains(deliveries[0].Body, "Andi, NIP") ||
 		!strings.Contains(deliveries[0].Body, "Rahma, NIP") || strings.Contains(deliveries[0].Body, "Arfah") {
 		t.Fatalf("deliveries: %+v", deliveries)
+	}
+	// And the issued PDF itself names exactly them (poppler's pdftotext; .ci/run installs it).
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils); the issued PDF's text was not read")
+	}
+	path := filepath.Join(t.TempDir(), "sk.pdf")
+	if err := os.WriteFile(path, []byte(pdf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, "-layout", path, "-").CombinedOutput()
+	if text := string(out); err != nil || !strings.Contains(text, "Andi") || !strings.Contains(text, "Rahma") || strings.Contains(text, "Arfah") ||
+		!strings.Contains(text, "19980115 202403 2 001") {
+		t.Fatalf("the issued PDF (%v):\n%.2000s", err, text)
 	}
 }
 
