@@ -122,7 +122,7 @@ func (a *app) temporal() (*caseops.Ops, error) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	tc, err := tclient.Dial(a.cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("Temporal tidak dapat dihubungi: %w (apakah worker berjalan? go run ./worker)", err)
+		return nil, fmt.Errorf("tidak dapat menghubungi Temporal: %w (apakah worker berjalan? go run ./worker)", err)
 	}
 	a.tc = tc
 	a.ops = caseops.New(tc, a.cfg.Temporal.TaskQueue)

@@ -20,11 +20,6 @@ const (
 )
 
 // cli runs starter commands in-process against a real Temporal server and PostgreSQL.
-func cli(t *testing.T) func(args ...string) (string, error) {
-	run, _ := cliEnv(t)
-	return run
-}
-
 func cliEnv(t *testing.T) (func(args ...string) (string, error), *testenv.Env) {
 	t.Helper()
 	e := testenv.New(t, "skflow-cli")

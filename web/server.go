@@ -18,6 +18,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/skflow/skflow/caseops"
@@ -194,7 +195,7 @@ func newMetrics() *metrics {
 		Help: "HTTP requests by method and status code."}, []string{"method", "code"})
 	m.decisions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skflow_decisions_total",
 		Help: "Decisions sent from the web app, by action and outcome."}, []string{"action", "outcome"})
-	m.reg.MustRegister(m.requests, m.decisions, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	m.reg.MustRegister(m.requests, m.decisions, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
