@@ -96,13 +96,12 @@ func (d *Drafts) generate(ctx context.Context, c store.Case, by string, now time
 // review), the draft generated from the classification, frozen as version 1.
 func (d *Drafts) ForDecision(ctx context.Context, c store.Case, by string, now time.Time) (string, error) {
 	s, err := d.Ops.Status(ctx, c.ID)
-	if err != nil || s.Draft != nil {
-		if s.Draft != nil {
-			return s.Draft.SHA256, nil
-		}
+	switch {
+	case err != nil:
 		return "", err
-	}
-	if s.Open == nil {
+	case s.Draft != nil:
+		return s.Draft.SHA256, nil
+	case s.Open == nil:
 		return "", nil
 	}
 	if v, ok, err := d.St.LatestVersion(ctx, c.ID); err != nil || ok {
@@ -178,7 +177,7 @@ func (d *Drafts) Upload(ctx context.Context, c store.Case, name string, content 
 		return store.Version{}, err
 	}
 	if !d.Def.MayDraft(role) {
-		return store.Version{}, fmt.Errorf("%w: hanya %s yang boleh mengunggah versi baru", ErrNotDrafter, d.drafters())
+		return store.Version{}, fmt.Errorf("%w: hanya %s yang boleh mengunggah versi baru", ErrNotDrafter, strings.Join(d.Def.Drafters(), " atau "))
 	}
 	s, err := d.Ops.Status(ctx, c.ID)
 	if err != nil {
@@ -224,14 +223,4 @@ func (d *Drafts) unmade(ctx context.Context, v store.Version, refused error) err
 		return errors.Join(refused, err)
 	}
 	return refused
-}
-
-func (d *Drafts) drafters() string {
-	var names []string
-	for _, r := range d.Def.Roles {
-		if d.Def.MayDraft(r.ID) {
-			names = append(names, r.Name)
-		}
-	}
-	return strings.Join(names, " atau ")
 }

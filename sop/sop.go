@@ -67,6 +67,17 @@ type Definition struct {
 	DraftingRoles []string `yaml:"drafting_roles,omitempty" json:"drafting_roles,omitempty"`
 }
 
+// Drafters names the roles that may change what the decree says.
+func (d *Definition) Drafters() []string {
+	var names []string
+	for _, r := range d.Roles {
+		if d.MayDraft(r.ID) {
+			names = append(names, r.Name)
+		}
+	}
+	return names
+}
+
 // MayDraft reports whether a role may change what the decree says.
 func (d *Definition) MayDraft(role string) bool {
 	if len(d.DraftingRoles) == 0 {

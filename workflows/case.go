@@ -257,15 +257,7 @@ func (r *run) applyDecision() error {
 
 func (r *run) applyCancel() error {
 	c := r.cancel
-	now := workflow.Now(r.ctx)
-	r.s.State = chain.Cancelled
-	r.s.EndedAt = &now
-	r.s.CancelReason = strings.TrimSpace(c.c.Reason)
-	r.s.CancelledBy = c.c.By
-	ev := chain.Event{CaseID: r.s.CaseID, Kind: chain.CaseCancelled, At: now, Reason: r.s.CancelReason, By: c.c.By,
-		Task: copyTask(r.s.Open)}
-	r.s.Open = nil
-	if err := r.record(r.ctx, chain.Transition{Events: []chain.Event{ev}}); err != nil {
+	if err := r.endCancelled(strings.TrimSpace(c.c.Reason), c.c.By); err != nil {
 		return err
 	}
 	c.done = true
@@ -273,20 +265,23 @@ func (r *run) applyCancel() error {
 	return nil
 }
 
-// closeCancelled ends a run that Temporal was asked to cancel, outside skflow's own cancel:
-// the cancellation is recorded like any other, on a context the cancellation does not reach,
-// so the records stop saying "running" and the open task leaves the inbox.
-func (r *run) closeCancelled() (chain.State, error) {
-	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
-	now := workflow.Now(ctx)
+// endCancelled closes the case as cancelled and records it with the task it was open at.
+func (r *run) endCancelled(reason, by string) error {
+	now := workflow.Now(r.ctx)
 	r.s.State = chain.Cancelled
 	r.s.EndedAt = &now
-	r.s.CancelReason = CancelledOutside
-	r.s.CancelledBy = "temporal"
-	ev := chain.Event{CaseID: r.s.CaseID, Kind: chain.CaseCancelled, At: now, Reason: r.s.CancelReason, By: r.s.CancelledBy,
-		Task: copyTask(r.s.Open)}
+	r.s.CancelReason = reason
+	r.s.CancelledBy = by
+	ev := chain.Event{CaseID: r.s.CaseID, Kind: chain.CaseCancelled, At: now, Reason: reason, By: by, Task: copyTask(r.s.Open)}
 	r.s.Open = nil
-	if err := r.record(ctx, chain.Transition{Events: []chain.Event{ev}}); err != nil {
+	return r.record(r.ctx, chain.Transition{Events: []chain.Event{ev}})
+}
+
+// closeCancelled ends a run that Temporal was asked to cancel, outside skflow's own cancel:
+// the cancellation is recorded like any other (record writes on a context the cancellation
+// does not reach), so the records stop saying "running" and the open task leaves the inbox.
+func (r *run) closeCancelled() (chain.State, error) {
+	if err := r.endCancelled(CancelledOutside, "temporal"); err != nil {
 		return *r.s, err
 	}
 	return *r.s, temporal.NewCanceledError(r.s.CancelReason)

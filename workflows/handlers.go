@@ -119,7 +119,7 @@ func (r *run) validateVersion(_ workflow.Context, rev chain.Revision) error {
 		return reject(chain.RejectNotDrafter, "only version 1 may be the draft generated from the classification")
 	case !rev.Generated && !r.def.MayDraft(rev.Role):
 		return reject(chain.RejectNotDrafter, "%s may not change the decree; its drafting roles are %s",
-			roleOrNone(r, rev.Role), strings.Join(r.draftingRoleNames(), ", "))
+			roleOrNone(r, rev.Role), strings.Join(r.def.Drafters(), ", "))
 	case rev.Version <= current:
 		return reject(chain.RejectStaleVersion, "version %d is not after the current version %d", rev.Version, current)
 	case reviews && i > first && !r.def.Steps[i].Kind.Returnable():
@@ -154,7 +154,7 @@ func (r *run) validateOutput(_ workflow.Context, o chain.Output) error {
 		return reject(chain.RejectBadAction, "no step of %s produces %q as an output", r.def.Label(), o.Artefact)
 	case !r.def.MayDraft(o.Role):
 		return reject(chain.RejectNotDrafter, "%s may not change the decree; its drafting roles are %s",
-			roleOrNone(r, o.Role), strings.Join(r.draftingRoleNames(), ", "))
+			roleOrNone(r, o.Role), strings.Join(r.def.Drafters(), ", "))
 	case i > first:
 		return reject(chain.RejectNotRevisable, "the %s is settled after the first review; a change needs a new version of the draft", o.Artefact)
 	case r.requested():
@@ -178,16 +178,6 @@ func (r *run) holds(a sop.Artefact) bool {
 		return r.s.Draft != nil
 	}
 	return r.s.Outputs[a] != ""
-}
-
-func (r *run) draftingRoleNames() []string {
-	var names []string
-	for _, role := range r.def.Roles {
-		if r.def.MayDraft(role.ID) {
-			names = append(names, r.def.RoleName(role.ID))
-		}
-	}
-	return names
 }
 
 // validateRevision is the older revise Update's rule, kept for the histories that hold it: a
