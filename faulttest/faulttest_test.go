@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
@@ -49,25 +48,10 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	e := testenv.New(t, queue, true)
+	e := testenv.New(t, queue)
 	r := &rig{t: t, env: e, st: e.Store, ops: caseops.New(e.Client, queue)}
 	r.ops.Wait = 5 * time.Second
-	w := worker.New(e.Client, queue, worker.Options{})
-	testenv.Register(w, r.st)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-	if _, err := allinone.SeedDemoOfficials(context.Background(), r.st); err != nil {
-		t.Fatal(err)
-	}
-	app, err := web.New(r.st, r.ops, sop.Default(), web.Options{Calendar: worktime.DefaultSpec(),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.web = httptest.NewServer(app.Handler())
-	t.Cleanup(r.web.Close)
+	r.web = e.Web(t, r.ops, web.Options{Calendar: worktime.DefaultSpec(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return r
 }
 

@@ -51,23 +51,13 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	sys := testenv.New(t, "web-test")
-	st := sys.Store
-	if _, err := allinone.SeedDemoOfficials(context.Background(), st); err != nil {
-		t.Fatal(err)
-	}
-	ts := sys.Server
-	e := &env{t: t, st: st, tc: sys.Client, spec: worktime.DefaultSpec(), sys: sys}
+	e := &env{t: t, st: sys.Store, tc: sys.Client, spec: worktime.DefaultSpec(), sys: sys}
 	e.ops = caseops.New(e.tc, "web-test")
-	app, err := web.New(st, e.ops, sop.Default(), web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: ts.GetDefaultNamespace(),
+	e.srv = sys.Web(t, e.ops, web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: sys.Server.GetDefaultNamespace(),
 		Health: func(ctx context.Context) error {
 			_, err := e.tc.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err
 		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(app.Handler())
-	t.Cleanup(e.srv.Close)
 	return e
 }
 

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
+	"github.com/skflow/skflow/web"
 	"github.com/skflow/skflow/workflows"
 	"github.com/skflow/skflow/worktime"
 )
@@ -102,4 +104,19 @@ func Produce(ctx context.Context, ops *caseops.Ops, def *sop.Definition, s chain
 		return ops.Output(ctx, s.CaseID, chain.Output{Artefact: step.Produces, SHA256: hash, By: "nip-" + step.Role, Role: step.Role})
 	}
 	return s, nil
+}
+
+// Web serves the web app on the env's store, with the demo officials seeded.
+func (e *Env) Web(t *testing.T, ops *caseops.Ops, o web.Options) *httptest.Server {
+	t.Helper()
+	if _, err := allinone.SeedDemoOfficials(context.Background(), e.Store); err != nil {
+		t.Fatal(err)
+	}
+	app, err := web.New(e.Store, ops, sop.Default(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.Handler())
+	t.Cleanup(srv.Close)
+	return srv
 }
