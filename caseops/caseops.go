@@ -153,7 +153,8 @@ func (o *Ops) Version(ctx context.Context, caseID string, rev chain.Revision) (c
 }
 
 // update sends an Update in two bounded waits, so the caller learns which part failed: no
-// worker took it (nothing happened), or the case took it and has not recorded it yet (it will).
+// worker took it in time (nothing decided yet), or the case took it and has not recorded it yet
+// (it will).
 func (o *Ops) update(ctx context.Context, caseID, name, updateID string, arg, out any) error {
 	actx, cancel := context.WithTimeout(ctx, o.wait())
 	defer cancel()
