@@ -1,5 +1,6 @@
-// Package activities carries out a case's side effects against the store: every transition the
-// workflow records is written in one transaction, idempotently. It knows no screen.
+// Package activities carries out a case's side effects: every transition the workflow records
+// is written to the store in one transaction, idempotently, and a signed decree is issued once.
+// It knows no screen.
 package activities
 
 import (
@@ -11,6 +12,8 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
 )
 
@@ -19,9 +22,15 @@ type Recorder interface {
 	Apply(ctx context.Context, t chain.Transition) error
 }
 
+// Issuer issues a signed case's decree; *publish.Publisher is the real one.
+type Issuer interface {
+	Issue(ctx context.Context, caseID string) (store.Decree, error)
+}
+
 // Activities are registered on the worker under the contract's names.
 type Activities struct {
-	Store Recorder
+	Store  Recorder
+	Issuer Issuer
 }
 
 // Record writes a transition. A transition naming rows that do not exist, or data the database
@@ -38,7 +47,25 @@ func (a *Activities) Record(ctx context.Context, t chain.Transition) error {
 	return err
 }
 
+// Issue issues the decree of a signed case, or returns the one already issued. A case that
+// has no decree to issue (not in the store, no numbered signature, no participants) will not
+// get one by retrying; anything else (the database, the signing service) is retried.
+func (a *Activities) Issue(ctx context.Context, r chain.IssueRequest) (chain.IssuedDecree, error) {
+	if a.Issuer == nil {
+		return chain.IssuedDecree{}, errors.New("this worker has no decree issuer configured")
+	}
+	d, err := a.Issuer.Issue(ctx, r.CaseID)
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, publish.ErrNotSigned), errors.Is(err, intake.ErrNoCandidates):
+		return chain.IssuedDecree{}, temporal.NewNonRetryableApplicationError(err.Error(), chain.FailNotIssuable, err)
+	case err != nil:
+		return chain.IssuedDecree{}, err
+	}
+	return chain.IssuedDecree{Number: d.Number, SHA256: d.SHA256}, nil
+}
+
 // Register adds the activities to a worker.
 func Register(r worker.ActivityRegistry, a *Activities) {
 	r.RegisterActivityWithOptions(a.Record, activity.RegisterOptions{Name: chain.ActivityRecord})
+	r.RegisterActivityWithOptions(a.Issue, activity.RegisterOptions{Name: chain.ActivityIssue})
 }

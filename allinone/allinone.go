@@ -21,7 +21,9 @@ import (
 	"github.com/skflow/skflow/devserver"
 	"github.com/skflow/skflow/mailer"
 	"github.com/skflow/skflow/pgembed"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/reconcile"
+	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
 	"github.com/skflow/skflow/web"
@@ -35,7 +37,9 @@ type System struct {
 	Client   client.Client
 	Temporal *devserver.Server // nil with an external Temporal
 	Seeded   []store.Official  // demo officials added by this start, if any
-	WebURL   string            // where the web app listens
+	// Publisher issues the signed decrees, for the worker's activity and the web app alike.
+	Publisher *publish.Publisher
+	WebURL    string // where the web app listens
 
 	log    *slog.Logger
 	pg     *pgembed.Cluster
@@ -91,29 +95,32 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 	}
 	s.stops = append(s.stops, func() error { s.Client.Close(); return nil })
 
+	def, err := cfg.Definition()
+	if err != nil {
+		return nil, err
+	}
+	if s.Publisher, err = publish.FromConfig(cfg, s.Store, def, log); err != nil {
+		return nil, err
+	}
 	s.worker = worker.New(s.Client, cfg.Temporal.TaskQueue, worker.Options{})
 	workflows.Register(s.worker)
-	activities.Register(s.worker, &activities.Activities{Store: s.Store})
+	activities.Register(s.worker, &activities.Activities{Store: s.Store, Issuer: s.Publisher})
 	if err = s.worker.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on task queue %s: %w", cfg.Temporal.TaskQueue, err)
 	}
 	s.stops = append(s.stops, func() error { s.worker.Stop(); return nil })
-	if err = s.serveWeb(); err != nil {
+	if err = s.serveWeb(def); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // serveWeb starts the web app on http.address.
-func (s *System) serveWeb() error {
+func (s *System) serveWeb(def *sop.Definition) error {
 	cfg := s.Config
-	def, err := cfg.Definition()
-	if err != nil {
-		return err
-	}
 	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
 		Calendar: cfg.Calendar, BatchSize: cfg.Training.BatchSize, NumberFormat: cfg.Decree.NumberFormat, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
-		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log,
+		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log, Publisher: s.Publisher,
 		Health: func(ctx context.Context) error {
 			_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

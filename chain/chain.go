@@ -22,7 +22,21 @@ const (
 	UpdateOutput   = "output"
 	QueryStatus    = "status"
 	ActivityRecord = "RecordTransition"
+	ActivityIssue  = "IssueDecree"
 )
+
+// IssueRequest asks for a signed case's decree to be issued: written from what the signature
+// froze, sealed with the agency's electronic signature and kept byte for byte.
+type IssueRequest struct {
+	CaseID string `json:"case_id"`
+}
+
+// IssuedDecree is what the issue activity answers: the decree's number and the SHA-256 of the
+// PDF as issued, which the workflow then holds as the case's last artefact.
+type IssuedDecree struct {
+	Number string `json:"number"`
+	SHA256 string `json:"sha256"`
+}
 
 // CaseInput starts a case. The definition and calendar are snapshots: a running case keeps
 // the SOP version and calendar it started with, whatever the configuration says later.
@@ -213,12 +227,16 @@ const (
 	DraftVersioned EventKind = "draft_versioned"
 	// OutputRecorded records an artefact a step produces.
 	OutputRecorded EventKind = "output_recorded"
+	// DecreeIssued records the signed decree as issued, by its hash (Output, artefact decree).
+	DecreeIssued EventKind = "decree_issued"
 )
 
 // Failure types of the record activity that retries cannot cure.
 const (
 	FailInvalidTransition = "InvalidTransition"
 	FailDataRejected      = "DataRejected"
+	// FailNotIssuable: the signed case has no decree to issue (no participants, say).
+	FailNotIssuable = "NotIssuable"
 )
 
 // Event is one fact for the store and the audit log. Key identifies it for idempotent writes.
@@ -234,7 +252,7 @@ type Event struct {
 	Failed   EventKind       `json:"failed,omitempty"`   // incident: the event that could not be written
 	Register *Register       `json:"register,omitempty"` // decree_signed
 	Draft    *DraftVersion   `json:"draft,omitempty"`    // draft_versioned
-	Output   *Output         `json:"output,omitempty"`   // output_recorded
+	Output   *Output         `json:"output,omitempty"`   // output_recorded, decree_issued
 }
 
 // CaseFacts are what the store keeps about a case when it starts.

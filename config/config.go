@@ -7,17 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"gopkg.in/yaml.v3"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/esign"
+	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/worktime"
 )
@@ -35,6 +39,7 @@ type Config struct {
 	SMTP     SMTP          `yaml:"smtp"`
 	Delivery Delivery      `yaml:"delivery"`
 	Decree   Decree        `yaml:"decree"`
+	Signing  Signing       `yaml:"signing"`
 	Log      Log           `yaml:"log"`
 }
 
@@ -43,6 +48,31 @@ type Decree struct {
 	// NumberFormat is the agency's numbering: {nomor} is the register's sequence for the year
 	// (four digits at least), {tahun} the year of the signature.
 	NumberFormat string `yaml:"number_format"`
+	// Template is the decree's wording and layout (a YAML file like
+	// examples/keputusan-bupati-bone.yaml); empty: the embedded Keputusan Bupati Wajo.
+	Template string `yaml:"template"`
+	// Emblem is the regional emblem for the kop, PNG or JPEG; it replaces the template's.
+	Emblem string `yaml:"emblem"`
+}
+
+// Signing is how an issued decree is electronically signed. With nothing set, a development
+// CA and key are made in data_dir/signing on the first start: the decree verifies as
+// unmodified but is trusted by nobody outside. An agency sets its certificate and key, or its
+// certificate authority's signing service.
+type Signing struct {
+	Certificate string         `yaml:"certificate"` // PEM, the signer's certificate then its chain
+	Key         string         `yaml:"key"`         // PEM private key, readable by skflow only
+	Service     SigningService `yaml:"service"`
+}
+
+// SigningService is a CA's signing service (BSrE's eSign and the like): the PDF is posted as
+// the multipart field "file" with Fields, the signed PDF comes back. When its URL is set it
+// signs instead of a local key; nothing is sent anywhere by default.
+type SigningService struct {
+	URL      string            `yaml:"url"`
+	Username string            `yaml:"username"`
+	Password string            `yaml:"password"`
+	Fields   map[string]string `yaml:"fields"` // e.g. nik, passphrase, tampilan: invisible
 }
 
 // SMTP is the mail server notifications go out through; no address means nothing is sent and
@@ -98,6 +128,9 @@ type HTTP struct {
 	Address string `yaml:"address"`
 	// SecureCookies marks the session cookie Secure: set it when users reach skflow over HTTPS.
 	SecureCookies bool `yaml:"secure_cookies"`
+	// PublicURL is the address the public reaches skflow at, e.g. https://sk.bkpsdmwajo.id; a
+	// signed decree's QR code links to its verification page there. Empty: http://address.
+	PublicURL string `yaml:"public_url"`
 }
 
 // SOP names the definition file; empty means the embedded Wajo Latsar definition.
@@ -121,6 +154,7 @@ func Defaults() Config {
 		Training: Training{BatchSize: 40},
 		SMTP:     SMTP{From: "bkpsdm@wajokab.go.id"},
 		Delivery: Delivery{OPDEmails: map[string]string{}},
+		Signing:  Signing{Service: SigningService{Fields: map[string]string{}}},
 		Decree:   Decree{NumberFormat: chain.DefaultNumberFormat},
 		Log:      Log{Level: "info"},
 	}
@@ -163,6 +197,9 @@ func Load(file string) (*Config, error) {
 	}
 	if c.Delivery.OPDEmails == nil { // an empty YAML map decodes to nil; callers may write to it
 		c.Delivery.OPDEmails = map[string]string{}
+	}
+	if c.Signing.Service.Fields == nil {
+		c.Signing.Service.Fields = map[string]string{}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -264,6 +301,22 @@ func (c *Config) Validate() error {
 	if err := chain.CheckNumberFormat(c.Decree.NumberFormat); err != nil {
 		bad("decree.number_format %q: %v", c.Decree.NumberFormat, err)
 	}
+	if _, err := skdoc.Open(c.Decree.Template, c.Decree.Emblem); err != nil {
+		bad("decree.template / decree.emblem: %w", err)
+	}
+	if (c.Signing.Certificate == "") != (c.Signing.Key == "") {
+		bad("signing: certificate and key must be set together")
+	}
+	if c.Signing.Service.URL != "" {
+		if u, err := url.Parse(c.Signing.Service.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("signing.service.url %q: must be an http(s) URL", c.Signing.Service.URL)
+		}
+	}
+	if c.HTTP.PublicURL != "" {
+		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("http.public_url %q: must be an http(s) URL", c.HTTP.PublicURL)
+		}
+	}
 	if c.Training.BatchSize < 1 {
 		bad("training.batch_size: must be 1 or more, got %d", c.Training.BatchSize)
 	}
@@ -335,4 +388,37 @@ func (c *Config) Definition() (*sop.Definition, error) {
 		return sop.Default(), nil
 	}
 	return sop.Load(c.SOP.File)
+}
+
+// PublicURL is where the public reaches the web app.
+func (c *Config) PublicURL() string {
+	if c.HTTP.PublicURL != "" {
+		return c.HTTP.PublicURL
+	}
+	return "http://" + c.HTTP.Address
+}
+
+// DecreeTemplate is the decree's wording and layout.
+func (c *Config) DecreeTemplate() (*skdoc.Template, error) {
+	return skdoc.Open(c.Decree.Template, c.Decree.Emblem)
+}
+
+// Signer signs issued decrees: the signing service when one is set, else the configured key,
+// else the development CA's key in data_dir/signing, made on the first start. dev is true in
+// that last case, for the caller to say so; organisation names the CA's owner.
+func (c *Config) Signer(organisation string, now time.Time) (signer esign.Signer, dev bool, err error) {
+	s := c.Signing
+	if s.Service.URL != "" {
+		return &esign.Service{URL: s.Service.URL, Username: s.Service.Username, Password: s.Service.Password,
+			Fields: s.Service.Fields, Client: &http.Client{Timeout: time.Minute}}, false, nil
+	}
+	cert, key := s.Certificate, s.Key
+	if cert == "" {
+		dev = true
+		if cert, key, err = esign.DevCA(c.Path("signing"), organisation, now); err != nil {
+			return nil, dev, err
+		}
+	}
+	l, err := esign.LoadLocal(cert, key)
+	return l, dev, err
 }

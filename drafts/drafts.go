@@ -16,6 +16,7 @@ import (
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
@@ -55,10 +56,10 @@ func Kind(b []byte) (string, error) {
 
 // Drafts works on the versions of cases run by one definition.
 type Drafts struct {
-	St        *store.Store
-	Ops       *caseops.Ops
-	Def       *sop.Definition
-	BatchSize int
+	St      *store.Store
+	Ops     *caseops.Ops
+	Def     *sop.Definition
+	Decrees *publish.Publisher // writes the decree a generated version is
 }
 
 // Current is the version the case is decided on now, as its workflow holds it.
@@ -79,7 +80,7 @@ func (d *Drafts) Current(ctx context.Context, c store.Case) (store.Version, bool
 }
 
 func (d *Drafts) generate(ctx context.Context, c store.Case, by string, now time.Time) (store.Version, error) {
-	draft, err := intake.Draft(ctx, d.St, c, d.BatchSize, now)
+	draft, err := d.Decrees.Decree(ctx, c, now)
 	if err != nil {
 		return store.Version{}, err
 	}

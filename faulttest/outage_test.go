@@ -57,7 +57,7 @@ func TestDatabaseOutage(t *testing.T) {
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
 	tc := ts.GetDefaultClient()
 	w := worker.New(tc, queue, worker.Options{})
-	testenv.Register(w, st)
+	testenv.Register(w, st, testenv.NewPublisher(t, st))
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func Draft(ctx context.Context, st *store.Store, c store.Case, batchSize int, no
 	if err != nil {
 		return skdoc.Draft{}, err
 	}
-	d := skdoc.Draft{CaseID: c.ID, Title: c.Title, Year: now.Year(), Place: "Sengkang", Date: now, MaxBatch: batchSize}
+	d := skdoc.Draft{CaseID: c.ID, Title: c.Title, Year: now.Year(), Date: now, MaxBatch: batchSize}
 	for _, r := range cands {
 		if !r.Eligible {
 			continue

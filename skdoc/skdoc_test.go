@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/skflow/skflow/internal/pdftool"
 	"github.com/skflow/skflow/nip"
 )
 
 func sample() Draft {
-	d := Draft{CaseID: "latsar-1", Title: "Latsar 2026", Year: 2026, Place: "Sengkang", MaxBatch: 40,
+	d := Draft{CaseID: "latsar-1", Title: "Latsar 2026", Year: 2026, MaxBatch: 40,
 		Date: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
 	for g, group := range []string{"II", "III"} {
 		for n := 1; n <= 2; n++ {
@@ -97,29 +97,14 @@ func TestTheSignedDecreeCarriesItsNumberAndSigner(t *testing.T) {
 	if err := d.WriteHTML(&signed); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(draft.String(), "0077") || !strings.Contains(draft.String(), "NOMOR: ....") {
-		t.Fatal("a draft shows a number")
+	if strings.Contains(draft.String(), "0077") || !strings.Contains(draft.String(), "NOMOR ....") || !strings.Contains(draft.String(), "DRAFT") {
+		t.Fatal("a draft shows a number, or is not marked as a draft")
 	}
 	h := signed.String()
-	if !strings.Contains(h, "NOMOR: 000.8.3.4/0077.1/2026") || !strings.Contains(h, "(H. Andi Amran)") ||
-		strings.Count(h, "LAMPIRAN KEPUTUSAN BUPATI WAJO NOMOR 000.8.3.4/0077.1/2026") != len(d.Batches) {
+	if !strings.Contains(h, "<strong>NOMOR 000.8.3.4/0077.1/2026 TAHUN 2026</strong>") || strings.Count(h, "<u><strong>H. Andi Amran</strong></u>") != 1+len(d.Batches) ||
+		strings.Count(h, "LAMPIRAN<br>KEPUTUSAN BUPATI WAJO<br>NOMOR 000.8.3.4/0077.1/2026 TAHUN 2026") != len(d.Batches) || strings.Contains(h, "DRAFT") {
 		t.Fatalf("signed decree:\n%.2000s", h)
 	}
-}
-
-// pdfTool runs one of poppler's or qpdf's programs; .ci/run installs them (Debian poppler-utils,
-// qpdf). Without them the test says what to install and skips, as the browser test does.
-func pdfTool(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("%s is not installed (apt-get install poppler-utils qpdf; .ci/run installs them)", name)
-	}
-	out, err := exec.Command(path, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
 }
 
 // Every PDF the decree is generated as, draft or signed, is a well-formed PDF (qpdf --check),
@@ -140,15 +125,23 @@ func TestGeneratedPDFsAreWellFormedAndReadAsTheyShould(t *testing.T) {
 		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if out := pdfTool(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
+		if out := pdftool.Run(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
 			t.Fatalf("qpdf --check on the %s decree:\n%s", map[bool]string{false: "draft", true: "signed"}[signed], out)
 		}
 		if !signed {
 			continue
 		}
-		text := pdfTool(t, "pdftotext", "-layout", path, "-")
-		if !strings.Contains(text, "NOMOR: 000.8.3.4/0077.1/2026") || !strings.Contains(text, "(H. Andi Amran)") {
-			t.Fatalf("the signed decree's text lacks its number or signer:\n%.1500s", text)
+		text := pdftool.Run(t, "pdftotext", "-layout", path, "-")
+		for _, want := range []string{"BUPATI WAJO\n", "PROVINSI SULAWESI SELATAN", "KEPUTUSAN BUPATI WAJO", "NOMOR 000.8.3.4/0077.1/2026 TAHUN 2026",
+			"DENGAN RAHMAT TUHAN YANG MAHA ESA", "Menimbang", "Mengingat", "MEMUTUSKAN:", "KEEMPAT", "Ditetapkan di Sengkang",
+			"pada tanggal 22 November 2026", "Tembusan Yth.:", "Kepala Badan Kepegawaian Negara"} {
+			if !strings.Contains(text, want) {
+				t.Fatalf("the signed decree's text lacks %q:\n%.3000s", want, text)
+			}
+		}
+		// The signer's name closes the decree and every lampiran.
+		if n := strings.Count(text, "H. Andi Amran"); n != 1+len(d.Batches) {
+			t.Fatalf("the signer is named %d times, want %d", n, 1+len(d.Batches))
 		}
 		for _, b := range d.Batches {
 			for _, m := range b.Members {
@@ -157,5 +150,50 @@ func TestGeneratedPDFsAreWellFormedAndReadAsTheyShould(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The signed decree's QR code, read off the rendered page by zbar rather than by the code that
+// drew it, is the link to its verification page; a draft has none.
+func TestTheSignedDecreesQRCodeLinksToItsVerificationPage(t *testing.T) {
+	d := sample()
+	d.Batches = d.Batches[:1]
+	var draft bytes.Buffer
+	if err := d.WritePDF(&draft, true); err != nil {
+		t.Fatal(err)
+	}
+	out := pdftool.Run(t, "pdfimages", "-list", pdftool.File(t, "draft.pdf", draft.Bytes()))
+	images := 0
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 2 && f[2] == "image" {
+			images++
+		}
+	}
+	if images != 1 {
+		t.Fatalf("a draft carries images other than the emblem:\n%s", out)
+	}
+	d.Number, d.Signer, d.VerifyURL = "000.8.3.4/0077.1/2026", "H. Andi Amran", "https://skflow.wajokab.go.id/verifikasi/latsar-1"
+	var signed bytes.Buffer
+	if err := d.WritePDF(&signed, true); err != nil {
+		t.Fatal(err)
+	}
+	path := pdftool.File(t, "signed.pdf", signed.Bytes())
+	dir := t.TempDir()
+	pdftool.Run(t, "pdftoppm", "-r", "150", "-png", path, filepath.Join(dir, "page"))
+	pages, _ := filepath.Glob(filepath.Join(dir, "page-*.png"))
+	found := 0
+	for _, pg := range pages {
+		out := pdftool.Output(t, "zbarimg", "-q", "--raw", pg)
+		if strings.TrimSpace(out) == "" {
+			continue
+		}
+		if strings.TrimSpace(out) != d.VerifyURL {
+			t.Fatalf("the QR code on %s reads %q", filepath.Base(pg), out)
+		}
+		found++
+	}
+	// One under the decree's signature, one under the lampiran's.
+	if found != 2 {
+		t.Fatalf("%d pages carry the verification QR code, want 2 (of %d)", found, len(pages))
 	}
 }

@@ -123,6 +123,9 @@ const (
 	Proposals      Artefact = "proposals"      // the OPDs' proposals file
 	Classification Artefact = "classification" // the candidates classified into angkatan
 	DraftSK        Artefact = "draft"          // a version of the draft decree
+	// SignedDecree is the decree as issued after the sign step: numbered, signed, sealed. The
+	// sign step's agreement produces it; no step lists it.
+	SignedDecree Artefact = "decree"
 )
 
 // Producer is the index of the step that produces an artefact; ok is false when none does.

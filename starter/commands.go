@@ -9,6 +9,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/drafts"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
 )
 
@@ -26,8 +27,12 @@ func defaultActor() string {
 	return "cli"
 }
 
-func (a *app) drafts(st *store.Store, ops *caseops.Ops) *drafts.Drafts {
-	return &drafts.Drafts{St: st, Ops: ops, Def: a.def, BatchSize: a.cfg.Training.BatchSize}
+func (a *app) drafts(st *store.Store, ops *caseops.Ops) (*drafts.Drafts, error) {
+	w, err := publish.Writer(a.cfg, st, a.def)
+	if err != nil {
+		return nil, err
+	}
+	return &drafts.Drafts{St: st, Ops: ops, Def: a.def, Decrees: w}, nil
 }
 
 // left is the working time remaining until due, or how late the task is.

@@ -72,14 +72,18 @@ recorded. Running the same command twice records one decision.`,
 			}
 			var doc string
 			if c, err := st.Case(a.ctx, caseID); err == nil {
+				dr, err := a.drafts(st, ops)
+				if err != nil {
+					return err
+				}
 				// The step's output goes to the case before its agreement; the decision names the
 				// draft version the case holds.
 				if action == chain.Agree {
-					if err := a.drafts(st, ops).Produce(a.ctx, c, step, o.NIP, o.Role); err != nil {
+					if err := dr.Produce(a.ctx, c, step, o.NIP, o.Role); err != nil {
 						return a.explain(caseID, err)
 					}
 				}
-				if doc, err = a.drafts(st, ops).ForDecision(a.ctx, c, o.NIP, time.Now().In(a.cal.Location())); err != nil {
+				if doc, err = dr.ForDecision(a.ctx, c, o.NIP, time.Now().In(a.cal.Location())); err != nil {
 					return err
 				}
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
 )
 
@@ -23,7 +24,7 @@ func (a *app) skCmd() *cobra.Command {
 	var out, format string
 	cmd := &cobra.Command{
 		Use:   "sk CASE --out FILE [--format pdf|html]",
-		Short: "Write the draft decree (SK) of a case with a lampiran per angkatan",
+		Short: "Write the decree (SK) of a case with a lampiran per angkatan: the draft, or the signed decree once issued",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if format != "pdf" && format != "html" {
@@ -40,17 +41,28 @@ func (a *app) skCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := intake.Draft(a.ctx, st, c, a.cfg.Training.BatchSize, time.Now().In(a.cal.Location()))
+			w, err := publish.Writer(a.cfg, st, a.def)
+			if err != nil {
+				return err
+			}
+			d, err := w.Decree(a.ctx, c, time.Now())
+			if err != nil {
+				return err
+			}
+			issued, signed, err := st.IssuedDecree(a.ctx, c.ID)
 			if err != nil {
 				return err
 			}
 			f, err := os.Create(out)
 			if err != nil {
-				return fmt.Errorf("draft SK: %w", err)
+				return fmt.Errorf("SK: %w", err)
 			}
-			if format == "pdf" {
+			switch {
+			case format == "pdf" && signed:
+				_, err = f.Write(issued.Content) // the signed decree as issued, byte for byte
+			case format == "pdf":
 				err = d.WritePDF(f, true)
-			} else {
+			default:
 				err = d.WriteHTML(f)
 			}
 			if cerr := f.Close(); err == nil {
@@ -59,7 +71,16 @@ func (a *app) skCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("draft SK %s: %w", out, err)
 			}
-			return a.emit(map[string]any{"file": out, "participants": d.Total(), "batches": len(d.Batches)}, func(w io.Writer) error {
+			res := map[string]any{"file": out, "participants": d.Total(), "batches": len(d.Batches), "signed": signed && format == "pdf"}
+			if signed {
+				res["number"], res["sha256"] = issued.Number, issued.SHA256
+			}
+			return a.emit(res, func(w io.Writer) error {
+				if signed && format == "pdf" {
+					_, err := fmt.Fprintf(w, "SK %s (ditandatangani secara elektronik, SHA-256 %s) ditulis ke %s: %d peserta dalam %d angkatan.\n",
+						issued.Number, issued.SHA256, out, d.Total(), len(d.Batches))
+					return err
+				}
 				_, err := fmt.Fprintf(w, "Draft SK written to %s: %d participants in %d angkatan.\n", out, d.Total(), len(d.Batches))
 				return err
 			})
@@ -110,7 +131,11 @@ correct, and only until that step is initialled.`,
 			if err != nil {
 				return err
 			}
-			if err := a.drafts(st, ops).Regenerate(a.ctx, c, o.NIP, o.Role, time.Now().In(a.cal.Location())); err != nil {
+			dr, err := a.drafts(st, ops)
+			if err != nil {
+				return err
+			}
+			if err := dr.Regenerate(a.ctx, c, o.NIP, o.Role, time.Now().In(a.cal.Location())); err != nil {
 				return plainCaseError(c.ID, err)
 			}
 			return a.emit(map[string]any{"case_id": c.ID, "nip": nipArg, "eligible": !exclude, "batch": moveTo}, func(w io.Writer) error {
@@ -165,7 +190,11 @@ the new version. Once the decree is signed, no version is taken.`,
 			if err != nil {
 				return fmt.Errorf("draft file %s: %w", file, err)
 			}
-			v, err := a.drafts(st, ops).Upload(a.ctx, c, filepath.Base(file), b, o.NIP, o.Role)
+			dr, err := a.drafts(st, ops)
+			if err != nil {
+				return err
+			}
+			v, err := dr.Upload(a.ctx, c, filepath.Base(file), b, o.NIP, o.Role)
 			if err != nil {
 				return plainCaseError(c.ID, err)
 			}

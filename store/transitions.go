@@ -144,7 +144,7 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 		actor = e.By
 		detail["version"] = e.Draft.Version
 		detail["sha256"] = e.Draft.SHA256
-	case chain.OutputRecorded:
+	case chain.OutputRecorded, chain.DecreeIssued:
 		actor = e.By
 		detail["artefact"] = e.Output.Artefact
 		detail["sha256"] = e.Output.SHA256
@@ -209,8 +209,8 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 			e.CaseID, string(state), e.At, e.Reason)
 	case chain.DecreeSigned:
 		return nil // numbered by takeNumber, before its audit row
-	case chain.DraftVersioned, chain.OutputRecorded:
-		return nil // the audit row is its record; the content is in sk_versions or case_documents
+	case chain.DraftVersioned, chain.OutputRecorded, chain.DecreeIssued:
+		return nil // the audit row is its record; the content is in sk_versions, case_documents or issued_decrees
 	case chain.Incident:
 		var step, attempt *int
 		if e.Task != nil {

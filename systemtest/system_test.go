@@ -13,6 +13,7 @@ import (
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/internal/testenv"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
 )
 
@@ -27,12 +28,14 @@ type system struct {
 	ops    *caseops.Ops
 	store  *store.Store
 	worker worker.Worker
+	// publisher issues the decrees of the store's cases.
+	publisher *publish.Publisher
 }
 
 func newSystem(t *testing.T) *system {
 	t.Helper()
 	e := testenv.New(t, taskQueue, true)
-	s := &system{t: t, ts: e.Server, client: e.Client, store: e.Store}
+	s := &system{t: t, ts: e.Server, client: e.Client, store: e.Store, publisher: e.Publisher}
 	s.ops = caseops.New(s.client, taskQueue)
 	s.startWorker(s.store)
 	t.Cleanup(s.stopWorker)
@@ -43,7 +46,7 @@ func newSystem(t *testing.T) *system {
 func (s *system) startWorker(rec activities.Recorder) {
 	s.t.Helper()
 	w := worker.New(s.client, taskQueue, worker.Options{})
-	testenv.Register(w, rec)
+	testenv.Register(w, rec, s.publisher)
 	if err := w.Start(); err != nil {
 		s.t.Fatal(err)
 	}

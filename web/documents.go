@@ -3,7 +3,6 @@ package web
 // The decree as documents: the draft SK, its versions, and the published SK at /publik.
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,56 +14,10 @@ import (
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
-	"github.com/skflow/skflow/skdoc"
-	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
 
 const maxUpload = 20 << 20
-
-// signedSK is a completed case's decree, dated the day the SOP's signing step was decided.
-func (s *Server) signedSK(r *http.Request, c store.Case) (skdoc.Draft, error) {
-	date := s.o.Now()
-	if c.SignedAt != nil {
-		date = *c.SignedAt
-	}
-	d, err := intake.Draft(r.Context(), s.st, c, s.o.BatchSize, date.In(s.cal.Location()))
-	if err != nil || c.DecreeNumber == nil {
-		return d, err
-	}
-	d.Number = *c.DecreeNumber
-	if c.SignedBy != nil {
-		if o, err := s.st.Official(r.Context(), *c.SignedBy); err == nil {
-			d.Signer = o.Name
-		}
-	}
-	return d, nil
-}
-
-// signedVersion is the stored version the signing step was decided on, if there is one.
-func (s *Server) signedVersion(r *http.Request, c store.Case) (store.Version, bool) {
-	tasks, err := s.st.Tasks(r.Context(), c.ID)
-	if err != nil {
-		return store.Version{}, false
-	}
-	var sha string
-	for _, t := range tasks {
-		if st, ok := s.def.Step(t.Step); ok && st.Kind == sop.KindSign && t.Document != nil && t.Decision != nil && *t.Decision == string(chain.Agree) {
-			sha = *t.Document
-		}
-	}
-	versions, err := s.st.Versions(r.Context(), c.ID)
-	if err != nil || sha == "" {
-		return store.Version{}, false
-	}
-	for _, v := range versions {
-		if v.SHA256 == sha {
-			full, err := s.st.GetVersion(r.Context(), c.ID, v.Version)
-			return full, err == nil
-		}
-	}
-	return store.Version{}, false
-}
 
 // public lists the completed cases' decrees for anyone, as the SOP's step 15 publishes them.
 func (s *Server) public(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +37,7 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) {
 		if c.State != string(chain.Completed) || c.DecreeNumber == nil {
 			continue
 		}
-		d, err := s.signedSK(r, c)
+		d, err := s.o.Publisher.Decree(r.Context(), c, s.o.Now())
 		if err != nil {
 			continue // a case without proposals has no decree to publish
 		}
@@ -104,40 +57,21 @@ func (s *Server) publicSK(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(d.Content)
 }
 
-// issued is a completed, numbered case's decree as issued, frozen the first time anyone asks:
-// the signed upload when the Bupati signed one, otherwise the decree generated with its number
-// and signer. It answers 404 itself for a case that has no issued decree.
+// issued is a completed, numbered case's decree as issued: the workflow issues it at the
+// signature; a case signed before that is issued the first time anyone asks. It answers 404
+// itself for a case that has no issued decree.
 func (s *Server) issued(w http.ResponseWriter, r *http.Request, id string) (store.Decree, bool) {
 	c, err := s.st.Case(r.Context(), id)
 	if err != nil || c.State != string(chain.Completed) || c.DecreeNumber == nil {
 		s.notFound(w, r)
 		return store.Decree{}, false
 	}
-	d, ok, err := s.st.IssuedDecree(r.Context(), c.ID)
-	if err != nil {
-		s.fail(w, r, err)
+	d, err := s.o.Publisher.Issue(r.Context(), c.ID)
+	switch {
+	case errors.Is(err, intake.ErrNoCandidates):
+		s.notFound(w, r) // a case without proposals has no decree to issue
 		return d, false
-	}
-	if ok {
-		return d, true
-	}
-	content, contentType := []byte(nil), drafts.PDF
-	if v, ok := s.signedVersion(r, c); ok && v.Kind == "upload" {
-		content, contentType = v.Content, v.ContentType
-	} else {
-		sk, err := s.signedSK(r, c)
-		if err != nil {
-			s.notFound(w, r) // a case without proposals has no decree to issue
-			return d, false
-		}
-		var buf bytes.Buffer
-		if err := sk.WritePDF(&buf, true); err != nil {
-			s.fail(w, r, err)
-			return d, false
-		}
-		content = buf.Bytes()
-	}
-	if d, err = s.st.IssueDecree(r.Context(), c.ID, *c.DecreeNumber, contentType, content); err != nil {
+	case err != nil:
 		s.fail(w, r, err)
 		return d, false
 	}
@@ -195,14 +129,27 @@ func serveVersion(w http.ResponseWriter, v store.Version) {
 	_, _ = w.Write(v.Content)
 }
 
-// draftSK serves the step-5 decree drafted from the case's classified candidates, as HTML or,
-// at .../sk.pdf, as PDF.
+// draftSK serves the case's decree: drafted from its classified candidates, as HTML or, at
+// .../sk.pdf, as PDF; once issued, the PDF is the signed decree itself.
 func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.loadCase(w, r, r.PathValue("id"))
 	if !ok {
 		return
 	}
-	d, err := intake.Draft(r.Context(), s.st, c, s.o.BatchSize, s.o.Now().In(s.cal.Location()))
+	if strings.HasSuffix(r.URL.Path, ".pdf") {
+		d, ok, err := s.st.IssuedDecree(r.Context(), c.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if ok {
+			w.Header().Set("Content-Type", d.ContentType)
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="sk-%s.pdf"`, c.ID))
+			_, _ = w.Write(d.Content)
+			return
+		}
+	}
+	d, err := s.o.Publisher.Decree(r.Context(), c, s.o.Now())
 	if err != nil {
 		w.WriteHeader(http.StatusConflict)
 		s.render(w, r, "error", map[string]any{"Title": "Belum ada draft SK",

@@ -23,6 +23,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/drafts"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
@@ -39,6 +40,8 @@ type Options struct {
 	TemporalUI    string        // base URL of the Temporal Web UI, "" for none
 	Namespace     string
 	SecureCookies bool
+	// Publisher issues and writes the decrees (their template, signer and public address).
+	Publisher *publish.Publisher
 	// Health reports whether Temporal answers, for /readyz.
 	Health func(context.Context) error
 	Now    func() time.Time // the clock; time.Now when nil
@@ -81,7 +84,7 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.SecureCookies
 	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, sessions: sm, logins: newLimiter(5, time.Minute),
-		drafts:     &drafts.Drafts{St: st, Ops: ops, Def: def, BatchSize: o.BatchSize},
+		drafts:     &drafts.Drafts{St: st, Ops: ops, Def: def, Decrees: o.Publisher},
 		loginsByIP: newLimiter(60, time.Minute),
 		metrics:    newMetrics()}
 	if s.pages, err = parsePages(s.funcs()); err != nil {

@@ -91,7 +91,7 @@ func (e *env) advance(id string, stop int) {
 	e.t.Helper()
 	e.drive(id, stop, func(c store.Case) {
 		// As the web does: the step's output first, then the decision on the version held.
-		dr := &drafts.Drafts{St: e.st, Ops: e.ops, Def: sop.Default(), BatchSize: 40}
+		dr := &drafts.Drafts{St: e.st, Ops: e.ops, Def: sop.Default(), Decrees: e.sys.Publisher}
 		if err := dr.Produce(context.Background(), c, *c.OpenStep, nip[*c.OpenRole], *c.OpenRole); err != nil {
 			e.t.Fatal(err)
 		}

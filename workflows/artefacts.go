@@ -3,9 +3,12 @@ package workflows
 // The artefacts a case holds: the versions of its draft SK and the outputs its steps produce.
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/skflow/skflow/chain"
@@ -59,4 +62,45 @@ func (r *run) applyOutput() error {
 	p.done = true
 	r.output = nil
 	return nil
+}
+
+// Issuing a decree renders it and has it signed, possibly by the agency's signing service over
+// the network: it runs as a server-side activity that retries, at most a minute apart, for as
+// long as the signer or the database is away. Only a decree that cannot exist stops it.
+var issueOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 2 * time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        time.Minute,
+		MaximumAttempts:        math.MaxInt32,
+		NonRetryableErrorTypes: []string{chain.FailNotIssuable},
+	},
+}
+
+// issueDecree has the numbered decree issued and holds the hash of what was issued as the
+// case's signed decree. A decree that cannot be issued becomes an incident: the case goes on.
+func (r *run) issueDecree(signed *chain.Task) error {
+	if workflow.GetVersion(r.ctx, changeIssueAtSignature, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
+	actx := workflow.WithActivityOptions(ctx, issueOptions)
+	var out chain.IssuedDecree
+	err := workflow.ExecuteActivity(actx, chain.ActivityIssue, chain.IssueRequest{CaseID: r.s.CaseID}).Get(actx, &out)
+	now := workflow.Now(ctx)
+	ev := chain.Event{CaseID: r.s.CaseID, Kind: chain.DecreeIssued, At: now, Task: copyTask(signed), By: "system",
+		Output: &chain.Output{Artefact: sop.SignedDecree, SHA256: out.SHA256, By: "system"}}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Type() == chain.FailNotIssuable {
+		return r.record(ctx, chain.Transition{Events: []chain.Event{ev}}.Incident(now, app.Message(), false))
+	}
+	if err != nil {
+		return fmt.Errorf("issue the decree of %s: %w", r.s.CaseID, err)
+	}
+	if r.s.Outputs == nil {
+		r.s.Outputs = map[sop.Artefact]string{}
+	}
+	r.s.Outputs[sop.SignedDecree] = out.SHA256
+	return r.record(ctx, chain.Transition{Events: []chain.Event{ev}})
 }

@@ -35,6 +35,8 @@ const (
 	changeWholeMinutes   = "working-time-in-whole-minutes"
 	// The sign step's agreement numbers the decree from the agency's register.
 	changeNumberAtSignature = "number-decree-at-signature"
+	// A numbered decree is then issued: written, electronically signed and kept (IssueDecree).
+	changeIssueAtSignature = "issue-decree-at-signature"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
@@ -219,8 +221,9 @@ func (r *run) applyDecision() error {
 		Late: step.HasStandard() && worked > minutes(step.StandardMinutes()),
 	}
 	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
-	if step.Kind == sop.KindSign && p.d.Action == chain.Agree && r.in.Register != nil &&
-		workflow.GetVersion(r.ctx, changeNumberAtSignature, workflow.DefaultVersion, 1) == 1 {
+	numbered := step.Kind == sop.KindSign && p.d.Action == chain.Agree && r.in.Register != nil &&
+		workflow.GetVersion(r.ctx, changeNumberAtSignature, workflow.DefaultVersion, 1) == 1
+	if numbered {
 		reg := *r.in.Register
 		reg.Year = now.In(r.cal.Location()).Year()
 		events = append(events, chain.Event{CaseID: r.s.CaseID, Kind: chain.DecreeSigned, At: now, Task: copyTask(t),
@@ -252,6 +255,10 @@ func (r *run) applyDecision() error {
 	r.remember(p.id, res)
 	p.result = &res
 	r.pending = nil
+	if numbered {
+		// The signature is answered first: the handler returns while the decree is issued.
+		return r.issueDecree(&rec.Task)
+	}
 	return nil
 }
 

@@ -95,11 +95,31 @@ func (r *recorder) count() int {
 	return len(r.transitions)
 }
 
+// issuer stands in for the decree's issuing: it fails as often as told first, then answers
+// with a hash made from the case, or refuses the decree as one that cannot be issued.
+type issuer struct {
+	failures  int // transient failures before it issues
+	notIssued bool
+	calls     int
+}
+
+func (i *issuer) Issue(_ context.Context, r chain.IssueRequest) (chain.IssuedDecree, error) {
+	i.calls++
+	switch {
+	case i.notIssued:
+		return chain.IssuedDecree{}, temporal.NewNonRetryableApplicationError("tidak ada peserta", chain.FailNotIssuable, nil)
+	case i.calls <= i.failures:
+		return chain.IssuedDecree{}, errors.New("signing service unavailable")
+	}
+	return chain.IssuedDecree{Number: "000.8.3.4/0001.1/2026", SHA256: "sha-of-" + r.CaseID}, nil
+}
+
 type harness struct {
 	t        *testing.T
 	suite    testsuite.WorkflowTestSuite
 	env      *testsuite.TestWorkflowEnvironment
 	rec      *recorder
+	issuer   issuer
 	def      *sop.Definition
 	in       chain.CaseInput
 	rejected map[string]error
@@ -117,6 +137,7 @@ func newHarness(t *testing.T, start time.Time, spec worktime.Spec) *harness {
 	h.rec = &recorder{now: h.env.Now, seen: map[string]bool{}}
 	h.env.RegisterWorkflowWithOptions(Case, workflow.RegisterOptions{Name: chain.WorkflowName})
 	h.env.RegisterActivityWithOptions(h.rec.Record, activity.RegisterOptions{Name: chain.ActivityRecord})
+	h.env.RegisterActivityWithOptions(h.issuer.Issue, activity.RegisterOptions{Name: chain.ActivityIssue})
 	h.in = chain.CaseInput{CaseID: "latsar-test-1", Title: "Latsar CPNS 2026 angkatan I", StartedBy: "operator",
 		Definition: *h.def, Calendar: spec}
 	return h

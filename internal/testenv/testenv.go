@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ import (
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
@@ -36,7 +39,12 @@ type Env struct {
 	Store     *store.Store
 	DBURL     string
 	TaskQueue string
+	// Publisher issues decrees signed with a development CA made for the test.
+	Publisher *publish.Publisher
 }
+
+// PublicURL is where the tests' decrees say they are verified.
+const PublicURL = "http://skflow.test"
 
 // New starts the server and the database and, unless noWorker, a worker on taskQueue.
 func New(t *testing.T, taskQueue string, noWorker ...bool) *Env {
@@ -44,16 +52,37 @@ func New(t *testing.T, taskQueue string, noWorker ...bool) *Env {
 	e := &Env{Server: temporaltest.NewServer(temporaltest.WithT(t)), TaskQueue: taskQueue}
 	e.Client = e.Server.GetDefaultClient()
 	e.Store, e.DBURL = storetest.New(t)
+	e.Publisher = NewPublisher(t, e.Store)
 	if len(noWorker) == 0 || !noWorker[0] {
-		e.Server.NewWorker(taskQueue, func(r worker.Registry) { Register(r, e.Store) })
+		e.Server.NewWorker(taskQueue, func(r worker.Registry) { Register(r, e.Store, e.Publisher) })
 	}
 	return e
 }
 
-// Register adds the workflow and activities writing through rec to a worker.
-func Register(r worker.Registry, rec activities.Recorder) {
+// NewPublisher issues the decrees of st's cases of the Wajo definition, signed with a
+// development CA made in the test's temporary directory.
+func NewPublisher(t *testing.T, st *store.Store) *publish.Publisher {
+	t.Helper()
+	cert, key, err := esign.DevCA(filepath.Join(t.TempDir(), "signing"), "BKPSDM Kabupaten Wajo", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := esign.LoadLocal(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wita, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &publish.Publisher{St: st, Def: sop.Default(), Signer: signer, BatchSize: 40, Location: wita, PublicURL: PublicURL}
+}
+
+// Register adds the workflow and activities writing through rec and issuing through issuer to
+// a worker.
+func Register(r worker.Registry, rec activities.Recorder, issuer activities.Issuer) {
 	workflows.Register(r)
-	activities.Register(r, &activities.Activities{Store: rec})
+	activities.Register(r, &activities.Activities{Store: rec, Issuer: issuer})
 }
 
 // StartCase starts a case of the Wajo definition as the demo operator, with the OPD proposals
@@ -111,6 +140,9 @@ func (e *Env) Web(t *testing.T, ops *caseops.Ops, o web.Options) *httptest.Serve
 	t.Helper()
 	if _, err := allinone.SeedDemoOfficials(context.Background(), e.Store); err != nil {
 		t.Fatal(err)
+	}
+	if o.Publisher == nil {
+		o.Publisher = e.Publisher
 	}
 	app, err := web.New(e.Store, ops, sop.Default(), o)
 	if err != nil {
