@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
@@ -48,15 +49,16 @@ func (a *Activities) Record(ctx context.Context, t chain.Transition) error {
 }
 
 // Issue issues the decree of a signed case, or returns the one already issued. A case that
-// has no decree to issue (not in the store, no numbered signature, no participants) will not
-// get one by retrying; anything else (the database, the signing service) is retried.
+// has no decree to issue (not in the store, no numbered signature, no participants, a signed
+// upload that takes no signature) will not get one by retrying; anything else (the database, the signing service) is retried.
 func (a *Activities) Issue(ctx context.Context, r chain.IssueRequest) (chain.IssuedDecree, error) {
 	if a.Issuer == nil {
 		return chain.IssuedDecree{}, errors.New("this worker has no decree issuer configured")
 	}
 	d, err := a.Issuer.Issue(ctx, r.CaseID)
 	switch {
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, publish.ErrNotSigned), errors.Is(err, intake.ErrNoCandidates):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, publish.ErrNotSigned), errors.Is(err, intake.ErrNoCandidates),
+		errors.Is(err, esign.ErrNotSignable):
 		return chain.IssuedDecree{}, temporal.NewNonRetryableApplicationError(err.Error(), chain.FailNotIssuable, err)
 	case err != nil:
 		return chain.IssuedDecree{}, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/sop"
@@ -39,6 +40,10 @@ func Kind(b []byte) (string, error) {
 	case len(b) > MaxBytes:
 		return "", fmt.Errorf("berkas lebih dari %d MiB", MaxBytes>>20)
 	case bytes.HasPrefix(b, []byte("%PDF-")):
+		// The version may be the one signed: it must take a signature.
+		if err := esign.Check(b); err != nil {
+			return "", err
+		}
 		return PDF, nil
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))

@@ -33,6 +33,19 @@ type Signer interface {
 	Sign(ctx context.Context, doc []byte, m Meta) ([]byte, error)
 }
 
+// ErrNotSignable refuses a file that is not a PDF a signature can be appended to: one whose
+// cross-reference table or trailer cannot be read. Retrying does not help.
+var ErrNotSignable = errors.New("berkas PDF rusak atau tidak lengkap sehingga tidak dapat ditandatangani")
+
+// Check tells whether a signature can be appended to doc, without signing it: an upload is
+// refused at once rather than when the Bupati has signed it.
+func Check(doc []byte) error {
+	if _, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc))); err != nil {
+		return ErrNotSignable // the reader's own words are English and of no use to the uploader
+	}
+	return nil
+}
+
 // Local signs with a private key and its certificate chain, leaf first.
 type Local struct {
 	Key   crypto.Signer
@@ -48,7 +61,7 @@ func (l *Local) Sign(_ context.Context, doc []byte, m Meta) ([]byte, error) {
 	}
 	r, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
 	if err != nil {
-		return nil, fmt.Errorf("esign: read PDF: %w", err)
+		return nil, fmt.Errorf("%w (%v)", ErrNotSignable, err)
 	}
 	var out bytes.Buffer
 	err = sign.Sign(bytes.NewReader(doc), &out, r, int64(len(doc)), sign.SignData{

@@ -99,7 +99,18 @@ func (p *Publisher) Decree(ctx context.Context, c store.Case, now time.Time) (sk
 		return d, nil
 	}
 	d.Number, d.VerifyURL = *c.DecreeNumber, p.VerifyURL(c.ID)
-	if c.SignedBy != nil {
+	t, ok, err := p.signedTask(ctx, c)
+	if err != nil {
+		return d, err
+	}
+	// The signer as the signature recorded them, a stand-in with their Plt./Plh.; the
+	// officials' table only for a decision that recorded no name.
+	if ok && t.ActorName != nil && *t.ActorName != "" {
+		d.Signer = *t.ActorName
+		if t.Appointment != nil {
+			d.Appointment = *t.Appointment
+		}
+	} else if c.SignedBy != nil {
 		o, err := p.St.Official(ctx, *c.SignedBy)
 		if err != nil {
 			return d, fmt.Errorf("signer of %s: %w", c.ID, err)
@@ -107,6 +118,21 @@ func (p *Publisher) Decree(ctx context.Context, c store.Case, now time.Time) (sk
 		d.Signer = o.Name
 	}
 	return d, nil
+}
+
+// signedTask is the agreement of the sign step, if the case has one.
+func (p *Publisher) signedTask(ctx context.Context, c store.Case) (store.Task, bool, error) {
+	tasks, err := p.St.Tasks(ctx, c.ID)
+	if err != nil {
+		return store.Task{}, false, err
+	}
+	for i := len(tasks) - 1; i >= 0; i-- {
+		t := tasks[i]
+		if st, ok := p.Def.Step(t.Step); ok && st.Kind == sop.KindSign && t.Decision != nil && *t.Decision == string(chain.Agree) {
+			return t, true, nil
+		}
+	}
+	return store.Task{}, false, nil
 }
 
 // document is the PDF to seal: the version the signer signed when it was an uploaded PDF (its
@@ -128,19 +154,11 @@ func (p *Publisher) document(ctx context.Context, c store.Case, sk skdoc.Draft) 
 
 // signedVersion is the stored version the signing step was agreed on, if there is one.
 func (p *Publisher) signedVersion(ctx context.Context, c store.Case) (store.Version, bool, error) {
-	tasks, err := p.St.Tasks(ctx, c.ID)
-	if err != nil {
+	t, ok, err := p.signedTask(ctx, c)
+	if err != nil || !ok || t.Document == nil {
 		return store.Version{}, false, err
 	}
-	var sha string
-	for _, t := range tasks {
-		if st, ok := p.Def.Step(t.Step); ok && st.Kind == sop.KindSign && t.Document != nil && t.Decision != nil && *t.Decision == string(chain.Agree) {
-			sha = *t.Document
-		}
-	}
-	if sha == "" {
-		return store.Version{}, false, nil
-	}
+	sha := *t.Document
 	versions, err := p.St.Versions(ctx, c.ID)
 	if err != nil {
 		return store.Version{}, false, err

@@ -171,7 +171,7 @@ func (p *pdfDoc) signature(dated bool) {
 		row("", "pada tanggal "+p.t.Date)
 		p.Ln(2)
 	}
-	row("B", p.t.Official+",")
+	row("B", p.t.Signing+",")
 	y := p.GetY() + 2
 	if p.qr != nil {
 		const qrW = 24.0

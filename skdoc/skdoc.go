@@ -34,16 +34,18 @@ type Batch struct {
 
 // Draft is everything the decree says.
 type Draft struct {
-	CaseID    string
-	Title     string
-	Year      int
-	Date      time.Time
-	MaxBatch  int // most participants in one angkatan
-	Batches   []Batch
-	Number    string    // from the register, once signed; empty in a draft
-	Signer    string    // the signer's name, once signed
-	VerifyURL string    // the public verification page of a signed decree, for its QR code
-	Template  *Template // the wording and layout; nil is the embedded Wajo decree
+	CaseID   string
+	Title    string
+	Year     int
+	Date     time.Time
+	MaxBatch int // most participants in one angkatan
+	Batches  []Batch
+	Number   string // from the register, once signed; empty in a draft
+	Signer   string // the signer's name, once signed
+	// Appointment is Plt. or Plh. when a stand-in signed for the official.
+	Appointment string
+	VerifyURL   string    // the public verification page of a signed decree, for its QR code
+	Template    *Template // the wording and layout; nil is the embedded Wajo decree
 }
 
 // Text is a decree's wording with every template filled in.
@@ -52,6 +54,7 @@ type Text struct {
 	Title, Number, Subject, Preamble, Official, Place, Date string
 	Considering, Bases, Decisions, Copies                   []string
 	Appendix, ESignNote, Signer                             string
+	Signing                                                 string   // the office that signs, "Plt. BUPATI WAJO" for a stand-in
 	Dicta                                                   []string // KESATU, KEDUA, ... one per decision
 }
 
@@ -69,7 +72,11 @@ func (d Draft) Text() Text {
 		Batches: len(d.Batches), MaxBatch: d.MaxBatch, Date: d.DateText()}
 	v.Official = t.render(t.Official, v)
 	v.Subject = t.render(t.Subject, v)
-	return Text{Kop: t.renderAll(t.Kop, v), Title: t.render(t.Title, v), Number: t.render(t.Number, v), Subject: v.Subject,
+	signing := v.Official
+	if d.Appointment != "" {
+		signing = d.Appointment + " " + v.Official
+	}
+	return Text{Signing: signing, Kop: t.renderAll(t.Kop, v), Title: t.render(t.Title, v), Number: t.render(t.Number, v), Subject: v.Subject,
 		Preamble: t.render(t.Preamble, v), Official: v.Official, Place: t.render(t.Place, v), Date: v.Date,
 		Considering: t.renderAll(t.Considering, v), Bases: t.renderAll(t.Bases, v), Decisions: t.renderAll(t.Decisions, v),
 		Copies: t.renderAll(t.Copies, v), Appendix: t.render(t.Appendix, v), ESignNote: t.render(t.ESignNote, v),

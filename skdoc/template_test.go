@@ -67,3 +67,20 @@ func withoutDecisions() string {
 	s := string(wajoTemplate)
 	return s[:strings.Index(s, "decisions:")] + s[strings.Index(s, "copies:"):]
 }
+
+// A stand-in signs as the office they stand in for: "Plt. BUPATI WAJO," above their own name,
+// under the decree and under every lampiran.
+func TestAStandInSignsAsPlt(t *testing.T) {
+	d := sample()
+	d.Number, d.Signer, d.Appointment = "000.8.3.4/0077.1/2026", "Drs. H. Amran Mahmud", "Plt."
+	var h bytes.Buffer
+	if err := d.WriteHTML(&h); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(h.String(), "<strong>Plt. BUPATI WAJO,</strong>"); n != 1+len(d.Batches) {
+		t.Fatalf("Plt. BUPATI WAJO signs %d times, want %d", n, 1+len(d.Batches))
+	}
+	if strings.Count(h.String(), "<h2 style=\"margin-top:1rem\">BUPATI WAJO,</h2>") != 1 {
+		t.Fatal("the preamble's BUPATI WAJO, is the office, not the stand-in")
+	}
+}

@@ -254,21 +254,33 @@ func queueDeliveries(ctx context.Context, tx *sqlx.Tx, caseID string) error {
 		ORDER BY opd, grp, batch, name`, caseID); err != nil {
 		return fmt.Errorf("participants of %s: %w", caseID, err)
 	}
-	var title string
-	if err := tx.GetContext(ctx, &title, `SELECT title FROM cases WHERE id = $1`, caseID); err != nil {
+	var c struct {
+		Title  string  `db:"title"`
+		Number *string `db:"number"`
+		SHA256 *string `db:"sha256"`
+	}
+	if err := tx.GetContext(ctx, &c, `SELECT c.title, d.number, d.sha256 FROM cases c LEFT JOIN issued_decrees d ON d.case_id = c.id
+		WHERE c.id = $1`, caseID); err != nil {
 		return fmt.Errorf("case %s: %w", caseID, err)
+	}
+	// The issued decree is named by its number and its hash, so an OPD can check the file it
+	// is given against the one issued.
+	issued := ""
+	if c.Number != nil {
+		issued = fmt.Sprintf("\nNomor SK: %s\nSHA-256 berkas SK yang sah: %s\n(periksa keaslian berkas di laman verifikasi SK BKPSDM)\n", *c.Number, *c.SHA256)
 	}
 	for i := 0; i < len(rows); {
 		opd := rows[i].OPD
 		var b strings.Builder
 		fmt.Fprintf(&b, "Yth. Pimpinan %s,\n\nSurat Keputusan Bupati Wajo tentang penetapan peserta Pelatihan Dasar CPNS (%s) telah ditetapkan. "+
-			"Peserta dari %s:\n\n", opd, title, opd)
+			"Peserta dari %s:\n\n", opd, c.Title, opd)
 		n := 0
 		for ; i < len(rows) && rows[i].OPD == opd; i++ {
 			r := rows[i]
 			n++
 			fmt.Fprintf(&b, "%d. %s, NIP %s, golongan %s, angkatan %d (golongan %s)\n", n, r.Name, r.NIP, r.Golongan, r.Batch, r.Group)
 		}
+		b.WriteString(issued)
 		b.WriteString("\nMohon peserta ditugaskan mengikuti pelatihan sampai selesai. SK lengkap tersedia di laman BKPSDM Kabupaten Wajo.\n\nBKPSDM Kabupaten Wajo\n")
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (key, case_id, kind, to_role, opd, subject, body, created_at)
 			VALUES ($1, $2, 'delivery', 'opd', $3, $4, $5, now()) ON CONFLICT (key) DO NOTHING`,

@@ -26,7 +26,9 @@ import (
 	"github.com/skflow/skflow/worktime"
 )
 
-var recordHistory = flag.Bool("record-history", false, "rewrite workflows/testdata/case-with-return.json from a real run")
+// recordHistory rewrites the workflows/testdata histories of the tests run: run it with -run
+// naming one new test, or it replaces recordings made before earlier changes.
+var recordHistory = flag.Bool("record-history", false, "rewrite the workflows/testdata histories of the tests run, from a real run")
 
 func newCase(id string) chain.CaseInput {
 	// Started as an operator does, with the OPD proposals (their hash) that step 3 produces.
@@ -46,7 +48,7 @@ func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID stri
 		t.Fatal(err)
 	}
 	d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: action, Reason: reason,
-		Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Role: s.Open.Role}}
+		Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Name: "Pejabat " + s.Open.Role, Role: s.Open.Role}}
 	if s.Draft != nil {
 		d.Document = s.Draft.SHA256
 	}

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/workflows"
@@ -304,4 +305,41 @@ func TestHistoryCorrectionAndReclimb(t *testing.T) {
 	}
 	// The file of the name without "outputs-" was recorded before steps produced outputs.
 	keepHistory(t, history(ctx, t, sys.client, id), "case-outputs-correction-reclimb.json")
+}
+
+// A numbered decree issued at the signature: the workflow has it written, signed and kept,
+// then holds its hash; recorded after issuing was added.
+func TestHistoryIssuedDecree(t *testing.T) {
+	sys := newSystem(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const id = "latsar-history-issued"
+	csv := "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
+		"199801152024032001,Andi Nurul,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
+	sum, err := intake.Take(ctx, sys.store, id, "usulan.csv", []byte(csv), "operator", 40, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := newCase(id)
+	in.Proposals = sum.SHA256
+	in.Register = &chain.Register{Agency: "BKPSDM Kabupaten Wajo", Format: chain.DefaultNumberFormat}
+	if err := sys.ops.Start(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		s, err := sys.ops.Status(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != chain.Running {
+			break
+		}
+		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
+	}
+	s := waitClosed(ctx, t, sys.client, id)
+	d, ok, err := sys.store.IssuedDecree(ctx, id)
+	if err != nil || !ok || s.Outputs[sop.SignedDecree] != d.SHA256 {
+		t.Fatalf("issued %v (%v); the workflow holds %v", ok, err, s.Outputs)
+	}
+	keepHistory(t, history(ctx, t, sys.client, id), "case-issued-decree.json")
 }

@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,11 +21,13 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/go-pdf/fpdf"
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/internal/pdftool"
 	"github.com/skflow/skflow/internal/testenv"
 	nipfmt "github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/sop"
@@ -731,7 +732,12 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 	if code, page := uploadVersion(t, e, p, "c-ver", "catatan.txt", []byte("bukan draft")); code != http.StatusSeeOther || !strings.Contains(page, "Versi baru ditolak: berkas harus PDF atau DOCX") {
 		t.Fatalf("a text file as a version: %d", code)
 	}
-	revised := []byte("%PDF-1.7\nrevisi nomor SK\n%%EOF\n")
+	// A file that only starts like a PDF could never be signed: refused before anyone initials it.
+	if code, page := uploadVersion(t, e, p, "c-ver", "rusak.pdf", []byte("%PDF-1.7\nrevisi nomor SK\n%%EOF\n")); code != http.StatusSeeOther ||
+		!strings.Contains(page, "Versi baru ditolak: berkas PDF rusak atau tidak lengkap sehingga tidak dapat ditandatangani") {
+		t.Fatalf("a broken PDF as a version: %d\n%s", code, page)
+	}
+	revised := pdfWith(t, "revisi nomor SK")
 	// A reviewer may return the draft, never change it; an operator may not even try.
 	if code, page := uploadVersion(t, e, e.login("kabid"), "c-ver", "kabid.pdf", revised); code != http.StatusSeeOther ||
 		!strings.Contains(page, "Versi baru ditolak: peran Anda tidak boleh mengubah isi SK: hanya Pelaksana pada Bidang Pengembangan Kompetensi ASN atau Analis SDMA Ahli Muda") {
@@ -774,8 +780,13 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}, Document: v2.SHA256}); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := e.anonymous().get("/publik/c-ver.pdf"); code != http.StatusOK || body != string(revised) {
+	// The published SK is version 2 itself, with the electronic signature appended to it.
+	code, body := e.anonymous().get("/publik/c-ver.pdf")
+	if code != http.StatusOK || !strings.HasPrefix(body, string(revised)) || len(body) == len(revised) {
 		t.Fatalf("the published SK is not the signed version 2: %d %q", code, body)
+	}
+	if out := pdftool.Output(t, "pdfsig", pdftool.File(t, "sk.pdf", []byte(body))); !strings.Contains(out, "Signature is Valid") {
+		t.Fatalf("pdfsig on the published upload:\n%s", out)
 	}
 }
 
@@ -920,19 +931,40 @@ func TestACorrectionAfterAReturnYieldsOneDocument(t *testing.T) {
 		!strings.Contains(deliveries[0].Body, "Rahma, NIP") || strings.Contains(deliveries[0].Body, "Arfah") {
 		t.Fatalf("deliveries: %+v", deliveries)
 	}
-	// And the issued PDF itself names exactly them (poppler's pdftotext; .ci/run installs it).
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils); the issued PDF's text was not read")
+	// The mail names the issued file by its number and hash.
+	if !strings.Contains(deliveries[0].Body, "SHA-256 berkas SK yang sah: "+hex.EncodeToString(sum[:])) {
+		t.Fatalf("the delivery does not name the issued file:\n%s", deliveries[0].Body)
 	}
-	path := filepath.Join(t.TempDir(), "sk.pdf")
-	if err := os.WriteFile(path, []byte(pdf), 0o644); err != nil {
-		t.Fatal(err)
+	// The workflow, the case's authority, holds the hash of exactly that file.
+	if s, err := e.ops.Status(context.Background(), id); err != nil || s.Outputs[sop.SignedDecree] != hex.EncodeToString(sum[:]) {
+		t.Fatalf("the workflow holds %v as the signed decree (%v)", s.Outputs, err)
 	}
-	out, err := exec.Command(pdftotext, "-layout", path, "-").CombinedOutput()
-	if text := string(out); err != nil || !strings.Contains(text, "Andi") || !strings.Contains(text, "Rahma") || strings.Contains(text, "Arfah") ||
+	// And the issued PDF itself, read by poppler and zbar rather than by skflow, names exactly
+	// them, is signed over its whole length, and its QR code is its verification page.
+	path := pdftool.File(t, "sk.pdf", []byte(pdf))
+	text := pdftool.Run(t, "pdftotext", "-layout", path, "-")
+	if !strings.Contains(text, "Andi") || !strings.Contains(text, "Rahma") || strings.Contains(text, "Arfah") ||
 		!strings.Contains(text, "19980115 202403 2 001") {
-		t.Fatalf("the issued PDF (%v):\n%.2000s", err, text)
+		t.Fatalf("the issued PDF:\n%.2000s", text)
+	}
+	if out := pdftool.Output(t, "pdfsig", path); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
+		t.Fatalf("pdfsig on the issued decree:\n%s", out)
+	}
+	pages := t.TempDir()
+	pdftool.Run(t, "pdftoppm", "-r", "150", "-png", path, filepath.Join(pages, "p"))
+	shots, _ := filepath.Glob(filepath.Join(pages, "p*.png"))
+	codes := 0
+	for _, shot := range shots {
+		switch code := strings.TrimSpace(pdftool.Output(t, "zbarimg", "-q", "--raw", shot)); code {
+		case "":
+		case testenv.PublicURL + "/verifikasi/" + id:
+			codes++
+		default:
+			t.Fatalf("a QR code on the decree reads %q", code)
+		}
+	}
+	if codes != 2 { // under the decree's signature and under its one lampiran's
+		t.Fatalf("%d QR codes lead to the verification page, want 2", codes)
 	}
 }
 
@@ -997,4 +1029,18 @@ func TestACaseOnAnEarlierSOPVersionKeepsItsRules(t *testing.T) {
 	if s, err := e.ops.Status(context.Background(), id); err != nil || len(s.Outputs) != 0 || s.Open.Step != 8 {
 		t.Fatalf("a v1 case: %+v %v", s, err)
 	}
+}
+
+// pdfWith is a real one-page PDF saying text, as an official's word processor would export.
+func pdfWith(t *testing.T, text string) []byte {
+	t.Helper()
+	p := fpdf.New("P", "mm", "A4", "")
+	p.AddPage()
+	p.SetFont("Times", "", 12)
+	p.Cell(0, 10, text)
+	var b bytes.Buffer
+	if err := p.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
