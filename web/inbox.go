@@ -16,6 +16,8 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
@@ -129,7 +131,20 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case
 			returns = append(returns, t)
 		}
 	}
-	s.render(w, r, "task", map[string]any{"Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
+	// The candidates as the decree lists them, per angkatan: what a paraf agrees to.
+	var batches []skdoc.Batch
+	if d, err := s.o.Publisher.Decree(r.Context(), c, s.o.Now()); err == nil {
+		batches = d.Batches
+	} else if !errors.Is(err, intake.ErrNoCandidates) {
+		s.fail(w, r, err)
+		return
+	}
+	issued, _, err := s.st.IssuedDecree(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "task", map[string]any{"Batches": batches, "Issued": issued, "Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
 		"Attempt": *c.OpenAttempt, "Due": c.OpenDue, "History": tasks, "OnBehalfOf": onBehalf, "Problem": problem,
 		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel(),
 		"Document": doc, "Version": version, "Returns": returns, "Sign": step.Kind == sop.KindSign})

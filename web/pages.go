@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
@@ -127,11 +128,13 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		"days":  func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
-		"roles": func() []sop.Role { return s.def.Roles },
-		"isOp":  func(u *user) bool { return u != nil && u.Role == roleOperator },
-		"isAud": func(u *user) bool { return u != nil && (u.Role == roleAuditor || u.Role == "kepala") },
-		"isOff": func(u *user) bool { return u != nil && len(s.roles(u)) > 0 },
+		"days":      func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+		"inc":       func(i int) int { return i + 1 },
+		"nipSpaced": nip.Spaced,
+		"roles":     func() []sop.Role { return s.def.Roles },
+		"isOp":      func(u *user) bool { return u != nil && u.Role == roleOperator },
+		"isAud":     func(u *user) bool { return u != nil && (u.Role == roleAuditor || u.Role == "kepala") },
+		"isOff":     func(u *user) bool { return u != nil && len(s.roles(u)) > 0 },
 	}
 }
 

@@ -317,6 +317,10 @@ func TestKabidAgreesAndTheTaskMovesToTheAnalis(t *testing.T) {
 	if ret != "" || !strings.Contains(page, "Lembar disposisi") || !strings.Contains(page, "30 menit kerja") || !strings.Contains(page, "Setuju: teruskan") {
 		t.Fatalf("step 1 page (an order: no return form):\n%s", page)
 	}
+	// The candidates as the decree would list them, per angkatan, with the NIP as printed.
+	if !strings.Contains(page, "Golongan III angkatan 1 (1 orang)") || !strings.Contains(page, "<td>19980115 202403 2 001</td><td>Andi &lt;b&gt;Nurul&lt;/b&gt;</td>") {
+		t.Fatalf("step 1 page does not list the candidates per angkatan:\n%s", page)
+	}
 	form := url.Values{"token": {agree}, "step": {"1"}, "attempt": {"1"}, "action": {"agree"}}
 	for i := 0; i < 2; i++ { // a double submit is one decision
 		if code, loc, _ := k.post("/tasks/"+id+"/decide", form); code != http.StatusSeeOther || loc != "/inbox" {
@@ -776,6 +780,17 @@ func TestDraftVersionsAndParafOnTheRightVersion(t *testing.T) {
 		t.Fatalf("a version after the signature: %d", code)
 	}
 	e.advance("c-ver", 15)
+	// From the signature on, the task page names the signed decree and opens it.
+	issued, ok, err := e.st.IssuedDecree(context.Background(), "c-ver")
+	if err != nil || !ok {
+		t.Fatalf("no decree issued at the signature (%v)", err)
+	}
+	if _, _, page := p.taskForm("c-ver"); !strings.Contains(page, "Nomor <strong>"+issued.Number+"</strong>, ditandatangani secara elektronik; SHA-256 <code>"+issued.SHA256) {
+		t.Fatalf("the step-15 page does not name the signed decree:\n%s", page)
+	}
+	if code, body := p.get("/cases/c-ver/sk.pdf"); code != http.StatusOK || body != string(issued.Content) {
+		t.Fatalf("the case's SK is not the issued decree: %d", code)
+	}
 	if _, err := e.ops.Decide(context.Background(), "c-ver", "ver-last", chain.Decision{Step: 15, Action: chain.Agree,
 		Actor: chain.Actor{NIP: nip["pelaksana"], Role: "pelaksana"}, Document: v2.SHA256}); err != nil {
 		t.Fatal(err)
