@@ -175,6 +175,31 @@ func (d *Drafts) Produce(ctx context.Context, c store.Case, step int, by, role s
 // ErrNotDrafter refuses a change to the decree by an official whose role may not make one.
 var ErrNotDrafter = errors.New("peran Anda tidak boleh mengubah isi SK")
 
+// TakeProposals takes the OPD proposals of a case started without them, from a drafting role
+// (the Pelaksana hands them in at the step that produces them); that step's agreement then
+// gives them to the case. Once the case holds proposals, a correction goes through the
+// classification instead.
+func (d *Drafts) TakeProposals(ctx context.Context, c store.Case, name string, content []byte, by, role string, batchSize int) (intake.Summary, error) {
+	if !d.Def.MayDraft(role) {
+		return intake.Summary{}, fmt.Errorf("%w: hanya %s yang boleh menyerahkan usulan OPD", ErrNotDrafter, strings.Join(d.Def.Drafters(), " atau "))
+	}
+	s, err := d.Ops.Status(ctx, c.ID)
+	if err != nil {
+		return intake.Summary{}, err
+	}
+	have, err := d.St.Candidates(ctx, c.ID)
+	if err != nil {
+		return intake.Summary{}, err
+	}
+	if s.State != chain.Running || s.Outputs[sop.Proposals] != "" || len(have) > 0 {
+		return intake.Summary{}, ErrHasProposals
+	}
+	return intake.Take(ctx, d.St, c.ID, name, content, by, batchSize, nil)
+}
+
+// ErrHasProposals refuses a second proposals file: the case has its proposals.
+var ErrHasProposals = errors.New("berkas ini sudah memiliki data usulan OPD; koreksi lewat klasifikasi")
+
 // Upload stores a revised version and makes it the case's current one. From the first review
 // on the draft is sent back to it; once signed, the decree is final and takes no version.
 func (d *Drafts) Upload(ctx context.Context, c store.Case, name string, content []byte, by, role string) (store.Version, error) {

@@ -211,6 +211,59 @@ the new version. Once the decree is signed, no version is taken.`,
 	return cmd
 }
 
+func (a *app) proposalsCmd() *cobra.Command {
+	var file, as string
+	cmd := &cobra.Command{
+		Use:   "proposals CASE --file FILE --as NIP",
+		Short: "Hand in the OPD proposals (CSV or XLSX) of a case started without them",
+		Long: `Hand in the OPD proposals of a case that was started without them, as a drafting role (the
+Pelaksana at the step that hands them in). They are checked and classified into angkatan; the
+step's agreement (starter decide ... --agree) then gives them to the case. A case that holds
+its proposals takes no second file: correct the classification instead (starter correct).`,
+		Example: `  starter proposals latsar-20261122-3f9a1c --file usulan-opd.xlsx --as 199203152015031004`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			ops, err := a.temporal()
+			if err != nil {
+				return err
+			}
+			o, err := st.Official(a.ctx, as)
+			if err != nil || !o.Active {
+				return fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
+			}
+			c, err := st.Case(a.ctx, args[0])
+			if err != nil {
+				return fmt.Errorf("no case %s (see: starter list)", args[0])
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return fmt.Errorf("proposals file: %w", err)
+			}
+			dr, err := a.drafts(st, ops)
+			if err != nil {
+				return err
+			}
+			sum, err := dr.TakeProposals(a.ctx, c, filepath.Base(file), b, o.NIP, o.Role, a.cfg.Training.BatchSize)
+			if err != nil {
+				return plainCaseError(c.ID, err)
+			}
+			return a.emit(sum, func(w io.Writer) error {
+				_, err := fmt.Fprintf(w, "%s\nThe proposals go to case %s when its step is agreed.\n", sum, c.ID)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&file, "file", "", "the OPD proposals, CSV or XLSX (required)")
+	cmd.Flags().StringVar(&as, "as", "", "the drafting official's NIP (required)")
+	_ = cmd.MarkFlagRequired("file")
+	_ = cmd.MarkFlagRequired("as")
+	return cmd
+}
+
 func (a *app) candidatesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "candidates CASE",

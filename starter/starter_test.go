@@ -151,3 +151,41 @@ func TestCLIErrorsArePlain(t *testing.T) {
 		t.Fatalf("%d documents stored from refused files (%v)", docs, err)
 	}
 }
+
+// A case started without the OPD proposals waits at step 3 until the Pelaksana hands them in
+// from the command line; a reviewer may not, and a second file is refused.
+func TestCLIHandsInTheProposalsMidCase(t *testing.T) {
+	proposals, err := filepath.Abs("../examples/usulan-opd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := cliEnv(t)
+	nips := allinone.DemoNIPs()
+	out, err := run("start", "--title", "Latsar tanpa usulan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(out)
+	if _, err := run("decide", id, "--step", "1", "--as", nips["kabid"], "--agree"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("decide", id, "--step", "2", "--as", nips["analis"], "--agree"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("decide", id, "--step", "3", "--as", nips["pelaksana"], "--agree"); err == nil || !strings.Contains(err.Error(), "produces the proposals, which the case does not hold yet") {
+		t.Fatalf("step 3 agreed without the proposals: %v", err)
+	}
+	if _, err := run("proposals", id, "--file", proposals, "--as", nips["kabid"]); err == nil ||
+		!strings.Contains(err.Error(), "peran Anda tidak boleh mengubah isi SK: hanya") {
+		t.Fatalf("proposals from the Kabid: %v", err)
+	}
+	if out, err = run("proposals", id, "--file", proposals, "--as", nips["pelaksana"]); err != nil || !strings.Contains(out, "when its step is agreed") {
+		t.Fatalf("proposals from the Pelaksana: %q %v", out, err)
+	}
+	if out, err = run("decide", id, "--step", "3", "--as", nips["pelaksana"], "--agree"); err != nil || !strings.Contains(out, "Now at step 4") {
+		t.Fatalf("step 3 with the proposals: %q %v", out, err)
+	}
+	if _, err := run("proposals", id, "--file", proposals, "--as", nips["pelaksana"]); err == nil || !strings.Contains(err.Error(), "sudah memiliki data usulan OPD") {
+		t.Fatalf("a second proposals file: %v", err)
+	}
+}

@@ -195,12 +195,9 @@ func (s *Server) uploadProposals(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.mayDraft(userOf(r)) {
+	role, ok := s.draftingRole(userOf(r))
+	if !ok {
 		s.forbidden(w, r)
-		return
-	}
-	if have, err := s.st.Candidates(r.Context(), c.ID); err != nil || len(have) > 0 || c.State != string(chain.Running) {
-		s.flashBack(w, r, "/cases/"+c.ID, "Berkas ini sudah memiliki data usulan OPD; koreksi lewat klasifikasi.")
 		return
 	}
 	f, h, err := r.FormFile("proposals")
@@ -214,7 +211,7 @@ func (s *Server) uploadProposals(w http.ResponseWriter, r *http.Request) {
 		s.flashBack(w, r, "/cases/"+c.ID, "Berkas usulan OPD tidak terbaca.")
 		return
 	}
-	sum, err := intake.Take(r.Context(), s.st, c.ID, h.Filename, b, userOf(r).NIP, s.o.BatchSize, nil)
+	sum, err := s.drafts.TakeProposals(r.Context(), c, h.Filename, b, userOf(r).NIP, role, s.o.BatchSize)
 	if err != nil {
 		s.refused(w, r, "/cases/"+c.ID, "Usulan tidak diterima. ", err)
 		return
