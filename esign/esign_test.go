@@ -3,6 +3,7 @@ package esign
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -156,5 +157,34 @@ func TestServiceSignerAcceptsOnlyTheSameDocumentSigned(t *testing.T) {
 	s.Password = "salah"
 	if _, err := s.Sign(context.Background(), doc, meta); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("a refused login: %v", err)
+	}
+}
+
+// What the verification page says of a decree comes from its own bytes: a signed decree's seal
+// is valid and names its signer and the CA; one byte changed and it is not; an unsigned PDF has
+// none.
+func TestInspectReadsTheSealFromTheBytes(t *testing.T) {
+	l, _ := devSigner(t)
+	doc := document(t)
+	signed, err := l.Sign(context.Background(), doc, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seals, err := Inspect(signed)
+	if err != nil || len(seals) != 1 {
+		t.Fatalf("seals %+v (%v)", seals, err)
+	}
+	s := seals[0]
+	if !s.Valid || s.Signer != "Penandatangan SK (pengembangan)" || s.Org != "BKPSDM Kabupaten Wajo" ||
+		s.Issuer != "skflow CA pengembangan (bukan untuk SK resmi)" || s.Trusted || s.Name != meta.Name || s.Location != "Sengkang" {
+		t.Fatalf("seal %+v", s)
+	}
+	tampered := bytes.Clone(signed)
+	tampered[bytes.Index(tampered, []byte("0001.1/2026"))] = '9'
+	if seals, err := Inspect(tampered); err == nil && (len(seals) != 1 || seals[0].Valid) {
+		t.Fatalf("a changed decree still reads as validly signed: %+v", seals)
+	}
+	if _, err := Inspect(doc); !errors.Is(err, ErrUnsigned) {
+		t.Fatalf("an unsigned PDF: %v", err)
 	}
 }

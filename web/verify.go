@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
@@ -19,6 +20,10 @@ type verdict struct {
 	Match  bool
 	SHA256 string
 	Name   string
+	// Seal is what the file's own signature says, for a file that is not the issued one: a
+	// changed copy of a signed decree reads as not validly signed.
+	Seal   *esign.Seal
+	NoSeal bool
 }
 
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
@@ -33,12 +38,19 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	sum := sha256.New()
-	if _, err := io.Copy(sum, io.LimitReader(f, maxUpload+1)); err != nil {
+	b, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
+	if err != nil || len(b) > maxUpload {
 		s.flashBack(w, r, r.URL.Path, "Berkas tidak terbaca atau lebih dari 20 MiB.")
 		return
 	}
-	s.renderVerify(w, r, &verdict{SHA256: hex.EncodeToString(sum.Sum(nil)), Name: h.Filename})
+	sum := sha256.Sum256(b)
+	v := &verdict{SHA256: hex.EncodeToString(sum[:]), Name: h.Filename}
+	if seals, err := esign.Inspect(b); err == nil {
+		v.Seal = &seals[len(seals)-1]
+	} else {
+		v.NoSeal = true
+	}
+	s.renderVerify(w, r, v)
 }
 
 func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, v *verdict) {
@@ -67,6 +79,16 @@ func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, v *verdict
 	if v != nil {
 		v.Match = v.SHA256 == d.SHA256
 	}
-	s.render(w, r, "verify", map[string]any{"Title": "Verifikasi SK " + d.Number, "Decree": d, "Case": c,
-		"Chain": chainOf, "Verdict": v})
+	// The issued decree's own seal, read from its bytes.
+	var seal *esign.Seal
+	if seals, err := esign.Inspect(d.Content); err == nil {
+		seal = &seals[len(seals)-1]
+	}
+	sk, err := s.o.Publisher.Decree(r.Context(), c, s.o.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "verify", map[string]any{"Title": "Verifikasi SK " + d.Number, "Decree": d, "Case": c, "Kind": sk.Text().Title,
+		"Chain": chainOf, "Verdict": v, "Seal": seal})
 }

@@ -666,7 +666,9 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 	sum := sha256.Sum256([]byte(pdf))
 	_, page = b.get("/verifikasi/c-done")
 	if !strings.Contains(page, number) || !strings.Contains(page, hex.EncodeToString(sum[:])) ||
-		strings.Count(page, "<td>Bupati Wajo</td>") != 1 || strings.Count(page, "<td>Kabid Pengembangan Kompetensi ASN</td>") != 1 {
+		strings.Count(page, "<td>Bupati Wajo</td>") != 1 || strings.Count(page, "<td>Kabid Pengembangan Kompetensi ASN</td>") != 1 ||
+		!strings.Contains(page, `<td id="seal">Sah: berkas resmi tidak berubah sejak ditandatangani</td>`) ||
+		!strings.Contains(page, "<h1>Verifikasi KEPUTUSAN BUPATI WAJO</h1>") {
 		t.Fatalf("verification page:\n%s", page)
 	}
 	if _, _, body := b.upload("/verifikasi/c-done", nil, "file", "sk.pdf", []byte(pdf)); !strings.Contains(body, "Cocok: berkas sk.pdf sama persis") {
@@ -674,7 +676,8 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 	}
 	altered := []byte(pdf)
 	altered[len(altered)/2] ^= 1
-	if _, _, body := b.upload("/verifikasi/c-done", nil, "file", "sk-ubah.pdf", altered); !strings.Contains(body, "Tidak cocok: berkas sk-ubah.pdf") {
+	if _, _, body := b.upload("/verifikasi/c-done", nil, "file", "sk-ubah.pdf", altered); !strings.Contains(body, "Tidak cocok: berkas sk-ubah.pdf") ||
+		!strings.Contains(body, "Tanda tangan di dalamnya tidak sah: berkas itu diubah setelah ditandatangani.") {
 		t.Fatalf("an altered PDF verifies:\n%s", body)
 	}
 	if code, _ := b.get("/verifikasi/c-open"); code != http.StatusNotFound {
