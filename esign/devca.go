@@ -74,7 +74,9 @@ func DevCA(dir, organisation string, now time.Time) (certFile, keyFile string, e
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.AddDate(5, 0, 0),
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		// Document signing (RFC 9336), the usage PDF verifiers look for.
+		// Document signing (RFC 9336), which newer PDF verifiers look for, and e-mail protection,
+		// which NSS (poppler's pdfsig, Firefox) requires of a signer.
+		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 		UnknownExtKeyUsage: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 36}},
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)

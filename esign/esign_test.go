@@ -52,7 +52,7 @@ var meta = Meta{Name: "H. Andi Amran", Location: "Sengkang", Reason: "Keputusan 
 // valid and covers the whole document; one byte changed inside the signed range afterwards is
 // reported. qpdf finds the signed file well formed.
 func TestSignedPDFVerifiesWithPdfsigAndAChangedByteIsCaught(t *testing.T) {
-	l, _ := devSigner(t)
+	l, caDir := devSigner(t)
 	doc := document(t)
 	signed, err := l.Sign(context.Background(), doc, meta)
 	if err != nil {
@@ -69,6 +69,15 @@ func TestSignedPDFVerifiesWithPdfsigAndAChangedByteIsCaught(t *testing.T) {
 	}
 	if out := pdftool.Run(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
 		t.Fatalf("qpdf --check on the signed decree:\n%s", out)
+	}
+
+	// Once the development CA is trusted (as an agency's CA would be), the chain holds: the
+	// signing certificate is one the CA issued, for signing.
+	nss := t.TempDir()
+	pdftool.Run(t, "certutil", "-N", "-d", "sql:"+nss, "--empty-password")
+	pdftool.Run(t, "certutil", "-A", "-d", "sql:"+nss, "-n", "skflow-dev", "-t", "C,C,C", "-i", filepath.Join(caDir, DevCAFile))
+	if out := pdftool.Output(t, "pdfsig", "-nssdir", "sql:"+nss, path); !strings.Contains(out, "Certificate Validation: Certificate is Trusted.") {
+		t.Fatalf("pdfsig with the development CA trusted:\n%s", out)
 	}
 
 	i := bytes.Index(signed, []byte("0001.1/2026"))

@@ -1,6 +1,7 @@
 // Package pdftool runs the independent PDF checkers the tests judge generated decrees with:
-// qpdf, poppler's pdftotext, pdftoppm and pdfsig, and zbar's zbarimg for QR codes. .ci/run
-// installs them (Debian qpdf, poppler-utils, zbar-tools).
+// qpdf, poppler's pdftotext, pdftoppm and pdfsig, zbar's zbarimg for QR codes, and NSS's
+// certutil for a trust store. .ci/run installs them (Debian qpdf, poppler-utils, zbar-tools,
+// libnss3-tools).
 package pdftool
 
 import (
@@ -44,7 +45,7 @@ func path(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s is not installed (apt-get install poppler-utils qpdf zbar-tools; .ci/run installs them)", name)
+		t.Skipf("%s is not installed (apt-get install poppler-utils qpdf zbar-tools libnss3-tools; .ci/run installs them)", name)
 	}
 	return p
 }
