@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -91,14 +90,9 @@ The case keeps this definition version and calendar for its whole life. The prop
 // takeProposals reads, checks and classifies the proposals file and stores it for the case,
 // telling the operator (on stderr, so stdout stays the case ID) what it found.
 func (a *app) takeProposals(log io.Writer, st *store.Store, caseID, path, by string) (intake.Summary, error) {
-	f, err := os.Open(path)
+	b, err := readFile(path, proposals.MaxBytes, "proposals file")
 	if err != nil {
-		return intake.Summary{}, fmt.Errorf("proposals file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, proposals.MaxBytes+1)) // the importer refuses what is over
-	if err != nil {
-		return intake.Summary{}, fmt.Errorf("proposals file %s: %w", path, err)
+		return intake.Summary{}, err
 	}
 	progress := func(done, total int) {
 		if total >= 1000 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
 )
@@ -165,38 +166,17 @@ initialled the draft, it goes back to the first review step and every paraf is g
 the new version. Once the decree is signed, no version is taken.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			st, err := a.store()
+			d, err := a.drafter(as, args[0])
 			if err != nil {
 				return err
 			}
-			ops, err := a.temporal()
+			b, err := readFile(file, drafts.MaxBytes, "draft file")
 			if err != nil {
 				return err
 			}
-			o, err := st.Official(a.ctx, as)
-			if err != nil || !o.Active {
-				return fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
-			}
-			c, err := st.Case(a.ctx, args[0])
+			v, err := d.dr.Upload(a.ctx, d.c, filepath.Base(file), b, d.o.NIP, d.o.Role)
 			if err != nil {
-				return fmt.Errorf("no case %s (see: starter list)", args[0])
-			}
-			f, err := os.Open(file)
-			if err != nil {
-				return fmt.Errorf("draft file: %w", err)
-			}
-			defer f.Close()
-			b, err := io.ReadAll(io.LimitReader(f, drafts.MaxBytes+1))
-			if err != nil {
-				return fmt.Errorf("draft file %s: %w", file, err)
-			}
-			dr, err := a.drafts(st, ops)
-			if err != nil {
-				return err
-			}
-			v, err := dr.Upload(a.ctx, c, filepath.Base(file), b, o.NIP, o.Role)
-			if err != nil {
-				return plainCaseError(c.ID, err)
+				return plainCaseError(d.c.ID, err)
 			}
 			return a.emit(v, func(w io.Writer) error {
 				_, err := fmt.Fprintf(w, "Version %d of the draft SK stored (SHA-256 %s).\n", v.Version, v.SHA256)
@@ -211,6 +191,50 @@ the new version. Once the decree is signed, no version is taken.`,
 	return cmd
 }
 
+// drafter is what a command that changes the decree works with: the acting official (active),
+// the case and the drafts of its definition.
+type drafter struct {
+	o  store.Official
+	c  store.Case
+	dr *drafts.Drafts
+}
+
+func (a *app) drafter(as, caseID string) (drafter, error) {
+	st, err := a.store()
+	if err != nil {
+		return drafter{}, err
+	}
+	ops, err := a.temporal()
+	if err != nil {
+		return drafter{}, err
+	}
+	o, err := st.Official(a.ctx, as)
+	if err != nil || !o.Active {
+		return drafter{}, fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
+	}
+	c, err := st.Case(a.ctx, caseID)
+	if err != nil {
+		return drafter{}, fmt.Errorf("no case %s (see: starter list)", caseID)
+	}
+	dr, err := a.drafts(st, ops)
+	return drafter{o: o, c: c, dr: dr}, err
+}
+
+// readFile reads a file a command hands in, up to one byte past max so the reader's own check
+// refuses what is over.
+func readFile(path string, max int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	return b, nil
+}
+
 func (a *app) proposalsCmd() *cobra.Command {
 	var file, as string
 	cmd := &cobra.Command{
@@ -223,36 +247,20 @@ its proposals takes no second file: correct the classification instead (starter 
 		Example: `  starter proposals latsar-20261122-3f9a1c --file usulan-opd.xlsx --as 199203152015031004`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.store()
+			d, err := a.drafter(as, args[0])
 			if err != nil {
 				return err
 			}
-			ops, err := a.temporal()
+			b, err := readFile(file, proposals.MaxBytes, "proposals file")
 			if err != nil {
 				return err
 			}
-			o, err := st.Official(a.ctx, as)
-			if err != nil || !o.Active {
-				return fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
-			}
-			c, err := st.Case(a.ctx, args[0])
+			sum, err := d.dr.TakeProposals(a.ctx, d.c, filepath.Base(file), b, d.o.NIP, d.o.Role, a.cfg.Training.BatchSize)
 			if err != nil {
-				return fmt.Errorf("no case %s (see: starter list)", args[0])
-			}
-			b, err := os.ReadFile(file)
-			if err != nil {
-				return fmt.Errorf("proposals file: %w", err)
-			}
-			dr, err := a.drafts(st, ops)
-			if err != nil {
-				return err
-			}
-			sum, err := dr.TakeProposals(a.ctx, c, filepath.Base(file), b, o.NIP, o.Role, a.cfg.Training.BatchSize)
-			if err != nil {
-				return plainCaseError(c.ID, err)
+				return plainCaseError(d.c.ID, err)
 			}
 			return a.emit(sum, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "%s\nThe proposals go to case %s when its step is agreed.\n", sum, c.ID)
+				_, err := fmt.Fprintf(w, "%s\nThe proposals go to case %s when its step is agreed.\n", sum, d.c.ID)
 				return err
 			})
 		},

@@ -59,6 +59,21 @@ func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID stri
 	return res
 }
 
+// agreeToTheEnd agrees every step the case opens until it has ended.
+func agreeToTheEnd(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID string) {
+	t.Helper()
+	for {
+		s, err := ops.Status(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != chain.Running {
+			return
+		}
+		decideOpen(ctx, t, ops, caseID, chain.Agree, "")
+	}
+}
+
 func history(ctx context.Context, t *testing.T, c client.Client, caseID string) *historypb.History {
 	t.Helper()
 	return runHistory(ctx, t, c, caseID, "")

@@ -150,16 +150,7 @@ func TestHistoryRevisionAndContinueAsNew(t *testing.T) {
 	if s.Open.Step != review.Number {
 		t.Fatalf("after the revision step %d is open, want %d", s.Open.Step, review.Number)
 	}
-	for {
-		s, err := sys.ops.Status(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s.State != chain.Running {
-			break
-		}
-		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
-	}
+	agreeToTheEnd(ctx, t, sys.ops, id)
 	final := waitClosed(ctx, t, sys.client, id)
 	if final.State != chain.Completed || final.Runs < 2 {
 		t.Fatalf("case ended %s after %d runs", final.State, final.Runs)
@@ -235,16 +226,7 @@ func TestHistoryNumberedDecree(t *testing.T) {
 	if err := sys.ops.Start(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		s, err := sys.ops.Status(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s.State != chain.Running {
-			break
-		}
-		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
-	}
+	agreeToTheEnd(ctx, t, sys.ops, id)
 	c, err := sys.store.Case(ctx, id)
 	if err != nil || c.DecreeNumber == nil || c.SignedBy == nil || *c.SignedBy != "nip-bupati" {
 		t.Fatalf("decree not numbered: %+v %v", c, err)
@@ -326,16 +308,7 @@ func TestHistoryIssuedDecree(t *testing.T) {
 	if err := sys.ops.Start(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		s, err := sys.ops.Status(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s.State != chain.Running {
-			break
-		}
-		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
-	}
+	agreeToTheEnd(ctx, t, sys.ops, id)
 	s := waitClosed(ctx, t, sys.client, id)
 	d, ok, err := sys.store.IssuedDecree(ctx, id)
 	if err != nil || !ok || s.Outputs[sop.SignedDecree] != d.SHA256 {
