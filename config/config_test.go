@@ -27,7 +27,7 @@ func TestDefaultsAreEmbeddedAndValid(t *testing.T) {
 		c.DatabaseURL() != "postgres://postgres@127.0.0.1:5433/skflow?sslmode=disable&timezone=Asia%2FMakassar" || c.TemporalUIURL() != "http://127.0.0.1:8233" {
 		t.Fatalf("defaults %+v", c)
 	}
-	if c.Calendar.TimeZone != "Asia/Makassar" || len(c.Calendar.Week) != 5 || len(c.Calendar.Holidays) != 5 {
+	if c.Calendar.TimeZone != "Asia/Makassar" || len(c.Calendar.Week) != 5 || len(c.Calendar.Holidays) != 48 || len(c.Calendar.Periods) != 1 {
 		t.Fatalf("calendar %+v", c.Calendar)
 	}
 	if d, err := c.Definition(); err != nil || len(d.Steps) != 15 {

@@ -1,33 +1,54 @@
 // Package worktime measures time the way a mutu baku does: in working minutes inside office
-// hours, on working days, in the agency's time zone, skipping holidays. It wraps rickar/cal's
-// BusinessCalendar and knows neither Temporal nor the database.
+// hours (less their breaks), on working days, in the agency's time zone, skipping holidays and
+// cuti bersama, with dated periods that keep other hours (Ramadan). It knows neither Temporal
+// nor the database.
 //
 // Working minutes and working days are different units: AddWorkingTime and WorkingTime count
 // minutes inside office hours; AddWorkingDays counts whole working days.
+//
+// rickar/cal, used before, knows one span per day and no dated periods; the arithmetic over a
+// day's spans is short enough to keep here, and a calendar written for the old, simpler form
+// (the snapshot of every case started before) means exactly what it meant then.
 package worktime
 
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Makassar must load on a host without the tz database
-
-	"github.com/rickar/cal/v2"
 )
 
-// Spec is a calendar as configuration and as the snapshot a running case carries.
+// Spec is a calendar as configuration, as the database keeps it, and as the snapshot a running
+// case carries.
 type Spec struct {
 	TimeZone string    `json:"time_zone" yaml:"time_zone"`
 	Week     []Hours   `json:"week" yaml:"week"` // working days; a weekday not listed is a day off
+	Periods  []Period  `json:"periods,omitempty" yaml:"periods,omitempty"`
 	Holidays []Holiday `json:"holidays" yaml:"holidays"`
 }
 
-// Hours are one weekday's office hours, "07:30" to "16:00". Breaks are not subtracted.
+// Hours are one weekday's office hours, "07:30" to "16:00", less their breaks.
 type Hours struct {
-	Day  string `json:"day" yaml:"day"` // mon, tue, wed, thu, fri, sat, sun
+	Day    string `json:"day" yaml:"day"` // mon, tue, wed, thu, fri, sat, sun
+	From   string `json:"from" yaml:"from"`
+	To     string `json:"to" yaml:"to"`
+	Breaks []Span `json:"breaks,omitempty" yaml:"breaks,omitempty"`
+}
+
+// Span is a stretch of a day, "12:00" to "13:00".
+type Span struct {
 	From string `json:"from" yaml:"from"`
 	To   string `json:"to" yaml:"to"`
+}
+
+// Period is a run of dates, both included, with a week of its own: Ramadan's shorter hours.
+type Period struct {
+	Name string  `json:"name" yaml:"name"`
+	From string  `json:"from" yaml:"from"` // YYYY-MM-DD
+	To   string  `json:"to" yaml:"to"`
+	Week []Hours `json:"week" yaml:"week"`
 }
 
 // Holiday is a day off: "YYYY-MM-DD" for one date (cuti bersama, a lunar holiday) or "MM-DD"
@@ -35,31 +56,31 @@ type Hours struct {
 type Holiday struct {
 	Date string `json:"date" yaml:"date"`
 	Name string `json:"name" yaml:"name"`
+	Kind Kind   `json:"kind,omitempty" yaml:"kind,omitempty"`
+}
+
+// Kind says what makes a day off.
+type Kind string
+
+const (
+	National   Kind = "nasional"     // libur nasional (an empty kind reads as this)
+	Collective Kind = "cuti_bersama" // cuti bersama
+	Regional   Kind = "daerah"       // declared by the regency
+)
+
+// Label is the kind as a person reads it.
+func (k Kind) Label() string {
+	switch k {
+	case Collective:
+		return "cuti bersama"
+	case Regional:
+		return "libur daerah"
+	}
+	return "libur nasional"
 }
 
 // DefaultTimeZone is WITA, where BKPSDM Wajo works. It has no daylight saving time.
 const DefaultTimeZone = "Asia/Makassar"
-
-// DefaultSpec is a regency office week (Mon–Fri 07:30–16:00 WITA) with Indonesia's fixed-date
-// national holidays. Lunar holidays and cuti bersama change every
-// year by joint ministerial decree (SKB 3 Menteri), so operators add them as dated entries.
-func DefaultSpec() Spec {
-	week := []Hours{}
-	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
-		week = append(week, Hours{Day: d, From: "07:30", To: "16:00"})
-	}
-	return Spec{
-		TimeZone: DefaultTimeZone,
-		Week:     week,
-		Holidays: []Holiday{
-			{Date: "01-01", Name: "Tahun Baru Masehi"},
-			{Date: "05-01", Name: "Hari Buruh Internasional"},
-			{Date: "06-01", Name: "Hari Lahir Pancasila"},
-			{Date: "08-17", Name: "Hari Kemerdekaan RI"},
-			{Date: "12-25", Name: "Hari Raya Natal"},
-		},
-	}
-}
 
 var weekdays = map[string]time.Weekday{
 	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
@@ -68,13 +89,22 @@ var weekdays = map[string]time.Weekday{
 
 // Calendar answers working-time questions for one Spec. It is safe for concurrent use.
 type Calendar struct {
-	loc *time.Location
-	bc  *cal.BusinessCalendar
+	loc     *time.Location
+	week    [7][]span
+	periods []period
+	dated   map[int]bool // yyyymmdd
+	yearly  map[int]bool // mmdd
 }
 
+// span is working time within a day, as offsets from midnight.
 type span struct{ from, to time.Duration }
 
-// New checks a Spec and builds its calendar; errors name the field at fault.
+type period struct {
+	from, to int // yyyymmdd, both included
+	week     [7][]span
+}
+
+// New checks a Spec and builds its calendar; errors name the field at fault, all at once.
 func New(spec Spec) (*Calendar, error) {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
@@ -87,67 +117,111 @@ func New(spec Spec) (*Calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calendar time_zone %q: unknown time zone", tz)
 	}
-
-	var week [7]*span
-	for _, h := range spec.Week {
-		wd, ok := weekdays[strings.ToLower(h.Day)]
-		if !ok {
-			bad("calendar week day %q: use mon, tue, wed, thu, fri, sat or sun", h.Day)
-			continue
-		}
-		if week[wd] != nil {
-			bad("calendar week day %s: listed twice", h.Day)
-			continue
-		}
-		from, err1 := clock(h.From)
-		to, err2 := clock(h.To)
-		if err := errors.Join(err1, err2); err != nil {
-			bad("calendar week day %s: %w", h.Day, err)
-			continue
-		}
-		if to <= from {
-			bad("calendar week day %s: hours end (%s) must be after they start (%s)", h.Day, h.To, h.From)
-			continue
-		}
-		week[wd] = &span{from, to}
-	}
+	c := &Calendar{loc: loc, dated: map[int]bool{}, yearly: map[int]bool{}}
 	if len(spec.Week) == 0 {
 		bad("calendar week: at least one working day is needed")
 	}
+	c.week = week("calendar week", spec.Week, bad)
 
-	bc := cal.NewBusinessCalendar()
-	for d := range week {
-		bc.SetWorkday(time.Weekday(d), week[d] != nil)
-	}
-	at := func(date time.Time, pick func(span) time.Duration) time.Time {
-		y, m, d := date.Date()
-		s := week[date.Weekday()]
-		if s == nil {
-			return time.Time{}
+	for _, p := range spec.Periods {
+		where := fmt.Sprintf("calendar period %q", p.Name)
+		from, err1 := date(p.From)
+		to, err2 := date(p.To)
+		switch {
+		case strings.TrimSpace(p.Name) == "":
+			bad("calendar period from %s: a name is needed", p.From)
+		case err1 != nil || err2 != nil:
+			bad("%s: from and to must be YYYY-MM-DD dates", where)
+		case to < from:
+			bad("%s: ends (%s) before it starts (%s)", where, p.To, p.From)
+		case len(p.Week) == 0:
+			bad("%s: at least one working day is needed", where)
 		}
-		return time.Date(y, m, d, 0, 0, 0, 0, date.Location()).Add(pick(*s))
+		for _, o := range c.periods {
+			if from <= o.to && o.from <= to {
+				bad("%s: overlaps another period", where)
+			}
+		}
+		c.periods = append(c.periods, period{from: from, to: to, week: week(where+" week", p.Week, bad)})
 	}
-	bc.WorkdayStartFunc = func(date time.Time) time.Time { return at(date, func(s span) time.Duration { return s.from }) }
-	bc.WorkdayEndFunc = func(date time.Time) time.Time { return at(date, func(s span) time.Duration { return s.to }) }
+	sort.Slice(c.periods, func(i, j int) bool { return c.periods[i].from < c.periods[j].from })
 
 	seen := map[string]bool{}
 	for _, h := range spec.Holidays {
-		hol, err := holiday(h)
-		if err != nil {
-			bad("calendar holiday %q: %w", h.Date, err)
-			continue
+		where := fmt.Sprintf("calendar holiday %q", h.Date)
+		switch h.Kind {
+		case "", National, Collective, Regional:
+		default:
+			bad("%s: kind %q must be %s, %s or %s", where, h.Kind, National, Collective, Regional)
 		}
 		if seen[h.Date] {
-			bad("calendar holiday %q: listed twice", h.Date)
+			bad("%s: listed twice", where)
 			continue
 		}
 		seen[h.Date] = true
-		bc.AddHoliday(hol)
+		if d, err := date(h.Date); err == nil {
+			c.dated[d] = true
+			continue
+		}
+		// Parsing "MM-DD" in a leap year accepts 29 February and nothing impossible.
+		if t, err := time.Parse("2006-01-02", "2024-"+h.Date); err == nil && len(h.Date) == 5 {
+			c.yearly[int(t.Month())*100+t.Day()] = true
+			continue
+		}
+		bad("%s: date must be YYYY-MM-DD (one day) or MM-DD (every year)", where)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Calendar{loc: loc, bc: bc}, nil
+	return c, nil
+}
+
+// week reads a week's hours into spans per weekday, less the breaks.
+func week(where string, hours []Hours, bad func(string, ...any)) [7][]span {
+	var w [7][]span
+	listed := [7]bool{}
+	for _, h := range hours {
+		wd, ok := weekdays[strings.ToLower(h.Day)]
+		if !ok {
+			bad("%s day %q: use mon, tue, wed, thu, fri, sat or sun", where, h.Day)
+			continue
+		}
+		if listed[wd] {
+			bad("%s day %s: listed twice", where, h.Day)
+			continue
+		}
+		listed[wd] = true
+		from, err1 := clock(h.From)
+		to, err2 := clock(h.To)
+		if err := errors.Join(err1, err2); err != nil {
+			bad("%s day %s: %w", where, h.Day, err)
+			continue
+		}
+		if to <= from {
+			bad("%s day %s: hours end (%s) must be after they start (%s)", where, h.Day, h.To, h.From)
+			continue
+		}
+		spans := []span{{from, to}}
+		breaks := append([]Span(nil), h.Breaks...)
+		sort.Slice(breaks, func(i, j int) bool { return breaks[i].From < breaks[j].From })
+		for _, b := range breaks {
+			bf, err1 := clock(b.From)
+			bt, err2 := clock(b.To)
+			last := &spans[len(spans)-1]
+			switch {
+			case errors.Join(err1, err2) != nil:
+				bad("%s day %s break: %w", where, h.Day, errors.Join(err1, err2))
+			case bt <= bf:
+				bad("%s day %s: break %s–%s ends before it starts", where, h.Day, b.From, b.To)
+			case bf <= last.from || bt >= last.to:
+				bad("%s day %s: break %s–%s must lie inside the hours and not overlap another", where, h.Day, b.From, b.To)
+			default:
+				spans = append(spans[:len(spans)-1], span{last.from, bf}, span{bt, last.to})
+			}
+		}
+		w[wd] = spans
+	}
+	return w
 }
 
 // MustNew is New for specs known to be valid (tests, the default).
@@ -167,33 +241,72 @@ func clock(s string) (time.Duration, error) {
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
-func holiday(h Holiday) (*cal.Holiday, error) {
-	name := h.Name
-	if name == "" {
-		name = h.Date
+func date(s string) (int, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return 0, err
 	}
-	if t, err := time.Parse("2006-01-02", h.Date); err == nil {
-		return &cal.Holiday{Name: name, Type: cal.ObservancePublic, Month: t.Month(), Day: t.Day(),
-			StartYear: t.Year(), EndYear: t.Year(), Func: cal.CalcDayOfMonth}, nil
-	}
-	// Parsing "MM-DD" in a leap year accepts 29 February and nothing impossible.
-	if t, err := time.Parse("2006-01-02", "2024-"+h.Date); err == nil && len(h.Date) == 5 {
-		return &cal.Holiday{Name: name, Type: cal.ObservancePublic, Month: t.Month(), Day: t.Day(),
-			Func: cal.CalcDayOfMonth}, nil
-	}
-	return nil, errors.New("date must be YYYY-MM-DD (one day) or MM-DD (every year)")
+	return key(t), nil
+}
+
+func key(t time.Time) int {
+	y, m, d := t.Date()
+	return y*10000 + int(m)*100 + d
 }
 
 // Location is the calendar's time zone: everything a person sees is shown in it.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
+// spans are the working spans of a local date: none on a holiday, a period's hours inside it.
+func (c *Calendar) spans(day time.Time) []span {
+	k := key(day)
+	if c.dated[k] || c.yearly[k%10000] {
+		return nil
+	}
+	for _, p := range c.periods {
+		if k >= p.from && k <= p.to {
+			return p.week[day.Weekday()]
+		}
+	}
+	return c.week[day.Weekday()]
+}
+
+// maxDays bounds a search for working time, so a calendar with no working day ahead (all of
+// them holidays) cannot loop for ever.
+const maxDays = 366 * 20
+
+// instant is the instant of an offset into a local date.
+func instant(day time.Time, off time.Duration) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, day.Location()).Add(off)
+}
+
 // AddWorkingTime is the instant at which d of working time has passed since t. Time outside
-// office hours does not count: a 30-minute step opened Friday 15:50 is due Monday 07:50.
+// office hours and breaks does not count: a 30-minute step opened Monday 11:50 is due 13:20.
+// Working time that runs out exactly at a span's end is due then, not at the next opening.
 func (c *Calendar) AddWorkingTime(t time.Time, d time.Duration) time.Time {
 	if d <= 0 {
 		return t
 	}
-	return c.bc.AddWorkHours(t.In(c.loc), d)
+	t = t.In(c.loc)
+	day := instant(t, 0)
+	for range maxDays {
+		for _, s := range c.spans(day) {
+			from, to := instant(day, s.from), instant(day, s.to)
+			if !to.After(t) {
+				continue
+			}
+			if from.Before(t) {
+				from = t
+			}
+			if left := to.Sub(from); d <= left {
+				return from.Add(d)
+			}
+			d -= to.Sub(from)
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return day
 }
 
 // WorkingTime is how much working time lies between from and to; 0 when to is not after from.
@@ -201,12 +314,35 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
 	}
-	return c.bc.WorkHoursInRange(from.In(c.loc), to.In(c.loc))
+	from, to = from.In(c.loc), to.In(c.loc)
+	var sum time.Duration
+	for day := instant(from, 0); day.Before(to); day = day.AddDate(0, 0, 1) {
+		for _, s := range c.spans(day) {
+			a, b := instant(day, s.from), instant(day, s.to)
+			if a.Before(from) {
+				a = from
+			}
+			if b.After(to) {
+				b = to
+			}
+			if b.After(a) {
+				sum += b.Sub(a)
+			}
+		}
+	}
+	return sum
 }
 
 // AddWorkingDays is the same clock time n working days after t.
 func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
-	return c.bc.WorkdaysFrom(t.In(c.loc), n)
+	t = t.In(c.loc)
+	for i := 0; n > 0 && i < maxDays; i++ {
+		t = t.AddDate(0, 0, 1)
+		if c.IsWorkingDay(t) {
+			n--
+		}
+	}
+	return t
 }
 
 // AddCalendarDays is the same local clock time n days after t.
@@ -214,5 +350,5 @@ func (c *Calendar) AddCalendarDays(t time.Time, n int) time.Time {
 	return t.In(c.loc).AddDate(0, 0, n)
 }
 
-// IsWorkingDay reports whether t's local date is a working day (not a weekend, not a holiday).
-func (c *Calendar) IsWorkingDay(t time.Time) bool { return c.bc.IsWorkday(t.In(c.loc)) }
+// IsWorkingDay reports whether t's local date has office hours (not a weekend, not a holiday).
+func (c *Calendar) IsWorkingDay(t time.Time) bool { return len(c.spans(t.In(c.loc))) > 0 }
