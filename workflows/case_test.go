@@ -49,8 +49,9 @@ func TestHappyPathRecordsEveryDecisionInOrder(t *testing.T) {
 	if len(opened) != 15 || opened[0].Task.Step != 1 || opened[14].Task.Step != 15 {
 		t.Fatalf("step_opened events: %d", len(opened))
 	}
-	// Step 4 opened at 08:30 with 240 working minutes is due 12:30 the same day.
-	if due := opened[3].Task.DueAt; due == nil || !due.Equal(at("2026-11-16", "12:30")) {
+	// Step 4 opened at 08:30 with 240 working minutes is due 13:30 the same day: the hour's
+	// break at noon does not count.
+	if due := opened[3].Task.DueAt; due == nil || !due.Equal(at("2026-11-16", "13:30")) {
 		t.Errorf("step 4 due %v", due)
 	}
 	if opened[7].Task.DueAt != nil {
@@ -131,7 +132,8 @@ func stepFourFriday(t *testing.T, spec worktime.Spec, probes []time.Time, decide
 }
 
 func TestStepFourOpenedFridayAfternoonRunsIntoMonday(t *testing.T) {
-	remind, due := at("2026-11-23", "09:30"), at("2026-11-23", "10:30")
+	// Friday closes at 16:30: 90 minutes on Friday, then Monday from 07:30.
+	remind, due := at("2026-11-23", "09:00"), at("2026-11-23", "10:00")
 	probes := []time.Time{at("2026-11-21", "12:00"), remind.Add(-time.Minute), remind.Add(time.Minute), due.Add(-time.Minute), due.Add(time.Minute)}
 	h, seen := stepFourFriday(t, worktime.DefaultSpec(), probes, at("2026-11-23", "11:00"))
 	s := h.run()
@@ -143,15 +145,15 @@ func TestStepFourOpenedFridayAfternoonRunsIntoMonday(t *testing.T) {
 		t.Fatalf("Saturday: %+v (due %v)", got, got.DueAt)
 	}
 	if seen[probes[1]].Reminded || !seen[probes[2]].Reminded {
-		t.Fatal("reminder not at Monday 09:30")
+		t.Fatal("reminder not at Monday 09:00")
 	}
 	if seen[probes[3]].Escalated || !seen[probes[4]].Escalated {
-		t.Fatal("escalation not at Monday 10:30")
+		t.Fatal("escalation not at Monday 10:00")
 	}
 	assertAlarms(t, h, remind, due)
 	d := s.Decisions[3]
-	// 60 minutes on Friday and 210 on Monday morning.
-	if d.Step != 4 || d.WorkingMinutes != 270 || !d.Late {
+	// 90 minutes on Friday and 210 on Monday morning.
+	if d.Step != 4 || d.WorkingMinutes != 300 || !d.Late {
 		t.Fatalf("step 4 decision %+v", d)
 	}
 }
@@ -159,8 +161,8 @@ func TestStepFourOpenedFridayAfternoonRunsIntoMonday(t *testing.T) {
 func TestHolidayShiftsTheDueTime(t *testing.T) {
 	spec := worktime.DefaultSpec()
 	spec.Holidays = append(spec.Holidays, worktime.Holiday{Date: "2026-11-23", Name: "cuti bersama"})
-	remind, due := at("2026-11-24", "09:30"), at("2026-11-24", "10:30")
-	h, seen := stepFourFriday(t, spec, []time.Time{at("2026-11-23", "15:00")}, at("2026-11-24", "09:00"))
+	remind, due := at("2026-11-24", "09:00"), at("2026-11-24", "10:00")
+	h, seen := stepFourFriday(t, spec, []time.Time{at("2026-11-23", "15:00")}, at("2026-11-24", "08:50"))
 	s := h.run()
 	if got := seen[at("2026-11-23", "15:00")]; got.Reminded || !got.DueAt.Equal(due) {
 		t.Fatalf("on the holiday: %+v due %v", got, got.DueAt)
@@ -168,7 +170,8 @@ func TestHolidayShiftsTheDueTime(t *testing.T) {
 	if len(h.rec.notices(chain.Reminder)) != 0 {
 		t.Fatal("reminded although decided before 75%")
 	}
-	if d := s.Decisions[3]; d.WorkingMinutes != 150 || d.Late {
+	if d := s.Decisions[3]; d.WorkingMinutes != 170 || d.Late { // 90 on Friday, 80 on Tuesday
+
 		t.Fatalf("step 4 decision %+v", d)
 	}
 	_ = remind
