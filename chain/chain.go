@@ -20,6 +20,7 @@ const (
 	UpdateRevise   = "revise" // the earlier form of UpdateVersion, kept for histories that hold it
 	UpdateVersion  = "version"
 	UpdateOutput   = "output"
+	UpdateCalendar = "calendar"
 	QueryStatus    = "status"
 	ActivityRecord = "RecordTransition"
 	ActivityIssue  = "IssueDecree"
@@ -53,6 +54,23 @@ type CaseInput struct {
 	// decrees were numbered.
 	Register *Register `json:"register,omitempty"`
 	Resume   *State    `json:"resume,omitempty"` // set when the case continues as new
+	// CalendarVersion is the kept calendar version Calendar is; 0 for cases started before
+	// the calendar was kept in versions.
+	CalendarVersion int `json:"calendar_version,omitempty"`
+}
+
+// CalendarChange brings a running case onto a new version of the working calendar: its open
+// step's due time, reminder and escalation, and a working-days deadline, are planned again.
+type CalendarChange struct {
+	Version int           `json:"version"`
+	Spec    worktime.Spec `json:"spec"`
+	By      string        `json:"by"`
+}
+
+// CalendarFacts are what the store keeps of a calendar change on a case.
+type CalendarFacts struct {
+	Version  int        `json:"version"`
+	Deadline *time.Time `json:"deadline,omitempty"` // the service deadline, when it moved
 }
 
 // Limits bound the size of one workflow run's history.
@@ -150,6 +168,9 @@ type DecisionRecord struct {
 	Late           bool      `json:"late"`
 	UpdateID       string    `json:"update_id,omitempty"`
 	Document       string    `json:"document,omitempty"` // SHA-256 of the draft version decided on
+	// CalendarVersion is the kept calendar version that measured WorkingMinutes (0: the
+	// snapshot the case started with, before versions were kept).
+	CalendarVersion int `json:"calendar_version,omitempty"`
 }
 
 // DecisionResult answers a decide Update: what was recorded and what is open now.
@@ -188,6 +209,8 @@ type State struct {
 	CancelReason     string           `json:"cancel_reason,omitempty"`
 	CancelledBy      string           `json:"cancelled_by,omitempty"`
 	Runs             int              `json:"runs"` // workflow runs so far (continue-as-new)
+	// CalendarVersion is the kept calendar version the case follows now.
+	CalendarVersion int `json:"calendar_version,omitempty"`
 	// Draft is the current version of the draft SK; every decision must name its hash.
 	Draft *DraftVersion `json:"draft,omitempty"`
 	// Outputs are the artefacts other than the draft the case holds, by SHA-256 (the proposals,
@@ -229,6 +252,9 @@ const (
 	OutputRecorded EventKind = "output_recorded"
 	// DecreeIssued records the signed decree as issued, by its hash (Output, artefact decree).
 	DecreeIssued EventKind = "decree_issued"
+	// CalendarApplied records that the case follows a new calendar version, with its open
+	// task's new due time.
+	CalendarApplied EventKind = "calendar_applied"
 )
 
 // Failure types of the record activity that retries cannot cure.
@@ -253,6 +279,7 @@ type Event struct {
 	Register *Register       `json:"register,omitempty"` // decree_signed
 	Draft    *DraftVersion   `json:"draft,omitempty"`    // draft_versioned
 	Output   *Output         `json:"output,omitempty"`   // output_recorded, decree_issued
+	Calendar *CalendarFacts  `json:"calendar,omitempty"` // calendar_applied
 }
 
 // CaseFacts are what the store keeps about a case when it starts.
@@ -263,6 +290,7 @@ type CaseFacts struct {
 	Deadline     time.Time `json:"deadline"`
 	DeadlineDays int       `json:"deadline_days"`
 	Steps        int       `json:"steps"`
+	Calendar     int       `json:"calendar_version,omitempty"`
 }
 
 // Key is the event's idempotency key: a retried write with the same key must not write twice.
@@ -276,6 +304,8 @@ func (e Event) Key() string {
 		return fmt.Sprintf("%s/%s/%d/%d/%s", e.CaseID, e.Kind, step, attempt, e.Failed)
 	case e.Kind == DraftVersioned && e.Draft != nil:
 		return fmt.Sprintf("%s/%s/%d/%d/v%d", e.CaseID, e.Kind, step, attempt, e.Draft.Version)
+	case e.Kind == CalendarApplied && e.Calendar != nil:
+		return fmt.Sprintf("%s/%s/%d/%d/c%d", e.CaseID, e.Kind, step, attempt, e.Calendar.Version)
 	case e.Kind == OutputRecorded && e.Output != nil:
 		return fmt.Sprintf("%s/%s/%d/%d/%s/%s", e.CaseID, e.Kind, step, attempt, e.Output.Artefact, e.Output.SHA256)
 	}
@@ -334,4 +364,5 @@ const (
 	RejectStaleVersion   = "StaleVersion"
 	RejectNotDrafter     = "NotDrafter"
 	RejectMissingOutput  = "MissingOutput"
+	RejectStaleCalendar  = "StaleCalendar"
 )

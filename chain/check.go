@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/skflow/skflow/textcheck"
+	"github.com/skflow/skflow/worktime"
 )
 
 // RejectBadText is the rejection of a request whose text could not be stored or shown safely.
@@ -99,6 +100,28 @@ func firstError(errs ...error) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// CheckCalendar checks a calendar change: its version, who makes it, every name it carries,
+// and that it is a calendar at all.
+func CheckCalendar(c CalendarChange) error {
+	if c.Version < 1 {
+		return &textcheck.Error{Field: "versi kalender", Problem: "harus 1 atau lebih"}
+	}
+	errs := []error{textcheck.Line("diubah oleh", c.By, textcheck.IDMax), textcheck.Line("zona waktu", c.Spec.TimeZone, textcheck.IDMax)}
+	for _, h := range c.Spec.Holidays {
+		errs = append(errs, textcheck.Line("nama hari libur", h.Name, textcheck.NameMax), textcheck.Line("tanggal libur", h.Date, textcheck.IDMax))
+	}
+	for _, p := range c.Spec.Periods {
+		errs = append(errs, textcheck.Line("nama periode", p.Name, textcheck.NameMax))
+	}
+	if err := firstError(errs...); err != nil {
+		return err
+	}
+	if _, err := worktime.New(c.Spec); err != nil {
+		return &textcheck.Error{Field: "kalender", Problem: err.Error()}
 	}
 	return nil
 }

@@ -34,6 +34,8 @@ type Case struct {
 	DecreeNumber       *string    `db:"decree_number" json:"decree_number"` // from the register, at the signature
 	SignedAt           *time.Time `db:"signed_at" json:"signed_at"`
 	SignedBy           *string    `db:"signed_by" json:"signed_by"`
+	// CalendarVersion is the calendar version the case's workflow last said it follows.
+	CalendarVersion *int `db:"calendar_version" json:"calendar_version"`
 }
 
 // StepLate reports whether the open step is past its mutu baku at now.
@@ -70,6 +72,7 @@ type Task struct {
 	RemindedAt      *time.Time `db:"reminded_at" json:"reminded_at"`
 	EscalatedAt     *time.Time `db:"escalated_at" json:"escalated_at"`
 	Document        *string    `db:"document_sha256" json:"document_sha256"`
+	CalendarVersion *int       `db:"calendar_version" json:"calendar_version"` // measured by; nil: the case's first calendar
 }
 
 // Official is a person who may act in the chain (or operate, or audit).

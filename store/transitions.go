@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -148,6 +149,15 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 		actor = e.By
 		detail["artefact"] = e.Output.Artefact
 		detail["sha256"] = e.Output.SHA256
+	case chain.CalendarApplied:
+		actor = e.By
+		detail["calendar_version"] = e.Calendar.Version
+		if e.Task != nil && e.Task.DueAt != nil {
+			detail["due_at"] = e.Task.DueAt
+		}
+		if e.Calendar.Deadline != nil {
+			detail["deadline"] = e.Calendar.Deadline
+		}
 	}
 	b, err := json.Marshal(detail)
 	if err != nil {
@@ -171,8 +181,8 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 	case chain.CaseStarted:
 		c := e.Case
 		res, err = tx.ExecContext(ctx, `INSERT INTO cases (id, title, definition_id, definition_version, started_by,
-			started_at, deadline, deadline_days, steps) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			e.CaseID, c.Title, c.DefinitionID, c.Version, e.By, e.At, c.Deadline, c.DeadlineDays, c.Steps)
+			started_at, deadline, deadline_days, steps, calendar_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, 0))`,
+			e.CaseID, c.Title, c.DefinitionID, c.Version, e.By, e.At, c.Deadline, c.DeadlineDays, c.Steps, c.Calendar)
 	case chain.StepOpened:
 		t := e.Task
 		var std *int
@@ -189,10 +199,10 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 		d := e.Decision
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET decided_at = $4, decision = $5, reason = NULLIF($6, ''),
 			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11,
-			document_sha256 = NULLIF($12, ''), appointment = NULLIF($13, '')
+			document_sha256 = NULLIF($12, ''), appointment = NULLIF($13, ''), calendar_version = NULLIF($14, 0)
 			WHERE case_id = $1 AND step = $2 AND attempt = $3 AND decided_at IS NULL`,
 			e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
-			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment)
+			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment, d.CalendarVersion)
 	case chain.StepReminded:
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET reminded_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
 			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
@@ -209,6 +219,19 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 			e.CaseID, string(state), e.At, e.Reason)
 	case chain.DecreeSigned:
 		return nil // numbered by takeNumber, before its audit row
+	case chain.CalendarApplied:
+		if t := e.Task; t != nil {
+			if _, err = tx.ExecContext(ctx, `UPDATE step_tasks SET due_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
+				e.CaseID, t.Step, t.Attempt, t.DueAt); err != nil {
+				return err
+			}
+		}
+		var due *time.Time
+		if e.Task != nil {
+			due = e.Task.DueAt
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE cases SET calendar_version = $2, deadline = COALESCE($3, deadline),
+			open_due = CASE WHEN open_step IS NULL THEN open_due ELSE $4 END WHERE id = $1`, e.CaseID, e.Calendar.Version, e.Calendar.Deadline, due)
 	case chain.DraftVersioned, chain.OutputRecorded, chain.DecreeIssued:
 		return nil // the audit row is its record; the content is in sk_versions, case_documents or issued_decrees
 	case chain.Incident:

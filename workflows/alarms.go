@@ -42,7 +42,7 @@ func (r *run) awaitRequest() {
 }
 
 func (r *run) requested() bool {
-	return r.pending != nil || r.cancel != nil || r.revision != nil || r.output != nil
+	return r.pending != nil || r.cancel != nil || r.revision != nil || r.output != nil || r.calendar != nil
 }
 
 // nextAlarm is the next reminder or escalation instant of the open task, if any is left.

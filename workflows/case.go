@@ -37,6 +37,10 @@ const (
 	changeNumberAtSignature = "number-decree-at-signature"
 	// A numbered decree is then issued: written, electronically signed and kept (IssueDecree).
 	changeIssueAtSignature = "issue-decree-at-signature"
+	// A running case follows a new version of the working calendar (the calendar Update).
+	changeFollowCalendar = "follow-calendar-versions"
+	// A step's due time is counted from the whole minute it opened in.
+	changeDueOnWholeMinutes = "due-on-whole-minutes"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
@@ -57,14 +61,17 @@ type run struct {
 	cal *worktime.Calendar
 	s   *chain.State
 
-	pending   *pendingDecision
-	cancel    *pendingCancel
-	revision  *pendingRevision
-	output    *pendingOutput
-	decisions int  // decisions taken in this run
-	recording bool // the deadline goroutine is writing
-	draining  bool // the run is handing over to its continuation; requests wait for it
-	cancelled bool // Temporal asked the run to stop (the Web UI's Cancel, CancelWorkflow)
+	pending  *pendingDecision
+	cancel   *pendingCancel
+	revision *pendingRevision
+	output   *pendingOutput
+	calendar *pendingCalendar
+	// stopDeadline cancels the deadline's watch, for a re-plan to start another.
+	stopDeadline workflow.CancelFunc
+	decisions    int  // decisions taken in this run
+	recording    bool // the deadline goroutine is writing
+	draining     bool // the run is handing over to its continuation; requests wait for it
+	cancelled    bool // Temporal asked the run to stop (the Web UI's Cancel, CancelWorkflow)
 }
 
 type pendingDecision struct {
@@ -106,15 +113,16 @@ func newRun(ctx workflow.Context, in chain.CaseInput) (*run, error) {
 		r.s.Runs++
 	} else {
 		r.s = &chain.State{
-			CaseID:     in.CaseID,
-			Title:      in.Title,
-			StartedBy:  in.StartedBy,
-			Definition: def.Label(),
-			State:      chain.Running,
-			Attempts:   make([]int, len(def.Steps)),
-			Returns:    make([]int, len(def.Steps)),
-			Decisions:  []chain.DecisionRecord{},
-			Runs:       1,
+			CaseID:          in.CaseID,
+			Title:           in.Title,
+			StartedBy:       in.StartedBy,
+			Definition:      def.Label(),
+			State:           chain.Running,
+			Attempts:        make([]int, len(def.Steps)),
+			Returns:         make([]int, len(def.Steps)),
+			Decisions:       []chain.DecisionRecord{},
+			Runs:            1,
+			CalendarVersion: in.CalendarVersion,
 		}
 		if in.Proposals != "" {
 			r.s.Outputs = map[sop.Artefact]string{sop.Proposals: in.Proposals}
@@ -138,7 +146,7 @@ func (r *run) run() (chain.State, error) {
 			return chain.State{}, err
 		}
 	}
-	workflow.Go(r.ctx, r.watchDeadline)
+	r.watchDeadlineFrom()
 
 	for r.s.State == chain.Running {
 		r.awaitRequest()
@@ -155,6 +163,8 @@ func (r *run) run() (chain.State, error) {
 			err = r.applyRevision()
 		case r.output != nil:
 			err = r.applyOutput()
+		case r.calendar != nil:
+			err = r.applyCalendar()
 		}
 		if err != nil {
 			return *r.s, err
@@ -180,7 +190,7 @@ func (r *run) start() chain.Transition {
 	return chain.Transition{Events: []chain.Event{
 		{CaseID: r.s.CaseID, Kind: chain.CaseStarted, At: now, By: r.s.StartedBy, Case: &chain.CaseFacts{
 			Title: r.s.Title, DefinitionID: r.def.ID, Version: r.def.Version, Deadline: r.s.Deadline,
-			DeadlineDays: r.def.Deadline.Days, Steps: len(r.def.Steps),
+			DeadlineDays: r.def.Deadline.Days, Steps: len(r.def.Steps), Calendar: r.s.CalendarVersion,
 		}},
 		first,
 	}}
@@ -200,7 +210,7 @@ func (r *run) open(i int, now time.Time) chain.Event {
 	t := &chain.Task{Step: step.Number, Attempt: r.s.Attempts[i], Role: step.Role, OpenedAt: now,
 		StandardMinutes: step.StandardMinutes()}
 	if step.HasStandard() {
-		due := r.cal.AddWorkingTime(now, minutes(step.StandardMinutes()))
+		due := r.due(now, step.StandardMinutes())
 		t.DueAt = &due
 	}
 	r.s.Open = t
@@ -218,7 +228,8 @@ func (r *run) applyDecision() error {
 	rec := chain.DecisionRecord{
 		Task: *t, Action: p.d.Action, Reason: strings.TrimSpace(p.d.Reason), Actor: p.d.Actor, Document: p.d.Document,
 		DecidedAt: now, WorkingMinutes: int(worked / time.Minute), UpdateID: p.id,
-		Late: step.HasStandard() && worked > minutes(step.StandardMinutes()),
+		Late:            step.HasStandard() && worked > minutes(step.StandardMinutes()),
+		CalendarVersion: r.s.CalendarVersion,
 	}
 	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
 	numbered := step.Kind == sop.KindSign && p.d.Action == chain.Agree && r.in.Register != nil &&

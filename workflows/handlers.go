@@ -37,6 +37,10 @@ func (r *run) register() error {
 		workflow.UpdateHandlerOptions{Validator: r.validateOutput}); err != nil {
 		return fmt.Errorf("register output update: %w", err)
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, chain.UpdateCalendar, r.followCalendar,
+		workflow.UpdateHandlerOptions{Validator: r.validateCalendar}); err != nil {
+		return fmt.Errorf("register calendar update: %w", err)
+	}
 	return nil
 }
 
