@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/skflow/skflow/activities"
+	"github.com/skflow/skflow/calsync"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/config"
 	"github.com/skflow/skflow/devserver"
@@ -77,6 +78,10 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 		if s.Seeded, err = SeedDemoOfficials(ctx, s.Store); err != nil {
 			return nil, err
 		}
+	}
+	// The configuration's calendar becomes the kept one on the first start only.
+	if _, err = s.Store.SeedCalendar(ctx, cfg.Calendar, "konfigurasi"); err != nil {
+		return nil, err
 	}
 
 	if cfg.EmbeddedTemporal() {
@@ -162,12 +167,19 @@ func (s *System) serveWeb(def *sop.Definition) error {
 	s.stops = append(s.stops, func() error { stopSweep(); return nil })
 	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.
 	rec, stopRec := context.WithCancel(context.Background())
+	cals := &calsync.Syncer{Store: s.Store, Ops: caseops.New(s.Client, cfg.Temporal.TaskQueue), Seed: cfg.Calendar}
 	go (&reconcile.Reconciler{Store: s.Store, Client: s.Client, Grace: time.Minute}).Run(rec, 5*time.Minute, func(stopped []reconcile.Stopped, err error) {
 		for _, c := range stopped {
 			s.log.Warn("case stopped outside skflow", "case", c.CaseID, "reason", c.Reason)
 		}
 		if err != nil {
 			s.log.Warn("reconcile cases with Temporal", "err", err)
+		}
+		// Cases that missed a calendar change (their worker was away) catch up here.
+		if p, err := cals.Push(rec); err != nil {
+			s.log.Warn("bring running cases onto the working calendar", "err", err)
+		} else if len(p.Moved)+len(p.Failed) > 0 {
+			s.log.Info("running cases brought onto the working calendar", "version", p.Version, "moved", len(p.Moved), "failed", len(p.Failed))
 		}
 	})
 	s.stops = append(s.stops, func() error { stopRec(); return nil })

@@ -142,6 +142,16 @@ func (o *Ops) Output(ctx context.Context, caseID string, out chain.Output) (chai
 	return s, nil
 }
 
+// Calendar brings a running case onto a new version of the working calendar; a case already
+// on it (or a newer one) refuses with chain.RejectStaleCalendar.
+func (o *Ops) Calendar(ctx context.Context, caseID string, c chain.CalendarChange) (chain.State, error) {
+	var s chain.State
+	if err := o.update(ctx, caseID, chain.UpdateCalendar, fmt.Sprintf("calendar:%s:%d", caseID, c.Version), c, &s); err != nil {
+		return s, fmt.Errorf("calendar version %d for case %s: %w", c.Version, caseID, err)
+	}
+	return s, nil
+}
+
 // Version makes a stored version of the draft the case's current one; from the first review on
 // the draft climbs again from there.
 func (o *Ops) Version(ctx context.Context, caseID string, rev chain.Revision) (chain.State, error) {

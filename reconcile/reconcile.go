@@ -85,7 +85,8 @@ func (r *Reconciler) closedOutside(ctx context.Context, id string) (reason strin
 	return "dihentikan di luar skflow (Temporal: " + word + ")", at, true, nil
 }
 
-// Run checks every interval until ctx ends; report hears of every stopped case and failure.
+// Run checks every interval until ctx ends; report hears after every round, of the cases it
+// stopped and its failure, if any, so the caller can do its own periodic work there too.
 func (r *Reconciler) Run(ctx context.Context, interval time.Duration, report func([]Stopped, error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -94,9 +95,7 @@ func (r *Reconciler) Run(ctx context.Context, interval time.Duration, report fun
 		if ctx.Err() != nil {
 			return
 		}
-		if err != nil || len(stopped) > 0 {
-			report(stopped, err)
-		}
+		report(stopped, err)
 		select {
 		case <-ctx.Done():
 			return

@@ -47,8 +47,12 @@ The case keeps this definition version and calendar for its whole life. The prop
 			if id == "" {
 				id = caseops.NewCaseID(a.def.ID, time.Now().In(a.cal.Location()))
 			}
-			in := chain.CaseInput{CaseID: id, Title: title, StartedBy: as, Definition: *a.def, Calendar: a.cfg.Calendar,
-				Register: &chain.Register{Agency: a.def.Agency, Format: a.cfg.Decree.NumberFormat}}
+			kept, _, err := a.calendars(st, ops).Current(a.ctx)
+			if err != nil {
+				return err
+			}
+			in := chain.CaseInput{CaseID: id, Title: title, StartedBy: as, Definition: *a.def, Calendar: kept.Spec,
+				CalendarVersion: kept.Version, Register: &chain.Register{Agency: a.def.Agency, Format: a.cfg.Decree.NumberFormat}}
 			// Checked before the proposals are stored, so a refused start leaves nothing behind.
 			if err := chain.CheckStart(in); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/skflow/skflow/calsync"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/publish"
@@ -33,6 +34,11 @@ func (a *app) drafts(st *store.Store, ops *caseops.Ops) (*drafts.Drafts, error) 
 		return nil, err
 	}
 	return &drafts.Drafts{St: st, Ops: ops, Def: a.def, Decrees: w}, nil
+}
+
+// calendars keeps the working calendar: the configuration's seeds it.
+func (a *app) calendars(st *store.Store, ops *caseops.Ops) *calsync.Syncer {
+	return &calsync.Syncer{Store: st, Ops: ops, Seed: a.cfg.Calendar}
 }
 
 // left is the working time remaining until due, or how late the task is.

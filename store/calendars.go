@@ -110,3 +110,14 @@ func (s *Store) SaveCalendar(ctx context.Context, base int, spec worktime.Spec, 
 	v.Spec = spec
 	return v, nil
 }
+
+// CasesBehindCalendar lists the running cases whose workflow has not said it follows version
+// yet (a case started before calendars were kept follows none).
+func (s *Store) CasesBehindCalendar(ctx context.Context, version int) ([]string, error) {
+	var ids []string
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM cases WHERE state = 'running' AND COALESCE(calendar_version, 0) < $1
+		ORDER BY started_at, id`, version); err != nil {
+		return nil, fmt.Errorf("cases behind calendar %d: %w", version, err)
+	}
+	return ids, nil
+}

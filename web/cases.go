@@ -79,8 +79,13 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 	}
 	title := strings.TrimSpace(r.FormValue("title"))
 	id := caseops.NewCaseID(s.def.ID, s.o.Now().In(s.cal.Location()))
-	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: s.o.Calendar,
-		Register: s.register()}
+	kept, _, err := s.calendars.Current(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := chain.CaseInput{CaseID: id, Title: title, StartedBy: u.NIP, Definition: *s.def, Calendar: kept.Spec,
+		CalendarVersion: kept.Version, Register: s.register()}
 	// Checked before the proposals are stored, so a refused start leaves nothing behind.
 	if err := chain.CheckStart(in); err != nil {
 		s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+capitalize(err.Error())+".")

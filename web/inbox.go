@@ -20,6 +20,7 @@ import (
 	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/worktime"
 )
 
 // taskRow is an open task as an inbox shows it.
@@ -35,6 +36,12 @@ type taskRow struct {
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	u := userOf(r)
 	now := s.o.Now()
+	// Time left is counted on the calendar the cases follow now.
+	_, cal, err := s.calendars.Current(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var rows []taskRow
 	for _, role := range s.roles(u) {
 		tasks, err := s.st.OpenTasks(r.Context(), role)
@@ -44,7 +51,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 		onBehalf, _ := u.actsFor(role)
 		for _, t := range tasks {
-			rows = append(rows, s.taskRow(t, onBehalf, now))
+			rows = append(rows, s.taskRow(cal, t, onBehalf, now))
 		}
 	}
 	slices.SortFunc(rows, func(a, b taskRow) int { return a.OpenedAt.Compare(b.OpenedAt) })
@@ -60,7 +67,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		"DueToday": dueToday, "Late": late})
 }
 
-func (s *Server) taskRow(t store.Task, onBehalf string, now time.Time) taskRow {
+func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, now time.Time) taskRow {
 	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: "tanpa mutu baku"}
 	if t.DueAt != nil {
 		loc := s.cal.Location()
@@ -69,9 +76,9 @@ func (s *Server) taskRow(t store.Task, onBehalf string, now time.Time) taskRow {
 		row.Late = now.After(*t.DueAt)
 		row.DueToday = t.DueAt.Before(endOfDay)
 		if row.Late {
-			row.Left = fmt.Sprintf("terlambat %d menit kerja", int(s.cal.WorkingTime(*t.DueAt, now)/time.Minute))
+			row.Left = fmt.Sprintf("terlambat %d menit kerja", int(cal.WorkingTime(*t.DueAt, now)/time.Minute))
 		} else {
-			row.Left = fmt.Sprintf("%d menit kerja", int(s.cal.WorkingTime(now, *t.DueAt)/time.Minute))
+			row.Left = fmt.Sprintf("%d menit kerja", int(cal.WorkingTime(now, *t.DueAt)/time.Minute))
 		}
 	}
 	return row

@@ -38,7 +38,11 @@ func (s *Server) reportData(r *http.Request) (report.Report, string, string, err
 			mine = append(mine, t)
 		}
 	}
-	return report.Build(kept, mine, s.cal, s.o.Now()), from, to, nil
+	_, cal, err := s.calendars.Current(r.Context())
+	if err != nil {
+		return report.Report{}, from, to, err
+	}
+	return report.Build(kept, mine, cal, s.o.Now()), from, to, nil
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {

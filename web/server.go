@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/skflow/skflow/calsync"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/publish"
@@ -34,7 +35,7 @@ var assets embed.FS
 
 // Options configure the web app.
 type Options struct {
-	Calendar      worktime.Spec // snapshot given to new cases
+	Calendar      worktime.Spec // the calendar kept in the database is seeded from this
 	BatchSize     int           // most participants in one angkatan
 	NumberFormat  string        // the decree register's numbering; chain.DefaultNumberFormat when empty
 	TemporalUI    string        // base URL of the Temporal Web UI, "" for none
@@ -58,6 +59,7 @@ type Server struct {
 	sessions   *scs.SessionManager
 	pages      map[string]*template.Template
 	drafts     *drafts.Drafts
+	calendars  *calsync.Syncer
 	logins     *limiter // per NIP
 	loginsByIP *limiter
 	metrics    *metrics
@@ -85,6 +87,7 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	sm.Cookie.Secure = o.SecureCookies
 	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, sessions: sm, logins: newLimiter(5, time.Minute),
 		drafts:     &drafts.Drafts{St: st, Ops: ops, Def: def, Decrees: o.Publisher},
+		calendars:  &calsync.Syncer{Store: st, Ops: ops, Seed: o.Calendar},
 		loginsByIP: newLimiter(60, time.Minute),
 		metrics:    newMetrics()}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
