@@ -15,6 +15,7 @@ import (
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
 
@@ -167,7 +168,11 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "Tasks": tasks, "Candidates": cands, "Problems": problems,
+	unit := "kalender"
+	if s.def.Deadline.Unit == sop.WorkingDays {
+		unit = "kerja"
+	}
+	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "DeadlineUnit": unit, "Tasks": tasks, "Candidates": cands, "Problems": problems,
 		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
 		"CanUpload":  s.mayDraft(userOf(r)) && c.State == string(chain.Running),
 		"CanPropose": s.mayDraft(userOf(r)) && c.State == string(chain.Running) && len(cands) == 0 && len(problems) == 0,

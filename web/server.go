@@ -135,6 +135,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /officials", operator(s.addOfficial))
 	mux.HandleFunc("POST /officials/{nip}", operator(s.changeOfficial))
 	mux.HandleFunc("POST /standins", operator(s.addStandIn))
+	mux.HandleFunc("GET /calendar", watchers(s.calendarPage))
+	mux.HandleFunc("POST /calendar", operator(s.editCalendar))
 
 	auditors := s.allow(roleAuditor, "kepala")
 	mux.HandleFunc("GET /report", auditors(s.reportPage))
