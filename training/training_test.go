@@ -63,15 +63,15 @@ func ptr(f float64) *float64 { return &f }
 func TestOutcomes(t *testing.T) {
 	d := Default()
 	people := []Person{
-		{NIP: "a", Scores: scores(95, nil)},                                   // 95: Sangat Memuaskan, rank 1
-		{NIP: "b", Scores: scores(85, map[string]float64{"aktualisasi": 80})}, // tied at third with c, worse actualisation
-		{NIP: "c", Scores: scores(85, map[string]float64{"aktualisasi": 90, "akademik": 77.5})},
-		{NIP: "d", Scores: scores(88, nil)},                    // 88, rank 2
-		{NIP: "e", Scores: scores(65, nil), Remedial: ptr(75)}, // ditunda, passes the remedial
-		{NIP: "f", Scores: scores(62, nil), Remedial: ptr(64)}, // ditunda, fails it
-		{NIP: "g", Scores: scores(66, nil)},                    // ditunda, remedial not yet
-		{NIP: "h", Absent: true},                               // never confirmed
-		{NIP: "i", Scores: scores(50, nil)},                    // Tidak Memuaskan
+		{NIP: "a", Scores: scores(95, nil)},                                                     // 95: Sangat Memuaskan, rank 1
+		{NIP: "b", Scores: scores(85, nil)},                                                     // 85, tied at third with c; its actualisation is worse
+		{NIP: "c", Scores: scores(85, map[string]float64{"aktualisasi": 90, "akademik": 77.5})}, // also 85
+		{NIP: "d", Scores: scores(88, nil)},                                                     // 88, rank 2
+		{NIP: "e", Scores: scores(65, nil), Remedial: ptr(75)},                                  // ditunda, passes the remedial
+		{NIP: "f", Scores: scores(62, nil), Remedial: ptr(64)},                                  // ditunda, fails it
+		{NIP: "g", Scores: scores(66, nil)},                                                     // ditunda, remedial not yet
+		{NIP: "h", Absent: true},                                                                // never confirmed
+		{NIP: "i", Scores: scores(50, nil)},                                                     // Tidak Memuaskan
 	}
 	got := map[string]Result{}
 	for _, r := range d.Outcomes(people) {
