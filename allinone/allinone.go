@@ -109,7 +109,11 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 	}
 	s.worker = worker.New(s.Client, cfg.Temporal.TaskQueue, worker.Options{})
 	workflows.Register(s.worker)
-	activities.Register(s.worker, &activities.Activities{Store: s.Store, Issuer: s.Publisher})
+	tdef, err := cfg.TrainingDefinition()
+	if err != nil {
+		return nil, err
+	}
+	activities.Register(s.worker, &activities.Activities{Store: s.Store, Issuer: s.Publisher, Training: tdef, Trainings: s.Store, Certifier: s.Publisher})
 	if err = s.worker.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on task queue %s: %w", cfg.Temporal.TaskQueue, err)
 	}

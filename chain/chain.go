@@ -255,6 +255,8 @@ const (
 	// CalendarApplied records that the case follows a new calendar version, with its open
 	// task's new due time.
 	CalendarApplied EventKind = "calendar_applied"
+	// TrainingsStarted records the training runs a completed case started, one per angkatan.
+	TrainingsStarted EventKind = "trainings_started"
 )
 
 // Failure types of the record activity that retries cannot cure.
@@ -267,19 +269,20 @@ const (
 
 // Event is one fact for the store and the audit log. Key identifies it for idempotent writes.
 type Event struct {
-	CaseID   string          `json:"case_id"`
-	Kind     EventKind       `json:"kind"`
-	At       time.Time       `json:"at"`
-	Task     *Task           `json:"task,omitempty"`     // step events
-	Decision *DecisionRecord `json:"decision,omitempty"` // step_decided
-	Case     *CaseFacts      `json:"case,omitempty"`     // case_started
-	Reason   string          `json:"reason,omitempty"`   // case_cancelled
-	By       string          `json:"by,omitempty"`       // who cancelled or started
-	Failed   EventKind       `json:"failed,omitempty"`   // incident: the event that could not be written
-	Register *Register       `json:"register,omitempty"` // decree_signed
-	Draft    *DraftVersion   `json:"draft,omitempty"`    // draft_versioned
-	Output   *Output         `json:"output,omitempty"`   // output_recorded, decree_issued
-	Calendar *CalendarFacts  `json:"calendar,omitempty"` // calendar_applied
+	CaseID    string          `json:"case_id"`
+	Kind      EventKind       `json:"kind"`
+	At        time.Time       `json:"at"`
+	Task      *Task           `json:"task,omitempty"`      // step events
+	Decision  *DecisionRecord `json:"decision,omitempty"`  // step_decided
+	Case      *CaseFacts      `json:"case,omitempty"`      // case_started
+	Reason    string          `json:"reason,omitempty"`    // case_cancelled
+	By        string          `json:"by,omitempty"`        // who cancelled or started
+	Failed    EventKind       `json:"failed,omitempty"`    // incident: the event that could not be written
+	Register  *Register       `json:"register,omitempty"`  // decree_signed
+	Draft     *DraftVersion   `json:"draft,omitempty"`     // draft_versioned
+	Output    *Output         `json:"output,omitempty"`    // output_recorded, decree_issued
+	Calendar  *CalendarFacts  `json:"calendar,omitempty"`  // calendar_applied
+	Trainings []string        `json:"trainings,omitempty"` // trainings_started: the runs' IDs
 }
 
 // CaseFacts are what the store keeps about a case when it starts.

@@ -23,6 +23,7 @@ import (
 	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/worktime"
 )
 
@@ -93,6 +94,9 @@ type Delivery struct {
 // Training is about the Latsar batches the classification forms.
 type Training struct {
 	BatchSize int `yaml:"batch_size"` // most participants in one angkatan
+	// File is the training after the SK (see training/latsar.yaml); empty: the embedded
+	// Latsar CPNS definition.
+	File string `yaml:"file"`
 }
 
 // Temporal says which Temporal to use, or how to run the embedded one.
@@ -317,6 +321,11 @@ func (c *Config) Validate() error {
 			bad("http.public_url %q: must be an http(s) URL", c.HTTP.PublicURL)
 		}
 	}
+	if c.Training.File != "" {
+		if _, err := training.Load(c.Training.File); err != nil {
+			bad("training.file: %w", err)
+		}
+	}
 	if c.Training.BatchSize < 1 {
 		bad("training.batch_size: must be 1 or more, got %d", c.Training.BatchSize)
 	}
@@ -421,4 +430,12 @@ func (c *Config) Signer(organisation string, now time.Time) (signer esign.Signer
 	}
 	l, err := esign.LoadLocal(cert, key)
 	return l, dev, err
+}
+
+// TrainingDefinition is the training completed cases start.
+func (c *Config) TrainingDefinition() (*training.Definition, error) {
+	if c.Training.File == "" {
+		return training.Default(), nil
+	}
+	return training.Load(c.Training.File)
 }

@@ -149,6 +149,9 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 		actor = e.By
 		detail["artefact"] = e.Output.Artefact
 		detail["sha256"] = e.Output.SHA256
+	case chain.TrainingsStarted:
+		actor = e.By
+		detail["trainings"] = e.Trainings
 	case chain.CalendarApplied:
 		actor = e.By
 		detail["calendar_version"] = e.Calendar.Version
@@ -232,6 +235,8 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 		}
 		res, err = tx.ExecContext(ctx, `UPDATE cases SET calendar_version = $2, deadline = COALESCE($3, deadline),
 			open_due = CASE WHEN open_step IS NULL THEN open_due ELSE $4 END WHERE id = $1`, e.CaseID, e.Calendar.Version, e.Calendar.Deadline, due)
+	case chain.TrainingsStarted:
+		return nil // the runs keep their own records
 	case chain.DraftVersioned, chain.OutputRecorded, chain.DecreeIssued:
 		return nil // the audit row is its record; the content is in sk_versions, case_documents or issued_decrees
 	case chain.Incident:

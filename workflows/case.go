@@ -17,6 +17,7 @@ import (
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/worktime"
 )
 
@@ -41,6 +42,8 @@ const (
 	changeFollowCalendar = "follow-calendar-versions"
 	// A step's due time is counted from the whole minute it opened in.
 	changeDueOnWholeMinutes = "due-on-whole-minutes"
+	// A completed case starts the training of each angkatan.
+	changeStartTrainings = "start-trainings-at-completion"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
@@ -268,7 +271,12 @@ func (r *run) applyDecision() error {
 	r.pending = nil
 	if numbered {
 		// The signature is answered first: the handler returns while the decree is issued.
-		return r.issueDecree(&rec.Task)
+		if err := r.issueDecree(&rec.Task); err != nil {
+			return err
+		}
+	}
+	if r.s.State == chain.Completed {
+		return r.startTrainings()
 	}
 	return nil
 }
@@ -364,7 +372,9 @@ func copyTask(t *chain.Task) *chain.Task {
 	return &c
 }
 
-// Register adds the case workflow to a worker (or a replayer) under its contract name.
+// Register adds the case and training workflows to a worker (or a replayer) under their
+// contract names.
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(Case, workflow.RegisterOptions{Name: chain.WorkflowName})
+	r.RegisterWorkflowWithOptions(Training, workflow.RegisterOptions{Name: training.WorkflowName})
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/worktime"
 )
 
@@ -120,6 +121,7 @@ type harness struct {
 	env      *testsuite.TestWorkflowEnvironment
 	rec      *recorder
 	issuer   issuer
+	plans    []training.RunInput // the trainings a completed case starts
 	def      *sop.Definition
 	in       chain.CaseInput
 	rejected map[string]error
@@ -138,6 +140,8 @@ func newHarness(t *testing.T, start time.Time, spec worktime.Spec) *harness {
 	h.env.RegisterWorkflowWithOptions(Case, workflow.RegisterOptions{Name: chain.WorkflowName})
 	h.env.RegisterActivityWithOptions(h.rec.Record, activity.RegisterOptions{Name: chain.ActivityRecord})
 	h.env.RegisterActivityWithOptions(h.issuer.Issue, activity.RegisterOptions{Name: chain.ActivityIssue})
+	h.env.RegisterActivityWithOptions(func(context.Context, string) ([]training.RunInput, error) { return h.plans, nil },
+		activity.RegisterOptions{Name: training.ActivityPlan})
 	h.in = chain.CaseInput{CaseID: "latsar-test-1", Title: "Latsar CPNS 2026 angkatan I", StartedBy: "operator",
 		Definition: *h.def, Calendar: spec}
 	return h

@@ -27,6 +27,7 @@ import (
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/web"
 	"github.com/skflow/skflow/workflows"
 	"github.com/skflow/skflow/worktime"
@@ -78,11 +79,11 @@ func NewPublisher(t *testing.T, st *store.Store) *publish.Publisher {
 	return &publish.Publisher{St: st, Def: sop.Default(), Signer: signer, BatchSize: 40, Location: wita, PublicURL: PublicURL}
 }
 
-// Register adds the workflow and activities writing through rec and issuing through issuer to
-// a worker.
-func Register(r worker.Registry, rec activities.Recorder, issuer activities.Issuer) {
+// Register adds the workflows and activities to a worker: writing through rec, issuing
+// through p, running the embedded training on p's store.
+func Register(r worker.Registry, rec activities.Recorder, p *publish.Publisher) {
 	workflows.Register(r)
-	activities.Register(r, &activities.Activities{Store: rec, Issuer: issuer})
+	activities.Register(r, &activities.Activities{Store: rec, Issuer: p, Training: training.Default(), Trainings: p.St, Certifier: p})
 }
 
 // StartCase starts a case of the Wajo definition as the demo operator, with the OPD proposals

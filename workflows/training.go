@@ -1,0 +1,551 @@
+package workflows
+
+// The Latsar of one angkatan after its SK: a run that walks the training definition's
+// activities in order, each open until it is due or everyone present is recorded, with a
+// reminder before it closes; confirmations, records and the one remedial come in through
+// validated Updates; at the announcement the outcomes are computed, and the certificates are
+// issued once the remedial window has closed.
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/skflow/skflow/textcheck"
+	"github.com/skflow/skflow/training"
+)
+
+// A run continues as new after this many accepted Updates, so its history stays bounded
+// whatever the organiser imports; an angkatan of 40 needs about 60.
+const trainingUpdatesPerRun = 400
+
+type trun struct {
+	ctx     workflow.Context
+	in      training.RunInput
+	def     *training.Definition
+	s       *training.RunState
+	writing int // records in flight; the run closes or continues only when none is
+}
+
+// Training is the workflow of one angkatan's Latsar, registered as training.WorkflowName.
+func Training(ctx workflow.Context, in training.RunInput) (training.RunState, error) {
+	def := in.Definition
+	if err := def.Validate(); err != nil {
+		return training.RunState{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidTrainingInput", err)
+	}
+	r := &trun{ctx: ctx, in: in, def: &def}
+	acts := def.Activities()
+	if in.Resume != nil {
+		r.s = in.Resume
+		r.s.Runs++
+		r.s.Updates = 0
+	} else {
+		now := workflow.Now(ctx)
+		r.s = &training.RunState{ID: in.ID, CaseID: in.CaseID, Title: in.Title, Group: in.Group, Batch: in.Batch,
+			Definition: def.Label(), State: "running", StartedAt: now, Runs: 1}
+		for _, m := range in.Members {
+			r.s.People = append(r.s.People, training.PersonState{Member: m})
+		}
+		at := now
+		for _, a := range acts {
+			due := at.AddDate(0, 0, a.Days)
+			r.s.Schedule = append(r.s.Schedule, training.Window{Activity: a.ID, Opens: at, Due: due})
+			at = due
+		}
+	}
+	if err := r.register(); err != nil {
+		return *r.s, err
+	}
+	if in.Resume == nil {
+		start := in
+		if err := r.record(r.ctx, []training.Event{{Kind: training.Started, Start: &start}}, r.summons()); err != nil {
+			return *r.s, err
+		}
+		if err := r.open(0); err != nil {
+			return *r.s, err
+		}
+	}
+	for r.s.Open < len(acts) {
+		if err := r.await(acts[r.s.Open]); err != nil {
+			return *r.s, err
+		}
+		if err := r.close(acts[r.s.Open]); err != nil {
+			return *r.s, err
+		}
+		r.s.Open++
+		if r.s.Open < len(acts) {
+			if err := r.open(r.s.Open); err != nil {
+				return *r.s, err
+			}
+		}
+		if r.s.Open < len(acts) && (r.s.Updates >= trainingUpdatesPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested()) {
+			if err := r.settle(); err != nil {
+				return *r.s, err
+			}
+			next := in
+			next.Resume = r.s
+			return *r.s, workflow.NewContinueAsNewError(ctx, training.WorkflowName, next)
+		}
+	}
+	if err := r.finish(); err != nil {
+		return *r.s, err
+	}
+	return *r.s, r.settle()
+}
+
+// settle waits for the handlers' answers and writes before the run closes or continues.
+func (r *trun) settle() error {
+	return workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) && r.writing == 0 })
+}
+
+// record writes events and notices through the same activity path as a case's transitions.
+func (r *trun) record(ctx workflow.Context, events []training.Event, notices []training.Notice) error {
+	r.writing++
+	defer func() { r.writing-- }()
+	now := workflow.Now(ctx)
+	for i := range events {
+		r.s.Seq++
+		events[i].RunID, events[i].At, events[i].Seq = r.s.ID, now, r.s.Seq
+	}
+	t := training.Transition{Events: events, Notices: notices}
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	lctx := workflow.WithLocalActivityOptions(ctx, localRecord)
+	err := workflow.ExecuteLocalActivity(lctx, training.ActivityRecord, t).Get(lctx, nil)
+	if err != nil && !unrecordableFailure(err) {
+		actx := workflow.WithActivityOptions(ctx, remoteRecord)
+		err = workflow.ExecuteActivity(actx, training.ActivityRecord, t).Get(actx, nil)
+	}
+	if err != nil {
+		return fmt.Errorf("record %s of %s: %w", events[0].Kind, r.s.ID, err)
+	}
+	return nil
+}
+
+// open makes activity i the open one, due its days from now.
+func (r *trun) open(i int) error {
+	a := r.def.Activities()[i]
+	now := workflow.Now(r.ctx)
+	w := &r.s.Schedule[i]
+	w.Opens, w.Due = now, now.AddDate(0, 0, a.Days)
+	r.s.Reminded = false
+	if err := r.record(r.ctx, []training.Event{{Kind: training.Opened, Window: copyWindow(w)}}, nil); err != nil {
+		return err
+	}
+	if a.Kind == training.Announce {
+		return r.announce()
+	}
+	return nil
+}
+
+// await holds the open activity until everyone present is recorded or it is due, reminding
+// whoever is missing a reminder_days before.
+func (r *trun) await(a training.Activity) error {
+	w := &r.s.Schedule[r.s.Open]
+	for !r.complete(a) {
+		now := workflow.Now(r.ctx)
+		remind := w.Due.AddDate(0, 0, -r.def.ReminderDays)
+		at, reminding := w.Due, false
+		if !r.s.Reminded && r.def.ReminderDays > 0 && remind.After(now) {
+			at, reminding = remind, true
+		}
+		if a.Kind == training.Announce && r.s.RemedialDue != nil {
+			at, reminding = *r.s.RemedialDue, false
+		}
+		if !at.After(now) {
+			return nil
+		}
+		tctx, cancel := workflow.WithCancel(r.ctx)
+		timer := workflow.NewTimer(tctx, at.Sub(now))
+		if err := workflow.Await(r.ctx, func() bool { return timer.IsReady() || r.complete(a) }); err != nil {
+			cancel()
+			return err
+		}
+		fired := timer.IsReady()
+		cancel()
+		if !fired {
+			continue
+		}
+		if !reminding {
+			return nil
+		}
+		r.s.Reminded = true
+		if err := r.record(r.ctx, []training.Event{{Kind: training.Reminded, Window: copyWindow(w)}}, r.reminders(a)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// complete reports whether the activity needs nothing more: everyone present recorded, or, for
+// the announcement, every deferred participant's remedial in.
+func (r *trun) complete(a training.Activity) bool {
+	if a.Kind == training.Announce {
+		return r.s.RemedialDue == nil
+	}
+	return len(r.missing(a)) == 0
+}
+
+// missing lists the participants the activity still waits for.
+func (r *trun) missing(a training.Activity) []*training.PersonState {
+	var out []*training.PersonState
+	for i := range r.s.People {
+		p := &r.s.People[i]
+		if p.Absent {
+			continue
+		}
+		switch a.Kind {
+		case training.Confirm:
+			if !p.Confirmed {
+				out = append(out, p)
+			}
+		case training.Done:
+			if !p.Done[a.ID] {
+				out = append(out, p)
+			}
+		case training.Score:
+			if _, ok := p.Scores[a.Component]; !ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// close ends the open activity: who was not recorded is late; who never confirmed is absent
+// from the training, and their OPD is told.
+func (r *trun) close(a training.Activity) error {
+	w := &r.s.Schedule[r.s.Open]
+	now := workflow.Now(r.ctx)
+	w.Closed = &now
+	ev := training.Event{Kind: training.Closed, Window: w}
+	var notices []training.Notice
+	for _, p := range r.missing(a) {
+		w.Late = append(w.Late, p.NIP)
+		if a.Kind == training.Confirm {
+			p.Absent = true
+			ev.Absent = append(ev.Absent, p.NIP)
+		}
+	}
+	if len(ev.Absent) > 0 {
+		notices = r.perOPD(ev.Absent, "absent", func(opd string, names []string) (string, string) {
+			return "Peserta Latsar tidak mengonfirmasi: " + r.s.Title,
+				fmt.Sprintf("Yth. Pimpinan %s,\n\nPeserta berikut tidak mengonfirmasi keikutsertaan %s golongan %s angkatan %d sampai batasnya dan dinyatakan tidak mengikuti pelatihan:\n\n%s\n",
+					opd, r.def.Name, r.s.Group, r.s.Batch, strings.Join(names, "\n"))
+		})
+	}
+	ev.Window = copyWindow(w)
+	return r.record(r.ctx, []training.Event{ev}, notices)
+}
+
+// announce computes and announces the outcomes; deferred participants get their one remedial.
+func (r *trun) announce() error {
+	r.s.Results = r.def.Outcomes(r.persons())
+	for _, res := range r.s.Results {
+		if res.Outcome == training.Deferred {
+			due := workflow.Now(r.ctx).AddDate(0, 0, r.def.Evaluation.RemedialDays)
+			r.s.RemedialDue = &due
+			break
+		}
+	}
+	return r.record(r.ctx, []training.Event{{Kind: training.Announced, Results: r.s.Results}}, nil)
+}
+
+func (r *trun) persons() []training.Person {
+	out := make([]training.Person, len(r.s.People))
+	for i, p := range r.s.People {
+		out[i] = training.Person{NIP: p.NIP, Absent: p.Absent, Scores: p.Scores, Remedial: p.Remedial}
+	}
+	return out
+}
+
+// finish decides what the remedial left open (no remedial in time: not passed), issues the
+// certificates and tells each OPD its participants return.
+func (r *trun) finish() error {
+	r.s.Results = r.def.Outcomes(r.persons())
+	for i := range r.s.Results {
+		if r.s.Results[i].Outcome == training.Deferred {
+			r.s.Results[i].Outcome = training.Failed
+		}
+	}
+	r.s.RemedialDue = nil
+	if err := r.record(r.ctx, []training.Event{{Kind: training.Decided, Results: r.s.Results}}, nil); err != nil {
+		return err
+	}
+	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
+	actx := workflow.WithActivityOptions(ctx, issueOptions)
+	req := training.CertificateRequest{Run: *r.s, Definition: *r.def}
+	if err := workflow.ExecuteActivity(actx, training.ActivityIssue, req).Get(actx, &r.s.Documents); err != nil {
+		return fmt.Errorf("issue the certificates of %s: %w", r.s.ID, err)
+	}
+	r.s.State = "completed"
+	outcome := map[string]string{}
+	for _, res := range r.s.Results {
+		outcome[res.NIP] = outcomeText(res)
+	}
+	var all []string
+	for _, p := range r.s.People {
+		all = append(all, p.NIP)
+	}
+	notices := r.perOPD(all, "return", func(opd string, names []string) (string, string) {
+		return "Peserta Latsar kembali ke instansi: " + r.s.Title,
+			fmt.Sprintf("Yth. Pimpinan %s,\n\n%s golongan %s angkatan %d telah selesai. Peserta dari %s kembali ke instansi asal:\n\n%s\n\nSertifikat dapat diperiksa di laman verifikasi BKPSDM.\n",
+				opd, r.def.Name, r.s.Group, r.s.Batch, opd, strings.Join(names, "\n"))
+	}, outcome)
+	return r.record(r.ctx, []training.Event{{Kind: training.Completed, Results: r.s.Results}}, notices)
+}
+
+func outcomeText(res training.Result) string {
+	switch res.Outcome {
+	case training.Passed:
+		s := "lulus (" + res.Decided + "), STTP"
+		if res.Award {
+			s += " dan Piagam Penghargaan"
+		}
+		return s
+	case training.Absent:
+		return "tidak mengikuti pelatihan, Surat Keterangan"
+	}
+	return "tidak lulus (" + res.Decided + "), Surat Keterangan"
+}
+
+// perOPD makes one notice per OPD of the participants named, each line "name, NIP" and what
+// extra says of them.
+func (r *trun) perOPD(nips []string, why string, text func(opd string, lines []string) (string, string), extra ...map[string]string) []training.Notice {
+	byOPD := map[string][]string{}
+	for _, nip := range nips {
+		for _, p := range r.s.People {
+			if p.NIP != nip {
+				continue
+			}
+			line := fmt.Sprintf("- %s, NIP %s", p.Name, p.NIP)
+			if len(extra) > 0 && extra[0][nip] != "" {
+				line += ": " + extra[0][nip]
+			}
+			byOPD[p.OPD] = append(byOPD[p.OPD], line)
+		}
+	}
+	opds := make([]string, 0, len(byOPD))
+	for opd := range byOPD {
+		opds = append(opds, opd)
+	}
+	sort.Strings(opds)
+	var out []training.Notice
+	for _, opd := range opds {
+		subject, body := text(opd, byOPD[opd])
+		out = append(out, training.Notice{OPD: opd, Subject: subject, Body: body, Key: fmt.Sprintf("%s/%s/%d/%s", r.s.ID, why, r.s.Seq, opd)})
+	}
+	return out
+}
+
+// summons is the call to each OPD: its participants and the schedule.
+func (r *trun) summons() []training.Notice {
+	var plan []string
+	for i, a := range r.def.Activities() {
+		w := r.s.Schedule[i]
+		plan = append(plan, fmt.Sprintf("- %s: %s s.d. %s", a.Name, witaDate(w.Opens), witaDate(w.Due)))
+	}
+	var all []string
+	for _, p := range r.s.People {
+		all = append(all, p.NIP)
+	}
+	return r.perOPD(all, "summons", func(opd string, names []string) (string, string) {
+		return fmt.Sprintf("Pemanggilan peserta %s golongan %s angkatan %d", r.def.Name, r.s.Group, r.s.Batch),
+			fmt.Sprintf("Yth. Pimpinan %s,\n\nBerdasarkan %s, peserta berikut dipanggil mengikuti %s golongan %s angkatan %d:\n\n%s\n\nJadwal (paling lambat):\n%s\n\nSetiap peserta mengonfirmasi keikutsertaan dan mengisi formulir registrasi sebelum %s.\n",
+				opd, r.s.Title, r.def.Name, r.s.Group, r.s.Batch, strings.Join(names, "\n"), strings.Join(plan, "\n"), witaDate(r.s.Schedule[0].Due))
+	})
+}
+
+// reminders go to whoever still has to record the activity: the participants through their OPD,
+// or the organiser.
+func (r *trun) reminders(a training.Activity) []training.Notice {
+	var nips []string
+	for _, p := range r.missing(a) {
+		nips = append(nips, p.NIP)
+	}
+	if a.By == training.Organiser {
+		return []training.Notice{{Subject: "Pengingat: " + a.Name + " " + r.s.Title, Key: fmt.Sprintf("%s/remind/%d", r.s.ID, r.s.Seq),
+			Body: fmt.Sprintf("%s untuk golongan %s angkatan %d ditutup %s; %d peserta belum tercatat.", a.Name, r.s.Group, r.s.Batch,
+				witaDate(r.s.Schedule[r.s.Open].Due), len(nips))}}
+	}
+	return r.perOPD(nips, "remind", func(opd string, names []string) (string, string) {
+		return "Pengingat: " + a.Name,
+			fmt.Sprintf("Yth. Pimpinan %s,\n\nPeserta berikut belum menyelesaikan \"%s\" yang ditutup %s:\n\n%s\n", opd, a.Name,
+				witaDate(r.s.Schedule[r.s.Open].Due), strings.Join(names, "\n"))
+	})
+}
+
+// trainingZone is where the training's dates are read: the participants' WITA.
+var trainingZone = time.FixedZone("WITA", 8*3600)
+
+func witaDate(t time.Time) string { return t.In(trainingZone).Format("02-01-2006 15:04 WITA") }
+
+func copyWindow(w *training.Window) *training.Window {
+	c := *w
+	c.Late = append([]string(nil), w.Late...)
+	return &c
+}
+
+func (r *trun) register() error {
+	if err := workflow.SetQueryHandler(r.ctx, training.QueryStatus, func() (training.RunState, error) { return *r.s, nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, training.UpdateConfirm, r.confirm,
+		workflow.UpdateHandlerOptions{Validator: r.validateConfirm}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, training.UpdateRecord, r.recordActivity,
+		workflow.UpdateHandlerOptions{Validator: r.validateRecord}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(r.ctx, training.UpdateRemedial, r.remedial,
+		workflow.UpdateHandlerOptions{Validator: r.validateRemedial})
+}
+
+func treject(kind, format string, a ...any) error {
+	return temporal.NewApplicationError(fmt.Sprintf(format, a...), kind)
+}
+
+func (r *trun) person(nip string) *training.PersonState {
+	for i := range r.s.People {
+		if r.s.People[i].NIP == nip {
+			return &r.s.People[i]
+		}
+	}
+	return nil
+}
+
+func (r *trun) openActivity() (training.Activity, bool) {
+	acts := r.def.Activities()
+	if r.s.State != "running" || r.s.Open >= len(acts) {
+		return training.Activity{}, false
+	}
+	return acts[r.s.Open], true
+}
+
+func (r *trun) validateConfirm(_ workflow.Context, c training.Confirmation) error {
+	a, ok := r.openActivity()
+	p := r.person(c.NIP)
+	switch {
+	case p == nil:
+		return treject(training.RejectNotMember, "NIP %s bukan peserta %s", textcheck.Clean(c.NIP, textcheck.IDMax), r.s.ID)
+	case !ok || a.Kind != training.Confirm:
+		return treject(training.RejectNotOpen, "konfirmasi keikutsertaan sudah ditutup")
+	}
+	for _, f := range training.FormFields {
+		if strings.TrimSpace(c.Form[f]) == "" {
+			return treject(training.RejectBadEntry, "formulir registrasi: %s wajib diisi", f)
+		}
+		if err := textcheck.Line(f, c.Form[f], textcheck.NameMax); err != nil {
+			return treject(training.RejectBadEntry, "formulir registrasi: %v", err)
+		}
+	}
+	if len(c.Form) != len(training.FormFields) {
+		return treject(training.RejectBadEntry, "formulir registrasi hanya berisi %s", strings.Join(training.FormFields, ", "))
+	}
+	return nil
+}
+
+func (r *trun) confirm(ctx workflow.Context, c training.Confirmation) (training.RunState, error) {
+	p := r.person(c.NIP)
+	p.Confirmed, p.Form = true, c.Form
+	r.s.Updates++
+	return *r.s, r.record(ctx, []training.Event{{Kind: training.Confirmed, By: c.NIP, Confirm: &c}}, nil)
+}
+
+// validateRecord takes an activity's entries before the announcement: the organiser's for any
+// activity, a participant's only for their own, in an activity participants record.
+func (r *trun) validateRecord(_ workflow.Context, rec training.Recording) error {
+	a, ok := r.def.Activity(rec.Activity)
+	switch {
+	case !ok:
+		return treject(training.RejectBadEntry, "kegiatan %q tidak ada", textcheck.Clean(rec.Activity, textcheck.IDMax))
+	case a.Kind != training.Done && a.Kind != training.Score:
+		return treject(training.RejectBadEntry, "%s tidak dicatat per peserta", a.Name)
+	case r.s.State != "running" || r.s.Results != nil:
+		return treject(training.RejectClosed, "hasil %s sudah diumumkan; nilai tidak diubah lagi", r.s.ID)
+	case textcheck.Line("dicatat oleh", rec.By, textcheck.IDMax) != nil || strings.TrimSpace(rec.By) == "":
+		return treject(training.RejectBadEntry, "pencatatan harus menyebut siapa yang mencatat")
+	case len(rec.Entries) == 0 || len(rec.Entries) > len(r.s.People):
+		return treject(training.RejectBadEntry, "pencatatan %s berisi %d peserta", a.Name, len(rec.Entries))
+	case rec.Role != training.Organiser && rec.Role != training.Participant:
+		return treject(training.RejectNotAllowed, "hanya penyelenggara atau peserta yang mencatat")
+	case rec.Role == training.Participant && a.By != training.Participant:
+		return treject(training.RejectNotAllowed, "%s dicatat oleh penyelenggara", a.Name)
+	}
+	for _, e := range rec.Entries {
+		p := r.person(e.NIP)
+		switch {
+		case p == nil:
+			return treject(training.RejectNotMember, "NIP %s bukan peserta %s", textcheck.Clean(e.NIP, textcheck.IDMax), r.s.ID)
+		case p.Absent:
+			return treject(training.RejectBadEntry, "%s tidak mengikuti pelatihan", p.Name)
+		case rec.Role == training.Participant && e.NIP != rec.By:
+			return treject(training.RejectNotAllowed, "peserta hanya mencatat kegiatannya sendiri")
+		case a.Kind == training.Score && (e.Score == nil || *e.Score < 0 || *e.Score > 100):
+			return treject(training.RejectBadEntry, "nilai %s untuk %s harus 0 sampai 100", a.Name, p.Name)
+		case a.Kind == training.Done && (!e.Done || e.Score != nil):
+			return treject(training.RejectBadEntry, "%s dicatat sebagai selesai, tanpa nilai", a.Name)
+		}
+	}
+	return nil
+}
+
+func (r *trun) recordActivity(ctx workflow.Context, rec training.Recording) (training.RunState, error) {
+	a, _ := r.def.Activity(rec.Activity)
+	for _, e := range rec.Entries {
+		p := r.person(e.NIP)
+		if a.Kind == training.Score {
+			if p.Scores == nil {
+				p.Scores = map[string]float64{}
+			}
+			p.Scores[a.Component] = *e.Score
+		} else {
+			if p.Done == nil {
+				p.Done = map[string]bool{}
+			}
+			p.Done[a.ID] = true
+		}
+	}
+	r.s.Updates++
+	return *r.s, r.record(ctx, []training.Event{{Kind: training.Recorded, By: rec.By, Record: &rec}}, nil)
+}
+
+func (r *trun) validateRemedial(ctx workflow.Context, rs training.RemedialScore) error {
+	var res *training.Result
+	for i := range r.s.Results {
+		if r.s.Results[i].NIP == rs.NIP {
+			res = &r.s.Results[i]
+		}
+	}
+	p := r.person(rs.NIP)
+	switch {
+	case r.s.RemedialDue == nil || !workflow.Now(ctx).Before(*r.s.RemedialDue):
+		return treject(training.RejectClosed, "tidak ada remedial yang terbuka pada %s", r.s.ID)
+	case res == nil || res.Outcome != training.Deferred || p.Remedial != nil:
+		return treject(training.RejectNotAllowed, "NIP %s tidak ditunda kelulusannya, atau sudah menempuh remedialnya", textcheck.Clean(rs.NIP, textcheck.IDMax))
+	case rs.Score < 0 || rs.Score > 100:
+		return treject(training.RejectBadEntry, "nilai remedial harus 0 sampai 100")
+	case strings.TrimSpace(rs.By) == "" || textcheck.Line("dicatat oleh", rs.By, textcheck.IDMax) != nil:
+		return treject(training.RejectBadEntry, "remedial harus menyebut siapa yang mencatat")
+	}
+	return nil
+}
+
+func (r *trun) remedial(ctx workflow.Context, rs training.RemedialScore) (training.RunState, error) {
+	score := rs.Score
+	r.person(rs.NIP).Remedial = &score
+	r.s.Results = r.def.Outcomes(r.persons())
+	still := false
+	for _, res := range r.s.Results {
+		still = still || res.Outcome == training.Deferred
+	}
+	if !still {
+		r.s.RemedialDue = nil // the window's work is done; the run goes on to the certificates
+	}
+	r.s.Updates++
+	return *r.s, r.record(ctx, []training.Event{{Kind: training.Remedialed, By: rs.By, Remedial: &rs}}, nil)
+}
