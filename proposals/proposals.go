@@ -5,9 +5,6 @@
 package proposals
 
 import (
-	"archive/zip"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,25 +12,23 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/skflow/skflow/nip"
+	"github.com/skflow/skflow/sheet"
 	"github.com/skflow/skflow/textcheck"
 )
 
 // Limits on what is read.
 const (
 	MaxBytes    = 10 << 20
-	MaxUnzipped = 64 << 20 // an XLSX's content once unpacked
+	MaxUnzipped = sheet.MaxUnzipped // an XLSX's content once unpacked
 	MaxRows     = 10000
 )
 
 // Errors that refuse a whole file; nothing from it may be stored.
 var (
-	ErrNotSpreadsheet = errors.New("berkas bukan lembar kerja CSV atau XLSX")
-	ErrTooLarge       = errors.New("berkas terlalu besar")
+	ErrNotSpreadsheet = sheet.ErrNotSpreadsheet
+	ErrTooLarge       = sheet.ErrTooLarge
 	ErrMissingColumn  = errors.New("kolom wajib tidak ada")
 	ErrEmpty          = errors.New("berkas tidak berisi data usulan")
 )
@@ -194,67 +189,14 @@ func Read(r io.Reader, progress func(done, total int)) (Result, error) {
 	if len(b) > MaxBytes {
 		return Result{}, fmt.Errorf("%w (maksimal %d MiB)", ErrTooLarge, MaxBytes>>20)
 	}
-	rows, err := table(b)
+	rows, err := sheet.Read(b)
+	if errors.Is(err, sheet.ErrEmpty) {
+		return Result{}, ErrEmpty
+	}
 	if err != nil {
 		return Result{}, err
 	}
 	return parse(rows, progress)
-}
-
-// record is one row of cells and its row number as the spreadsheet shows it.
-type record struct {
-	row   int
-	cells []string
-}
-
-// table turns the file into rows of cells, by what the content is rather than its name.
-func table(b []byte) ([]record, error) {
-	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
-		if err := unpackedSize(b); err != nil {
-			return nil, err
-		}
-		// An XLSX is a zip: a few MiB can unpack to gigabytes. Unpack no more than a real list needs.
-		f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
-		if err != nil {
-			return nil, fmt.Errorf("%w: XLSX tidak terbaca (%v)", ErrNotSpreadsheet, err)
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, ErrEmpty
-		}
-		rows, err := f.GetRows(sheets[0])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
-		}
-		recs := make([]record, len(rows))
-		for i, r := range rows {
-			recs[i] = record{row: i + 1, cells: r}
-		}
-		return recs, nil
-	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
-		return nil, ErrNotSpreadsheet
-	}
-	first, _, _ := bytes.Cut(b, []byte("\n"))
-	cr := csv.NewReader(bytes.NewReader(b))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';' // Excel in Indonesian locales writes semicolons
-	}
-	cr.FieldsPerRecord = -1
-	var recs []record
-	for {
-		cells, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return recs, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
-		}
-		line, _ := cr.FieldPos(0) // blank lines are skipped by the reader but count as rows
-		recs = append(recs, record{row: line, cells: cells})
-	}
 }
 
 var (
@@ -262,23 +204,6 @@ var (
 	// A pangkat written before its golongan: "Penata Muda / III/a", "Pengatur (II/c)".
 	golSuffix = regexp.MustCompile(`[\s/(,]\(?(iv|iii|ii|i|4|3|2|1)\s*[/.\- ]?\s*([a-e])\)?$`)
 )
-
-// unpackedSize refuses an XLSX whose parts declare more content than a proposal list can have.
-// excelize's own limits still hold for an archive that lies about its sizes.
-func unpackedSize(b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return fmt.Errorf("%w: XLSX tidak terbaca (%v)", ErrNotSpreadsheet, err)
-	}
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-	}
-	if total > MaxUnzipped {
-		return fmt.Errorf("%w: isi XLSX %d MiB setelah dibuka (maksimal %d MiB)", ErrTooLarge, total>>20, MaxUnzipped>>20)
-	}
-	return nil
-}
 
 // Golongan normalises "III/a", "3a", "iii - A" to "III/a"; ok is false when it is not a golongan.
 func Golongan(s string) (string, bool) {
@@ -307,10 +232,10 @@ func present(s string) (bool, bool) {
 	return false, false
 }
 
-func parse(rows []record, progress func(done, total int)) (Result, error) {
+func parse(rows []sheet.Row, progress func(done, total int)) (Result, error) {
 	head := -1
 	for i, r := range rows {
-		if strings.TrimSpace(strings.Join(r.cells, "")) != "" {
+		if strings.TrimSpace(strings.Join(r.Cells, "")) != "" {
 			head = i
 			break
 		}
@@ -322,7 +247,7 @@ func parse(rows []record, progress func(done, total int)) (Result, error) {
 	for i := range col {
 		col[i] = -1
 	}
-	for i, h := range rows[head].cells {
+	for i, h := range rows[head].Cells {
 		if f, ok := fieldOf(h); ok && col[f] < 0 {
 			col[f] = i
 		}
@@ -334,7 +259,7 @@ func parse(rows []record, progress func(done, total int)) (Result, error) {
 			missing = append(missing, fieldNames[f])
 			continue
 		}
-		columns = append(columns, Column{Field: fieldNames[f], Header: strings.TrimSpace(rows[head].cells[c])})
+		columns = append(columns, Column{Field: fieldNames[f], Header: strings.TrimSpace(rows[head].Cells[c])})
 	}
 	if len(missing) > 0 {
 		return Result{}, fmt.Errorf("%w: %s (kolom terbaca: %s)", ErrMissingColumn, strings.Join(missing, ", "), ColumnsString(columns))
@@ -346,7 +271,7 @@ func parse(rows []record, progress func(done, total int)) (Result, error) {
 	res := Result{Candidates: []Candidate{}, Problems: []Problem{}, Columns: columns}
 	seen := map[string]Candidate{}
 	for i, rec := range data {
-		r, rowNo := rec.cells, rec.row
+		r, rowNo := rec.Cells, rec.Line
 		if progress != nil && (i%200 == 0 || i == len(data)-1) {
 			progress(i+1, len(data))
 		}

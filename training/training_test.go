@@ -1,6 +1,7 @@
 package training
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -108,5 +109,39 @@ func TestOutcomes(t *testing.T) {
 	}
 	if awards != 2 || few[2].Rank != 3 || few[2].Band != "Cukup Memuaskan" || few[2].Award {
 		t.Fatalf("a Cukup Memuaskan third: %+v", few)
+	}
+}
+
+// An organiser's results sheet: columns named by activity or component, decimal commas,
+// "ya" for done; a stranger's row and a bad cell are problems of their own, the rest is taken.
+func TestReadResults(t *testing.T) {
+	csv := "NIP;mooc;akademik;Seminar aktualisasi;catatan\n" +
+		"19980101 202403 1 001;ya;85,5;90;\n" +
+		"199801012024031002;;101;80;\n" +
+		"199901012024031099;ya;70;70;\n" +
+		"199801012024031003;tidak;;;\n"
+	imp, err := ReadResults([]byte(csv), Default(), []string{"199801012024031001", "199801012024031002", "199801012024031003"}, "org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range imp.Recordings {
+		got[r.Activity] = len(r.Entries)
+	}
+	if got["mooc"] != 1 || got["evaluasi-akademik"] != 1 || got["seminar-aktualisasi"] != 2 || len(imp.Recordings) != 3 {
+		t.Fatalf("recordings %+v", imp.Recordings)
+	}
+	if *imp.Recordings[1].Entries[0].Score != 85.5 {
+		t.Fatalf("a decimal comma: %v", *imp.Recordings[1].Entries[0].Score)
+	}
+	var lines []string
+	for _, p := range imp.Problems {
+		lines = append(lines, fmt.Sprintf("%d %s", p.Line, p.Column))
+	}
+	if strings.Join(lines, ",") != "3 akademik,4 NIP,5 mooc" {
+		t.Fatalf("problems %+v", imp.Problems)
+	}
+	if _, err := ReadResults([]byte("nama,akademik\nx,1\n"), Default(), nil, "org"); err != ErrNoNIPColumn {
+		t.Fatalf("no NIP column: %v", err)
 	}
 }
