@@ -69,7 +69,7 @@ Times are shown in the calendar's time zone (WITA by default); --json prints RFC
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 30*time.Second, "give up waiting after this long")
 	root.AddCommand(a.startCmd(), a.listCmd(), a.statusCmd(), a.tasksCmd(), a.officialsCmd(), a.decideCmd(),
 		a.cancelCmd(), a.reportCmd(), a.auditCmd(), a.candidatesCmd(), a.proposalsCmd(), a.skCmd(), a.correctCmd(), a.reviseCmd(),
-		a.reconcileCmd(), a.calendarCmd())
+		a.reconcileCmd(), a.calendarCmd(), a.trainingCmd())
 	return root
 }
 

@@ -250,8 +250,10 @@ func (s *Store) IssueTrainingDocument(ctx context.Context, d TrainingDocument) (
 // TrainingDocumentByID is a certificate by its public verification ID.
 func (s *Store) TrainingDocumentByID(ctx context.Context, id string) (TrainingDocument, error) {
 	var d TrainingDocument
-	err := s.db.GetContext(ctx, &d, `SELECT * FROM training_documents WHERE id = $1`, id)
-	return d, notFound(err, "certificate "+id)
+	if err := s.db.GetContext(ctx, &d, `SELECT * FROM training_documents WHERE id = $1`, id); err != nil {
+		return d, notFound(err, "certificate "+id)
+	}
+	return d, nil
 }
 
 // TrainingDocuments lists a run's certificates.

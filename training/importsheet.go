@@ -57,14 +57,11 @@ func ReadResults(b []byte, def *Definition, members []string, by string) (Import
 			nipCol = c
 			continue
 		}
-		for _, a := range def.Activities() {
-			if a.Kind != Done && a.Kind != Score {
-				continue
-			}
-			if key == a.ID || key == strings.ToLower(a.Name) || (a.Kind == Score && key == a.Component) {
-				cols[c] = a
-				named = append(named, a.ID)
-			}
+		// An activity's own id or name first: "aktualisasi" is the activity of that id, not the
+		// component its seminar scores.
+		if a, ok := matchColumn(def, key); ok {
+			cols[c] = a
+			named = append(named, a.ID)
 		}
 	}
 	if nipCol < 0 {
@@ -124,4 +121,23 @@ func ReadResults(b []byte, def *Definition, members []string, by string) (Import
 	}
 	sort.SliceStable(imp.Problems, func(i, j int) bool { return imp.Problems[i].Line < imp.Problems[j].Line })
 	return imp, nil
+}
+
+func matchColumn(def *Definition, key string) (Activity, bool) {
+	var byComponent *Activity
+	for _, a := range def.Activities() {
+		if a.Kind != Done && a.Kind != Score {
+			continue
+		}
+		if key == a.ID || key == strings.ToLower(a.Name) {
+			return a, true
+		}
+		if a.Kind == Score && key == a.Component && byComponent == nil {
+			byComponent = &a
+		}
+	}
+	if byComponent != nil {
+		return *byComponent, true
+	}
+	return Activity{}, false
 }

@@ -109,6 +109,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /publik/{id}", s.publicSK)
 	mux.HandleFunc("GET /verifikasi/{id}", s.verifyPage)
 	mux.HandleFunc("POST /verifikasi/{id}", s.verifyUpload)
+	mux.HandleFunc("GET /publik/sertifikat/{id}", s.certificatePDF)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.signedIn(s.logout))

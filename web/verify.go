@@ -6,13 +6,18 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/training"
 )
 
 // verdict is what the page says of an uploaded file.
@@ -54,6 +59,10 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, v *verdict) {
+	if certificateID.MatchString(r.PathValue("id")) {
+		s.renderCertificate(w, r, v)
+		return
+	}
 	d, ok := s.issued(w, r, r.PathValue("id"))
 	if !ok {
 		return
@@ -91,4 +100,57 @@ func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, v *verdict
 	}
 	s.render(w, r, "verify", map[string]any{"Title": "Verifikasi SK " + d.Number, "Decree": d, "Case": c, "Kind": sk.Text().Title,
 		"Chain": chainOf, "Verdict": v, "Seal": seal})
+}
+
+// certificateID is the shape of a training certificate's public ID (publish.CertificateID).
+var certificateID = regexp.MustCompile(`^c[0-9a-f]{20}$`)
+
+// renderCertificate is the verification of an STTP, a Piagam or a Surat Keterangan: what it
+// is, whom it names, the hash and seal of the file issued, and the comparison of an upload.
+func (s *Server) renderCertificate(w http.ResponseWriter, r *http.Request, v *verdict) {
+	d, err := s.st.TrainingDocumentByID(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, _, people, err := s.st.TrainingRecord(r.Context(), d.TrainingID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var who store.Trainee
+	for _, p := range people {
+		if p.NIP == d.NIP {
+			who = p
+		}
+	}
+	var seal *esign.Seal
+	if seals, err := esign.Inspect(d.Content); err == nil {
+		seal = &seals[len(seals)-1]
+	}
+	if v != nil {
+		v.Match = v.SHA256 == d.SHA256
+	}
+	s.render(w, r, "certificate", map[string]any{"Title": "Verifikasi " + training.DocKind(d.Kind).Title(), "Doc": d,
+		"Kind": training.DocKind(d.Kind).Title(), "Who": who, "Training": t, "Seal": seal, "Verdict": v})
+}
+
+// certificatePDF serves an issued certificate.
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
+	d, err := s.st.TrainingDocumentByID(r.Context(), strings.TrimSuffix(r.PathValue("id"), ".pdf"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s.pdf"`, d.Kind, d.NIP))
+	_, _ = w.Write(d.Content)
 }
