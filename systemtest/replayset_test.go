@@ -17,6 +17,7 @@ import (
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/workflows"
 )
 
@@ -315,4 +316,56 @@ func TestHistoryIssuedDecree(t *testing.T) {
 		t.Fatalf("issued %v (%v); the workflow holds %v", ok, err, s.Outputs)
 	}
 	keepHistory(t, history(ctx, t, sys.client, id), "case-issued-decree.json")
+}
+
+// A 40-person angkatan's run on a real server: every participant confirms, the organiser
+// records every activity for all in one Update each, the outcome is announced and the
+// certificates issued; recorded after training runs were added.
+func TestHistoryTrainingRun(t *testing.T) {
+	sys := newSystem(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	def := training.Default()
+	in := training.RunInput{ID: training.RunID("latsar-history-training", "III", 1), CaseID: "latsar-history-training", Title: "SK Latsar",
+		Group: "III", Batch: 1, Definition: *def}
+	for i := 1; i <= 40; i++ {
+		in.Members = append(in.Members, training.Member{NIP: fmt.Sprintf("1998010120240310%02d", i), Name: fmt.Sprintf("Peserta %02d", i),
+			Position: "Analis", OPD: []string{"Dinas Pendidikan", "Dinas Kesehatan"}[i%2], Golongan: "III/a"})
+	}
+	if _, err := sys.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: in.ID, TaskQueue: taskQueue}, training.WorkflowName, in); err != nil {
+		t.Fatal(err)
+	}
+	form := map[string]string{"telepon": "0812", "email": "p@wajokab.go.id", "alamat_kantor": "Sengkang"}
+	for _, m := range in.Members {
+		if _, err := sys.ops.Confirm(ctx, in.ID, training.Confirmation{NIP: m.NIP, Form: form}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, a := range def.Activities() {
+		if a.Kind != training.Done && a.Kind != training.Score {
+			continue
+		}
+		rec := training.Recording{Activity: a.ID, By: "pusdiklat", Role: training.Organiser}
+		for j, m := range in.Members {
+			e := training.Entry{NIP: m.NIP, Done: a.Kind == training.Done}
+			if a.Kind == training.Score {
+				v := 70.5 + float64((i+j)%25)
+				e.Score = &v
+			}
+			rec.Entries = append(rec.Entries, e)
+		}
+		if _, err := sys.ops.Record(ctx, in.ID, "record-"+a.ID, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var s training.RunState
+	if err := sys.client.GetWorkflow(ctx, in.ID, "").Get(ctx, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.State != "completed" || len(s.Documents) < 40 {
+		t.Fatalf("run %s with %d documents", s.State, len(s.Documents))
+	}
+	h := history(ctx, t, sys.client, in.ID)
+	t.Logf("a 40-person angkatan: %d history events in one run", len(h.Events))
+	keepHistory(t, h, "training-run-40.json")
 }

@@ -29,6 +29,9 @@ type trun struct {
 	def     *training.Definition
 	s       *training.RunState
 	writing int // records in flight; the run closes or continues only when none is
+	// started is set once the run's start is recorded: a handler's record waits for it, so
+	// nothing of the run reaches the store before the run itself does.
+	started bool
 }
 
 // Training is the workflow of one angkatan's Latsar, registered as training.WorkflowName.
@@ -60,11 +63,13 @@ func Training(ctx workflow.Context, in training.RunInput) (training.RunState, er
 	if err := r.register(); err != nil {
 		return *r.s, err
 	}
+	r.started = in.Resume != nil
 	if in.Resume == nil {
 		start := in
 		if err := r.record(r.ctx, []training.Event{{Kind: training.Started, Start: &start}}, r.summons()); err != nil {
 			return *r.s, err
 		}
+		r.started = true
 		if err := r.open(0); err != nil {
 			return *r.s, err
 		}
@@ -106,6 +111,11 @@ func (r *trun) settle() error {
 func (r *trun) record(ctx workflow.Context, events []training.Event, notices []training.Notice) error {
 	r.writing++
 	defer func() { r.writing-- }()
+	if events[0].Kind != training.Started {
+		if err := workflow.Await(ctx, func() bool { return r.started }); err != nil {
+			return err
+		}
+	}
 	now := workflow.Now(ctx)
 	for i := range events {
 		r.s.Seq++
