@@ -27,6 +27,7 @@ import (
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/web"
 	"github.com/skflow/skflow/workflows"
 )
@@ -42,10 +43,11 @@ type System struct {
 	Publisher *publish.Publisher
 	WebURL    string // where the web app listens
 
-	log    *slog.Logger
-	pg     *pgembed.Cluster
-	worker worker.Worker
-	stops  []func() error
+	log      *slog.Logger
+	training *training.Definition
+	pg       *pgembed.Cluster
+	worker   worker.Worker
+	stops    []func() error
 }
 
 // Up starts everything the configuration asks for. On error, whatever was started is stopped.
@@ -109,11 +111,10 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 	}
 	s.worker = worker.New(s.Client, cfg.Temporal.TaskQueue, worker.Options{})
 	workflows.Register(s.worker)
-	tdef, err := cfg.TrainingDefinition()
-	if err != nil {
+	if s.training, err = cfg.TrainingDefinition(); err != nil {
 		return nil, err
 	}
-	activities.Register(s.worker, &activities.Activities{Store: s.Store, Issuer: s.Publisher, Training: tdef, Trainings: s.Store, Certifier: s.Publisher})
+	activities.Register(s.worker, &activities.Activities{Store: s.Store, Issuer: s.Publisher, Training: s.training, Trainings: s.Store, Certifier: s.Publisher})
 	if err = s.worker.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on task queue %s: %w", cfg.Temporal.TaskQueue, err)
 	}
@@ -129,7 +130,7 @@ func (s *System) serveWeb(def *sop.Definition) error {
 	cfg := s.Config
 	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
 		Calendar: cfg.Calendar, BatchSize: cfg.Training.BatchSize, NumberFormat: cfg.Decree.NumberFormat, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
-		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log, Publisher: s.Publisher,
+		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log, Publisher: s.Publisher, Training: s.training, PublicURL: cfg.PublicURL(),
 		Health: func(ctx context.Context) error {
 			_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

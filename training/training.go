@@ -275,6 +275,14 @@ func (d *Definition) Activity(id string) (Activity, bool) {
 	return Activity{}, false
 }
 
+// ActivityName is an activity's name, or its id when there is none of that id.
+func (d *Definition) ActivityName(id string) string {
+	if a, ok := d.Activity(id); ok {
+		return a.Name
+	}
+	return id
+}
+
 // PhaseOf names the phase an activity belongs to.
 func (d *Definition) PhaseOf(id string) string {
 	for _, p := range d.Phases {

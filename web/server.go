@@ -27,6 +27,7 @@ import (
 	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/worktime"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	SecureCookies bool
 	// Publisher issues and writes the decrees (their template, signer and public address).
 	Publisher *publish.Publisher
+	// Training is the Latsar definition the angkatan run on; PublicURL starts the links sent
+	// to participants.
+	Training  *training.Definition
+	PublicURL string
 	// Health reports whether Temporal answers, for /readyz.
 	Health func(context.Context) error
 	Now    func() time.Time // the clock; time.Now when nil
@@ -76,6 +81,9 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
+	}
+	if o.Training == nil {
+		o.Training = training.Default()
 	}
 	sm := scs.New()
 	sm.Store = st.Sessions()
@@ -137,6 +145,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /officials/{nip}", operator(s.changeOfficial))
 	mux.HandleFunc("POST /standins", operator(s.addStandIn))
 	mux.HandleFunc("GET /calendar", watchers(s.calendarPage))
+	mux.HandleFunc("GET /latsar", watchers(s.trainingList))
+	mux.HandleFunc("GET /latsar/{id}", watchers(s.trainingBoard))
+	mux.HandleFunc("POST /latsar/{id}/hasil", operator(s.importResults))
+	mux.HandleFunc("POST /latsar/{id}/tautan", operator(s.sendLinks))
+	mux.HandleFunc("GET /peserta/masuk", s.participantSignIn)
+	mux.HandleFunc("GET /peserta", s.participantPage)
+	mux.HandleFunc("POST /peserta", s.participantAct)
 	mux.HandleFunc("POST /calendar", operator(s.editCalendar))
 
 	auditors := s.allow(roleAuditor, "kepala")

@@ -1,0 +1,228 @@
+package web
+
+// The Latsar of each angkatan: the organiser's board (from the run's workflow, the authority),
+// the results import, the participants' sign-in links, and the participant's own page.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/training"
+)
+
+func (s *Server) trainingList(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.st.Trainings(r.Context(), "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "latsar", map[string]any{"Title": "Latsar per angkatan", "Runs": ts})
+}
+
+// trainingBoard is one angkatan as its run holds it: schedule, who confirmed, progress, late
+// items, scores and outcomes, and its certificates once issued.
+func (s *Server) trainingBoard(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	st, err := s.ops.TrainingStatus(r.Context(), id)
+	if errors.Is(err, caseops.ErrNoCase) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	docs, err := s.st.TrainingDocuments(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	results := map[string]training.Result{}
+	for _, res := range st.Results {
+		results[res.NIP] = res
+	}
+	type row struct {
+		training.PersonState
+		Result *training.Result
+	}
+	var rows []row
+	for _, p := range st.People {
+		rw := row{PersonState: p}
+		if res, ok := results[p.NIP]; ok {
+			rw.Result = &res
+		}
+		rows = append(rows, rw)
+	}
+	s.render(w, r, "latsar", map[string]any{"Title": "Latsar " + id, "Run": st, "Rows": rows, "Docs": docs, "Def": s.o.Training,
+		"Components": s.o.Training.Evaluation.Components})
+}
+
+// importResults takes an organiser's results file and records it, one recording per activity.
+func (s *Server) importResults(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	back := "/latsar/" + id
+	st, err := s.ops.TrainingStatus(r.Context(), id)
+	if err != nil {
+		s.refused(w, r, back, "Hasil tidak dicatat: ", err)
+		return
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.flashBack(w, r, back, "Pilih berkas hasil (CSV atau XLSX).")
+		return
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxUpload))
+	if err != nil {
+		s.flashBack(w, r, back, "Berkas hasil tidak terbaca.")
+		return
+	}
+	var members []string
+	for _, p := range st.People {
+		members = append(members, p.NIP)
+	}
+	imp, err := training.ReadResults(b, s.o.Training, members, userOf(r).NIP)
+	if err != nil {
+		s.flashBack(w, r, back, "Hasil tidak dicatat: "+err.Error())
+		return
+	}
+	n := 0
+	for _, rec := range imp.Recordings {
+		if _, err := s.ops.Record(r.Context(), id, fmt.Sprintf("web:%s:%s:%s", id, rec.Activity, token()), rec); err != nil {
+			s.refused(w, r, back, fmt.Sprintf("Hasil %s tidak dicatat: ", rec.Activity), err)
+			return
+		}
+		n += len(rec.Entries)
+	}
+	msg := fmt.Sprintf("%d hasil tercatat dalam %d kegiatan.", n, len(imp.Recordings))
+	for i, p := range imp.Problems {
+		if i == 10 {
+			msg += fmt.Sprintf(" … dan %d lagi.", len(imp.Problems)-10)
+			break
+		}
+		msg += fmt.Sprintf(" Baris %d, %s: %s.", p.Line, p.Column, p.Message)
+	}
+	s.flashBack(w, r, back, msg)
+}
+
+// sendLinks queues each participant's one-time sign-in link to their OPD.
+func (s *Server) sendLinks(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	n, err := s.st.SendTrainingLinks(r.Context(), id, s.o.PublicURL, 14*24*time.Hour)
+	if err != nil {
+		s.refused(w, r, "/latsar/"+id, "Tautan tidak dikirim: ", err)
+		return
+	}
+	s.flashBack(w, r, "/latsar/"+id, fmt.Sprintf("Tautan masuk %d peserta dikirim melalui OPD masing-masing (berlaku 14 hari, sekali pakai).", n))
+}
+
+// The participant's session: the run and NIP their link signed in, nothing else.
+const participantKey = "peserta"
+
+func (s *Server) participantSignIn(w http.ResponseWriter, r *http.Request) {
+	runID, nip, err := s.st.UseTrainingLink(r.Context(), r.URL.Query().Get("t"))
+	if errors.Is(err, store.ErrLinkUsed) {
+		w.WriteHeader(http.StatusForbidden)
+		s.render(w, r, "error", map[string]any{"Title": "Tautan tidak berlaku", "Message": err.Error() + ". Minta tautan baru kepada OPD Anda."})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), participantKey, runID+"|"+nip)
+	http.Redirect(w, r, "/peserta", http.StatusSeeOther)
+}
+
+// participant is the signed-in participant's run and NIP; ok is false when nobody is.
+func (s *Server) participant(r *http.Request) (runID, nip string, ok bool) {
+	runID, nip, ok = strings.Cut(s.sessions.GetString(r.Context(), participantKey), "|")
+	return runID, nip, ok
+}
+
+func (s *Server) participantPage(w http.ResponseWriter, r *http.Request) {
+	runID, nip, ok := s.participant(r)
+	if !ok {
+		w.WriteHeader(http.StatusForbidden)
+		s.render(w, r, "error", map[string]any{"Title": "Belum masuk", "Message": "Buka tautan masuk yang dikirim melalui OPD Anda."})
+		return
+	}
+	st, err := s.ops.TrainingStatus(r.Context(), runID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var me training.PersonState
+	for _, p := range st.People {
+		if p.NIP == nip {
+			me = p
+		}
+	}
+	var result *training.Result
+	for _, res := range st.Results {
+		if res.NIP == nip {
+			result = &res
+		}
+	}
+	acts := s.o.Training.Activities()
+	var open *training.Activity
+	if st.Open < len(acts) && st.State == "running" {
+		open = &acts[st.Open]
+	}
+	docs, err := s.st.TrainingDocuments(r.Context(), runID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var mine []store.TrainingDocument
+	for _, d := range docs {
+		if d.NIP == nip {
+			mine = append(mine, d)
+		}
+	}
+	s.render(w, r, "peserta", map[string]any{"Title": "Latsar: " + me.Name, "Run": st, "Me": me, "Result": result, "Open": open,
+		"Acts": acts, "Docs": mine, "Fields": training.FormFields})
+}
+
+// participantAct is the participant's own confirmation, or their own record of an activity
+// participants record.
+func (s *Server) participantAct(w http.ResponseWriter, r *http.Request) {
+	runID, nip, ok := s.participant(r)
+	if !ok {
+		s.forbidden(w, r)
+		return
+	}
+	var err error
+	switch r.PostFormValue("op") {
+	case "confirm":
+		form := map[string]string{}
+		for _, f := range training.FormFields {
+			form[f] = strings.TrimSpace(r.PostFormValue(f))
+		}
+		_, err = s.ops.Confirm(r.Context(), runID, training.Confirmation{NIP: nip, Form: form})
+	case "done":
+		_, err = s.ops.Record(r.Context(), runID, fmt.Sprintf("peserta:%s:%s:%s", runID, nip, r.PostFormValue("activity")),
+			training.Recording{Activity: r.PostFormValue("activity"), By: nip, Role: training.Participant, Entries: []training.Entry{{NIP: nip, Done: true}}})
+	default:
+		err = errors.New("tindakan tidak dikenal")
+	}
+	var rej *caseops.Rejection
+	switch {
+	case errors.As(err, &rej):
+		s.flashBack(w, r, "/peserta", "Tidak tercatat: "+rej.Message)
+	case err != nil:
+		s.refused(w, r, "/peserta", "Tidak tercatat: ", err)
+	default:
+		s.flashBack(w, r, "/peserta", "Tercatat. Terima kasih.")
+	}
+}
