@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +27,7 @@ Penghargaan or a Surat Keterangan for every participant. Runs are named CASE--GR
 e.g. latsar-20261122-3f9a1c--iii-1.`,
 	}
 	cmd.AddCommand(a.trainingListCmd(), a.trainingShowCmd(), a.trainingConfirmCmd(), a.trainingRecordCmd(),
-		a.trainingImportCmd(), a.trainingRemedialCmd(), a.trainingDocumentsCmd())
+		a.trainingImportCmd(), a.trainingRemedialCmd(), a.trainingDocumentsCmd(), a.trainingReportCmd())
 	return cmd
 }
 
@@ -327,4 +329,45 @@ func (a *app) trainingDocumentsCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write each certificate's PDF into this folder")
 	return cmd
+}
+
+func (a *app) trainingReportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "report",
+		Short: "Per angkatan: attendance, pass rate, qualification distribution; per activity: lateness",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			runs, late, err := st.TrainingReport(a.ctx)
+			if err != nil {
+				return err
+			}
+			return a.emit(map[string]any{"runs": runs, "activities": late}, func(w io.Writer) error {
+				if err := table(w, "RUN\tPESERTA\tKONFIRMASI\tTIDAK HADIR\tLULUS\tTINGKAT\tKUALIFIKASI\tPIAGAM", func(tw io.Writer) {
+					for _, r := range runs {
+						rate := "-"
+						if r.PassRate() >= 0 {
+							rate = fmt.Sprintf("%.0f%%", r.PassRate()*100)
+						}
+						var bands []string
+						for b, n := range r.Bands {
+							bands = append(bands, fmt.Sprintf("%s %d", b, n))
+						}
+						sort.Strings(bands)
+						fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\n", r.ID, r.People, r.Confirmed, r.Absent, r.Passed, rate, strings.Join(bands, ", "), r.Awards)
+					}
+				}); err != nil {
+					return err
+				}
+				return table(w, "KEGIATAN\tDITUTUP\tDENGAN TERLAMBAT\tPESERTA TERLAMBAT", func(tw io.Writer) {
+					for _, l := range late {
+						fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", l.Activity, l.Closed, l.Windows, l.Late)
+					}
+				})
+			})
+		},
+	}
 }

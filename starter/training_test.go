@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,6 +133,29 @@ func TestCLITrainsAnAngkatanToItsCertificates(t *testing.T) {
 		if !strings.Contains(page, d.Number) || !strings.Contains(page, d.SHA256) || !strings.Contains(page, "Sah: berkas resmi tidak berubah") {
 			t.Fatalf("verification of %s:\n%s", d.ID, page)
 		}
+	}
+	// The auditors' figures: two of three passed; one in each band; both passed got a Piagam.
+	out, err = run("training", "report", "--json")
+	var rep struct {
+		Runs []store.TrainingSummary `json:"runs"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Runs) != 1 || rep.Runs[0].Passed != 2 || rep.Runs[0].NotPassed != 1 ||
+		rep.Runs[0].Awards != 2 || rep.Runs[0].Bands["Sangat Memuaskan"] != 1 || rep.Runs[0].Bands["Tidak Memuaskan"] != 1 {
+		t.Fatalf("training report: %q %v", out, err)
+	}
+	jar, _ := cookiejar.New(nil)
+	auditor := &http.Client{Jar: jar}
+	if _, err := auditor.PostForm(srv.URL+"/login", url.Values{"nip": {nips["auditor"]}, "password": {allinone.DemoPassword}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := auditor.Get(srv.URL + "/report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `id="latsar-report"`) || !strings.Contains(string(page), "67%") {
+		t.Fatalf("the auditors' report (%d) has no Latsar figures:\n%.3000s", resp.StatusCode, page)
 	}
 	box, _ := e.Store.Outbox(ctx, id)
 	var summons, back int

@@ -130,6 +130,7 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"days":      func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 		"inc":       func(i int) int { return i + 1 },
+		"pct":       func(f float64) float64 { return f * 100 },
 		"nipSpaced": nip.Spaced,
 		"roles":     func() []sop.Role { return s.def.Roles },
 		"isOp":      func(u *user) bool { return u != nil && u.Role == roleOperator },

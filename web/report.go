@@ -56,8 +56,14 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	for _, role := range s.def.Roles {
 		order = append(order, role.ID)
 	}
+	runs, lateness, err := s.st.TrainingReport(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, "report", map[string]any{"Title": "Laporan mutu baku", "Steps": steps, "Roles": rep.ByRole(order),
-		"Cases": rep.Totals, "Chart": barChart(steps), "From": from, "To": to})
+		"Cases": rep.Totals, "Chart": barChart(steps), "From": from, "To": to, "Runs": runs, "Lateness": lateness,
+		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training})
 }
 
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
