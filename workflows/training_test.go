@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -228,5 +230,30 @@ func TestAnAngkatanGoesThroughEveryPhase(t *testing.T) {
 	}
 	if summons != 3 || reminders < 1 || absent != 1 || back != 3 {
 		t.Fatalf("notices: %d summons, %d reminders, %d absent, %d return", summons, reminders, absent, back)
+	}
+}
+
+// Past its Updates per run, a run hands its whole state to a continuation at the next
+// activity's opening, so its history stays bounded.
+func TestATrainingRunContinuesAsNewWithItsState(t *testing.T) {
+	defer func(n int) { trainingUpdatesPerRun = n }(trainingUpdatesPerRun)
+	trainingUpdatesPerRun = 2
+	g := newTrainingRig(t, 3)
+	form := map[string]string{"telepon": "0812", "email": "p@wajokab.go.id", "alamat_kantor": "Sengkang"}
+	for i := 1; i <= 3; i++ {
+		g.at(time.Duration(i)*time.Minute, fmt.Sprintf("c%d", i), training.UpdateConfirm, training.Confirmation{NIP: nipOf(i), Form: form})
+	}
+	g.env.ExecuteWorkflow(training.WorkflowName, g.in)
+	var can *workflow.ContinueAsNewError
+	if err := g.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("the run ended with %v, not a continuation", err)
+	}
+	var next training.RunInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	s := next.Resume
+	if s == nil || s.Open != 1 || s.Runs != 1 || !s.People[0].Confirmed || !s.People[2].Confirmed || s.Schedule[0].Closed == nil || s.Seq == 0 {
+		t.Fatalf("the continuation's state: %+v", s)
 	}
 }
