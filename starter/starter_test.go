@@ -41,19 +41,28 @@ func cliEnv(t *testing.T) (func(args ...string) (string, error), *testenv.Env) {
 	}, e
 }
 
-func TestCLIRunsACase(t *testing.T) {
-	proposals, err := filepath.Abs("../examples/usulan-opd.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, e := cliEnv(t)
+// exampleProposals is found before a test moves into its own directory.
+var exampleProposals, _ = filepath.Abs("../examples/usulan-opd.csv")
+
+// startExample starts a case with the example proposals (three eligible in one angkatan) and
+// returns its ID and the proposals file's path.
+func startExample(t *testing.T, run func(args ...string) (string, error)) (string, string) {
+	t.Helper()
+	proposals := exampleProposals
 	out, err := run("start", "--title", "Latsar CPNS 2026 angkatan I", "--proposals", proposals)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := strings.TrimSpace(out)
+	return strings.TrimSpace(out), proposals
+}
+
+func TestCLIRunsACase(t *testing.T) {
+	run, e := cliEnv(t)
+	id, proposals := startExample(t, run)
+	var out string
+	var err error
 	if !strings.HasPrefix(id, "latsar-") {
-		t.Fatalf("start printed %q", out)
+		t.Fatalf("start printed %q", id)
 	}
 	if out, err = run("sk", id, "--out", filepath.Join(t.TempDir(), "sk.pdf")); err != nil || !strings.Contains(out, "3 participants in 1 angkatan") {
 		t.Fatalf("sk: %q %v", out, err)

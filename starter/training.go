@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/training"
 )
 
@@ -65,13 +66,9 @@ func (a *app) trainingShowCmd() *cobra.Command {
 		Short: "The organiser's board of one angkatan: who confirmed, progress, late items, scores, outcomes",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			ops, err := a.temporal()
+			_, s, err := a.trainingStatus(args[0])
 			if err != nil {
 				return err
-			}
-			s, err := ops.TrainingStatus(a.ctx, args[0])
-			if err != nil {
-				return plainCaseError(args[0], err)
 			}
 			def, err := a.cfg.TrainingDefinition()
 			if err != nil {
@@ -117,6 +114,19 @@ func (a *app) trainingShowCmd() *cobra.Command {
 			})
 		},
 	}
+}
+
+// trainingStatus is a run's state as its workflow holds it, with the operations on it.
+func (a *app) trainingStatus(run string) (*caseops.Ops, training.RunState, error) {
+	ops, err := a.temporal()
+	if err != nil {
+		return nil, training.RunState{}, err
+	}
+	s, err := ops.TrainingStatus(a.ctx, run)
+	if err != nil {
+		return nil, s, plainCaseError(run, err)
+	}
+	return ops, s, nil
 }
 
 func outcomeLabel(r training.Result) string {
@@ -217,13 +227,9 @@ Rows with a NIP outside the angkatan, and cells that are not results, are listed
 skipped; the rest is recorded, one recording per activity.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ops, err := a.temporal()
+			ops, s, err := a.trainingStatus(args[0])
 			if err != nil {
 				return err
-			}
-			s, err := ops.TrainingStatus(a.ctx, args[0])
-			if err != nil {
-				return plainCaseError(args[0], err)
 			}
 			b, err := readFile(file, 10<<20, "results file")
 			if err != nil {

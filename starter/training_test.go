@@ -29,17 +29,11 @@ import (
 // announces, and an STTP, a Piagam or a Surat Keterangan comes out for each participant, signed,
 // verified by poppler and on the public verification page.
 func TestCLITrainsAnAngkatanToItsCertificates(t *testing.T) {
-	proposals, err := filepath.Abs("../examples/usulan-opd.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
 	run, e := cliEnv(t)
-	out, err := run("start", "--title", "Latsar CPNS 2026 angkatan I", "--proposals", proposals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := strings.TrimSpace(out)
+	id, _ := startExample(t, run)
 	nips := allinone.DemoNIPs()
+	var out string
+	var err error
 	for step, role := range []string{"kabid", "analis", "pelaksana", "analis", "pelaksana", "analis", "kabid", "sekretaris", "kepala", "sekda", "bupati",
 		"kepala", "kabid", "analis", "pelaksana"} {
 		if _, err := run("decide", id, "--step", fmt.Sprint(step+1), "--as", nips[role], "--agree"); err != nil {
