@@ -34,16 +34,17 @@ func assertRecordedOnce(ctx context.Context, t *testing.T, st *store.Store, id s
 		}
 		keys[a.Key] = true
 	}
-	// Besides the steps: the classification step 4 produces and the draft (version 1) step 5 does.
+	// Besides the steps: the classification step 4 produces and the draft (version 1) step 5 does,
+	// and, since these cases name no participants, the incident that no training could start.
 	want := map[string]int{"case_started": 1, "step_opened": decisions, "step_decided": decisions, "case_completed": 1,
-		"output_recorded": 1, "draft_versioned": 1}
+		"output_recorded": 1, "draft_versioned": 1, "incident": 1}
 	for action, n := range want {
 		if counts[action] != n {
 			t.Errorf("%d %s audit rows, want %d (all: %v)", counts[action], action, n, counts)
 		}
 	}
-	if len(audit) != 4+2*decisions {
-		t.Errorf("%d audit rows, want %d", len(audit), 4+2*decisions)
+	if len(audit) != 5+2*decisions {
+		t.Errorf("%d audit rows, want %d", len(audit), 5+2*decisions)
 	}
 	tasks, err := st.Tasks(ctx, id)
 	if err != nil {
