@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/skflow/skflow/caseops"
+	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/training"
 )
@@ -52,14 +54,18 @@ func (s *Server) trainingBoard(w http.ResponseWriter, r *http.Request) {
 		Result *training.Result
 	}
 	var rows []row
+	var opds []string
 	for _, p := range st.People {
+		if !slices.Contains(opds, p.OPD) {
+			opds = append(opds, p.OPD)
+		}
 		rw := row{PersonState: p}
 		if res, ok := results[p.NIP]; ok {
 			rw.Result = &res
 		}
 		rows = append(rows, rw)
 	}
-	s.render(w, r, "latsar", map[string]any{"Title": "Latsar " + id, "Run": st, "Rows": rows, "Docs": docs, "Def": s.o.Training,
+	s.render(w, r, "latsar", map[string]any{"Title": "Latsar " + id, "Run": st, "Rows": rows, "Docs": docs, "Def": s.o.Training, "OPDs": opds,
 		"Components": s.o.Training.Evaluation.Components})
 }
 
@@ -224,5 +230,45 @@ func (s *Server) participantAct(w http.ResponseWriter, r *http.Request) {
 		s.refused(w, r, "/peserta", "Tidak tercatat: ", err)
 	default:
 		s.flashBack(w, r, "/peserta", "Tercatat. Terima kasih.")
+	}
+}
+
+// summonsLetter is an OPD's letter calling its participants, from the run's roster and schedule.
+func (s *Server) summonsLetter(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	st, err := s.ops.TrainingStatus(r.Context(), id)
+	if errors.Is(err, caseops.ErrNoCase) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opd := r.URL.Query().Get("opd")
+	def := s.o.Training
+	letter := skdoc.Summons{Organiser: def.Organiser, Training: fmt.Sprintf("%s Golongan %s Angkatan %d", def.Name, st.Group, st.Batch),
+		Basis: st.Title, OPD: opd, Place: "Sengkang", Date: st.StartedAt.In(s.cal.Location())}
+	for _, p := range st.People {
+		if p.OPD == opd {
+			letter.Members = append(letter.Members, skdoc.Member{NIP: p.NIP, Name: p.Name, Position: p.Position, OPD: p.OPD, Golongan: p.Golongan})
+		}
+	}
+	if len(letter.Members) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	for i, a := range def.Activities() {
+		if i < len(st.Schedule) {
+			letter.Schedule = append(letter.Schedule, skdoc.Slot{Name: a.Name, Opens: st.Schedule[i].Opens, Due: st.Schedule[i].Due})
+		}
+	}
+	if len(st.Schedule) > 0 {
+		letter.Confirm = st.Schedule[0].Due.In(s.cal.Location())
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="panggilan-%s.pdf"`, id))
+	if err := letter.WritePDF(w); err != nil {
+		s.o.Log.Error("write summons letter", "run", id, "err", err)
 	}
 }

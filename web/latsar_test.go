@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/skflow/skflow/internal/pdftool"
 	"github.com/skflow/skflow/training"
 )
 
@@ -71,6 +72,13 @@ func TestAParticipantSignsInWithTheirLinkAndConfirms(t *testing.T) {
 	}
 	if _, board := op.get("/latsar/" + in.ID); !strings.Contains(board, "<td>Andi Nurul</td><td>Dinas Pendidikan</td>\n<td>ya</td>") {
 		t.Fatalf("the board does not show the confirmation:\n%s", board)
+	}
+	// Each OPD's summons letter names its participants only, with the schedule.
+	code, letter := op.get("/latsar/" + in.ID + "/panggilan?opd=" + url.QueryEscape("Dinas Pendidikan"))
+	text := pdftool.Run(t, "pdftotext", "-layout", pdftool.File(t, "panggilan.pdf", []byte(letter)), "-")
+	if code != http.StatusOK || !strings.Contains(text, "Pemanggilan peserta Pelatihan Dasar CPNS Golongan III Angkatan 1") ||
+		!strings.Contains(text, "19980115 202403 2 001") || strings.Contains(text, "Arfah") || !strings.Contains(text, "Seminar aktualisasi") {
+		t.Fatalf("the summons letter (%d):\n%s", code, text)
 	}
 }
 

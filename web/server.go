@@ -147,6 +147,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /calendar", watchers(s.calendarPage))
 	mux.HandleFunc("GET /latsar", watchers(s.trainingList))
 	mux.HandleFunc("GET /latsar/{id}", watchers(s.trainingBoard))
+	mux.HandleFunc("GET /latsar/{id}/panggilan", watchers(s.summonsLetter))
 	mux.HandleFunc("POST /latsar/{id}/hasil", operator(s.importResults))
 	mux.HandleFunc("POST /latsar/{id}/tautan", operator(s.sendLinks))
 	mux.HandleFunc("GET /peserta/masuk", s.participantSignIn)
