@@ -134,6 +134,8 @@ func Start(o Options) (*Server, error) {
 			DefaultNamespace:    o.Namespace,
 			DisableNewsFetch:    true, // no internet in an agency's closed network
 			CORS:                uiconfig.CORS{CookieInsecure: true},
+			// No banner and no line per request on the worker's output: it is for people.
+			HideLogs: true,
 		}))
 		go func() { _ = s.ui.Start() }()
 		s.UIAddress = fmt.Sprintf("http://%s", net.JoinHostPort(o.Host, strconv.Itoa(o.UIPort)))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
+	"github.com/xuri/excelize/v2"
 )
 
 // Row is one attempt at one step.
@@ -114,27 +115,89 @@ func (r Report) WriteTable(w io.Writer, loc *time.Location) error {
 	return tw.Flush()
 }
 
-// WriteCSV writes the step rows as CSV, times in RFC 3339 in loc. Cells are made safe for
-// spreadsheets: text that a spreadsheet would run as a formula is prefixed with a quote.
+// Headers are the step rows' columns as an Indonesian reader names them.
+var Headers = []string{"ID berkas", "Langkah", "Percobaan", "Jabatan", "Dibuka (WITA)", "Diputuskan (WITA)", "Menit kerja",
+	"Mutu baku (menit)", "Terlambat", "Keputusan", "Alasan", "NIP pejabat"}
+
+// DecisionLabel says a decision the way the report's reader does.
+func DecisionLabel(d string) string {
+	switch d {
+	case "agree":
+		return "setuju"
+	case "return":
+		return "dikembalikan"
+	case "superseded":
+		return "diganti versi baru"
+	case "open":
+		return "terbuka"
+	}
+	return d
+}
+
+// cells are a step row's cells, text made safe for spreadsheets, times in loc as a spreadsheet
+// in Indonesia reads them.
+func (x Row) cells(loc *time.Location) []string {
+	decided := ""
+	if x.DecidedAt != nil {
+		decided = x.DecidedAt.In(loc).Format("2006-01-02 15:04")
+	}
+	std := ""
+	if x.StandardMinutes != nil {
+		std = strconv.Itoa(*x.StandardMinutes)
+	}
+	return []string{SafeCell(x.CaseID), strconv.Itoa(x.Step), strconv.Itoa(x.Attempt), SafeCell(x.Role),
+		x.OpenedAt.In(loc).Format("2006-01-02 15:04"), decided, strconv.Itoa(x.WorkingMinutes), std,
+		YaTidak(x.Late), DecisionLabel(x.Decision), SafeCell(x.Reason), SafeCell(x.Actor)}
+}
+
+// WriteCSV writes the step rows as CSV for a spreadsheet set to Indonesian: a byte-order mark,
+// semicolons between cells, Indonesian headers. Text a spreadsheet would run as a formula is
+// prefixed with a quote.
 func (r Report) WriteCSV(w io.Writer, loc *time.Location) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"case_id", "step", "attempt", "role", "opened_at", "decided_at", "working_minutes",
-		"standard_minutes", "late", "decision", "reason", "actor_nip"})
+	cw.Comma = ';'
+	_ = cw.Write(Headers)
 	for _, x := range r.Rows {
-		decided := ""
-		if x.DecidedAt != nil {
-			decided = x.DecidedAt.In(loc).Format(time.RFC3339)
-		}
-		std := ""
-		if x.StandardMinutes != nil {
-			std = strconv.Itoa(*x.StandardMinutes)
-		}
-		_ = cw.Write([]string{SafeCell(x.CaseID), strconv.Itoa(x.Step), strconv.Itoa(x.Attempt), SafeCell(x.Role),
-			x.OpenedAt.In(loc).Format(time.RFC3339), decided, strconv.Itoa(x.WorkingMinutes), std,
-			strconv.FormatBool(x.Late), SafeCell(x.Decision), SafeCell(x.Reason), SafeCell(x.Actor)})
+		_ = cw.Write(x.cells(loc))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// WriteXLSX writes the step rows as an XLSX workbook, numbers as numbers.
+func (r Report) WriteXLSX(w io.Writer, loc *time.Location) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Mutu baku"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	head := make([]any, len(Headers))
+	for i, h := range Headers {
+		head[i] = h
+	}
+	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
+		return err
+	}
+	for i, x := range r.Rows {
+		row := make([]any, 0, len(Headers))
+		for j, c := range x.cells(loc) {
+			if n, err := strconv.Atoi(c); err == nil && (j == 1 || j == 2 || j == 6 || j == 7) {
+				row = append(row, n)
+			} else {
+				row = append(row, c)
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			return err
+		}
+	}
+	_, err := f.WriteTo(w)
+	return err
 }
 
 // SafeCell defuses spreadsheet formula injection (CWE-1236).
@@ -159,7 +222,15 @@ func standard(m *int) string {
 	return strconv.Itoa(*m)
 }
 
-// YesNo is how reports and tables say a flag.
+// YaTidak is a flag as the Indonesian reader of an export says it.
+func YaTidak(b bool) string {
+	if b {
+		return "ya"
+	}
+	return "tidak"
+}
+
+// YesNo is how the command line's tables say a flag.
 func YesNo(b bool) string {
 	if b {
 		return "yes"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
+	"github.com/xuri/excelize/v2"
 )
 
 var wita = time.FixedZone("WITA", 8*3600)
@@ -47,12 +48,35 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 	if err := r.WriteCSV(&buf, wita); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	// For a spreadsheet set to Indonesian: a byte-order mark, semicolons, Indonesian headers.
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbfID berkas;Langkah;")) {
+		t.Fatalf("csv starts %q", buf.String()[:40])
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf"))))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || rows[1][10] != `'=HYPERLINK("x")` || rows[1][4] != "2026-11-16T08:00:00+08:00" {
+	if len(rows) != 4 || rows[1][10] != `'=HYPERLINK("x")` || rows[1][4] != "2026-11-16 08:00" || rows[1][9] != "dikembalikan" && rows[1][9] != "setuju" {
 		t.Fatalf("csv rows %q", rows)
+	}
+	buf.Reset()
+	if err := r.WriteXLSX(&buf, wita); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := x.GetCellValue("Mutu baku", "A1"); v != "ID berkas" {
+		t.Fatalf("xlsx header %q", v)
+	}
+	if typ, _ := x.GetCellType("Mutu baku", "G2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Fatalf("working minutes stored as text (%v)", typ)
+	}
+	if n, _ := x.GetRows("Mutu baku"); len(n) != 4 {
+		t.Fatalf("xlsx rows %d", len(n))
 	}
 	buf.Reset()
 	if err := r.WriteTable(&buf, wita); err != nil || !strings.Contains(buf.String(), "breached") {

@@ -80,15 +80,15 @@ func (a *app) officialsCmd() *cobra.Command {
 func (a *app) reportCmd() *cobra.Command {
 	var caseID, format string
 	cmd := &cobra.Command{
-		Use:   "report [--case CASE] [--format table|csv|json]",
+		Use:   "report [--case CASE] [--format table|csv|xlsx|json]",
 		Short: "Working time of every step against its mutu baku, and every case against the deadline",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if a.asJSON {
 				format = "json"
 			}
-			if format != "table" && format != "csv" && format != "json" {
-				return fmt.Errorf("--format %q: use table, csv or json", format)
+			if format != "table" && format != "csv" && format != "xlsx" && format != "json" {
+				return fmt.Errorf("--format %q: use table, csv, xlsx or json", format)
 			}
 			st, err := a.store()
 			if err != nil {
@@ -115,6 +115,8 @@ func (a *app) reportCmd() *cobra.Command {
 			switch format {
 			case "csv":
 				return r.WriteCSV(a.out, a.cal.Location())
+			case "xlsx":
+				return r.WriteXLSX(a.out, a.cal.Location())
 			case "json":
 				return r.WriteJSON(a.out)
 			}
@@ -122,7 +124,7 @@ func (a *app) reportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&caseID, "case", "", "only this case")
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv (for Excel set to Indonesian: ; and a BOM), xlsx (to a file: > laporan.xlsx) or json")
 	return cmd
 }
 

@@ -102,7 +102,7 @@ func TestCLIRunsACase(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &status) != nil || len(status.Tasks) != 2 || *status.Tasks[0].ActorNIP != kabid {
 		t.Fatalf("status: %q %v", out, err)
 	}
-	if out, err = run("report", "--case", id, "--format", "csv"); err != nil || !strings.HasPrefix(out, "case_id,step,attempt") || strings.Count(out, "\n") != 3 {
+	if out, err = run("report", "--case", id, "--format", "csv"); err != nil || !strings.HasPrefix(out, "\ufeffID berkas;Langkah;Percobaan") || strings.Count(out, "\n") != 3 {
 		t.Fatalf("report: %q %v", out, err)
 	}
 	if _, err = run("revise", id, "--file", proposals, "--as", analis); err == nil || !strings.Contains(err.Error(), "berkas harus PDF atau DOCX") {

@@ -3,7 +3,9 @@ package web
 // The auditors' report, as a page and as CSV.
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
@@ -66,15 +68,20 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training})
 }
 
-func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
+// reportExport is the step rows as CSV (for Excel set to Indonesian) or, at .xlsx, a workbook.
+func (s *Server) reportExport(w http.ResponseWriter, r *http.Request) {
 	rep, _, _, err := s.reportData(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="laporan-mutu-baku.csv"`)
-	if err := rep.WriteCSV(w, s.cal.Location()); err != nil {
-		s.o.Log.Error("write report CSV", "err", err)
+	write, ext, ctype := rep.WriteCSV, "csv", "text/csv; charset=utf-8"
+	if strings.HasSuffix(r.URL.Path, ".xlsx") {
+		write, ext, ctype = rep.WriteXLSX, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="laporan-mutu-baku.%s"`, ext))
+	if err := write(w, s.cal.Location()); err != nil {
+		s.o.Log.Error("write report export", "format", ext, "err", err)
 	}
 }

@@ -157,7 +157,8 @@ func (s *Server) Handler() http.Handler {
 
 	auditors := s.allow(roleAuditor, "kepala")
 	mux.HandleFunc("GET /report", auditors(s.reportPage))
-	mux.HandleFunc("GET /report.csv", auditors(s.reportCSV))
+	mux.HandleFunc("GET /report.csv", auditors(s.reportExport))
+	mux.HandleFunc("GET /report.xlsx", auditors(s.reportExport))
 	mux.HandleFunc("/", s.notFound)
 
 	return s.metrics.wrap(limitBodies(http.NewCrossOriginProtection().Handler(s.sessions.LoadAndSave(mux))))

@@ -390,6 +390,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"case page", "GET", "/cases/c-auth", nil, everyone},
 		{"report", "GET", "/report", nil, []string{"auditor", "kepala"}},
 		{"report csv", "GET", "/report.csv", nil, []string{"auditor", "kepala"}},
+		{"report xlsx", "GET", "/report.xlsx", nil, []string{"auditor", "kepala"}},
 		{"officials", "GET", "/officials", nil, []string{"operator"}},
 		{"add official", "POST", "/officials", url.Values{"nip": {"1"}}, []string{"operator"}},
 		{"change official", "POST", "/officials/" + nip["kabid"], url.Values{"op": {"bogus"}}, []string{"operator"}},
@@ -524,8 +525,11 @@ func TestCrossOriginHealthMetricsAndReport(t *testing.T) {
 		t.Fatalf("report page: %d\n%s", code, page)
 	}
 	code, csv := aud.get("/report.csv")
-	if code != http.StatusOK || !strings.HasPrefix(csv, "case_id,step,attempt") || strings.Count(csv, "\nc-report,") != 5 {
+	if code != http.StatusOK || !strings.HasPrefix(csv, "\ufeffID berkas;Langkah;Percobaan") || strings.Count(csv, "\nc-report;") != 5 {
 		t.Fatalf("report csv: %d\n%s", code, csv)
+	}
+	if code, x := aud.get("/report.xlsx"); code != http.StatusOK || !strings.HasPrefix(x, "PK\x03\x04") {
+		t.Fatalf("report xlsx: %d", code)
 	}
 	if code, page = aud.get("/report?from=2000-01-01&to=2000-12-31"); code != http.StatusOK || strings.Contains(page, "c-report") {
 		t.Fatal("the period filter kept a case started outside it")
