@@ -288,3 +288,59 @@ func (s *Store) DocumentSHA256(ctx context.Context, caseID, kind string) (string
 	}
 	return sum, true, nil
 }
+
+// AuditFilter narrows the audit log: a case (or training run), an actor, a period; empty
+// fields do not filter.
+type AuditFilter struct {
+	CaseID string
+	Actor  string
+	From   *time.Time
+	To     *time.Time
+	Limit  int
+}
+
+// AuditSearch lists the audit log's rows that match, newest first, at most f.Limit.
+func (s *Store) AuditSearch(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 200
+	}
+	var out []AuditEntry
+	if err := s.db.SelectContext(ctx, &out, `SELECT id, key, at, actor, action, case_id, step, attempt, detail FROM audit_log
+		WHERE ($1 = '' OR case_id = $1) AND ($2 = '' OR actor ILIKE '%' || $2 || '%')
+		AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
+		ORDER BY id DESC LIMIT $5`, f.CaseID, f.Actor, f.From, f.To, f.Limit); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return out, nil
+}
+
+// Messages lists the outbox, unsent first (failed ones first among them), at most limit.
+func (s *Store) Messages(ctx context.Context, unsentOnly bool, limit int) ([]Message, error) {
+	var out []Message
+	if err := s.db.SelectContext(ctx, &out, `SELECT `+messageColumns+` FROM outbox WHERE NOT $1 OR sent_at IS NULL
+		ORDER BY sent_at IS NOT NULL, last_error IS NULL, id DESC LIMIT $2`, unsentOnly, limit); err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return out, nil
+}
+
+// RetryMessage makes an unsent message due now, at a corrected address when one is given; it
+// says whether there was such a message.
+func (s *Store) RetryMessage(ctx context.Context, id int64, email, by string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = now(), to_email = COALESCE(NULLIF($2, ''), to_email)
+		WHERE id = $1 AND sent_at IS NULL`, id, email)
+	if err != nil {
+		return false, fmt.Errorf("retry message %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	if n == 1 {
+		detail := map[string]any{"message": id}
+		if email != "" {
+			detail["to_email"] = email
+		}
+		if err := s.Note(ctx, by, "message_retried", detail); err != nil {
+			return true, err
+		}
+	}
+	return n == 1, nil
+}

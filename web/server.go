@@ -159,6 +159,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /report", auditors(s.reportPage))
 	mux.HandleFunc("GET /report.csv", auditors(s.reportExport))
 	mux.HandleFunc("GET /report.xlsx", auditors(s.reportExport))
+	mux.HandleFunc("GET /audit", s.allow(roleAuditor)(s.auditPage))
+	mux.HandleFunc("GET /outbox", operator(s.outboxPage))
+	mux.HandleFunc("POST /outbox/{id}/retry", operator(s.retryMessage))
 	mux.HandleFunc("/", s.notFound)
 
 	return s.metrics.wrap(limitBodies(http.NewCrossOriginProtection().Handler(s.sessions.LoadAndSave(mux))))
