@@ -110,6 +110,8 @@ type Decision struct {
 	Reason   string `json:"reason,omitempty"`
 	Actor    Actor  `json:"actor"`
 	Document string `json:"document,omitempty"` // SHA-256 of the draft version decided on
+	// Note is the instruction (arahan, disposisi) an agreement gives the next role.
+	Note string `json:"note,omitempty"`
 }
 
 // Revision is a new version of the draft SK: the payload of the version Update (and of the
@@ -171,6 +173,8 @@ type DecisionRecord struct {
 	// CalendarVersion is the kept calendar version that measured WorkingMinutes (0: the
 	// snapshot the case started with, before versions were kept).
 	CalendarVersion int `json:"calendar_version,omitempty"`
+	// Note is the instruction the official gave the next role.
+	Note string `json:"note,omitempty"`
 }
 
 // DecisionResult answers a decide Update: what was recorded and what is open now.

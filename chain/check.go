@@ -46,6 +46,7 @@ func CheckStart(in CaseInput) error {
 func CheckDecision(d Decision) error {
 	return firstError(
 		textcheck.Paragraph("alasan", d.Reason, textcheck.ReasonMax),
+		textcheck.Paragraph("arahan", d.Note, textcheck.ReasonMax),
 		checkActor(d.Actor),
 		checkHash("dokumen", d.Document, true),
 	)

@@ -18,7 +18,7 @@ import (
 
 func (a *app) decideCmd() *cobra.Command {
 	var step, attempt int
-	var nip, reason string
+	var nip, reason, note string
 	var agree, ret bool
 	cmd := &cobra.Command{
 		Use:   "decide CASE --step N --as NIP (--agree | --return --reason TEXT)",
@@ -27,7 +27,7 @@ func (a *app) decideCmd() *cobra.Command {
 workflow Update, which refuses a step that is not open, an official of another role, a return
 without a reason and a return on a step that has none; the refusal is printed and nothing is
 recorded. Running the same command twice records one decision.`,
-		Example: `  starter decide latsar-20261122-3f9a1c --step 1 --as 197811052005011002 --agree
+		Example: `  starter decide latsar-20261122-3f9a1c --step 1 --as 197811052005011002 --agree --note "Segera proses usulan dari 5 OPD"
   starter decide latsar-20261122-3f9a1c --step 7 --as 197811052005011002 --return --reason "lampiran belum lengkap"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -87,7 +87,7 @@ recorded. Running the same command twice records one decision.`,
 					return err
 				}
 			}
-			d := chain.Decision{Step: step, Attempt: attempt, Action: action, Reason: reason, Document: doc,
+			d := chain.Decision{Step: step, Attempt: attempt, Action: action, Reason: reason, Document: doc, Note: note,
 				Actor: chain.Actor{NIP: o.NIP, Name: o.Name, Role: o.Role}}
 			if err := chain.CheckDecision(d); err != nil {
 				return err
@@ -126,6 +126,7 @@ recorded. Running the same command twice records one decision.`,
 	cmd.Flags().BoolVar(&agree, "agree", false, "agree: paraf, sign or forward")
 	cmd.Flags().BoolVar(&ret, "return", false, "return the draft to the step's return target")
 	cmd.Flags().StringVar(&reason, "reason", "", "why the draft is returned (required with --return)")
+	cmd.Flags().StringVar(&note, "note", "", "an instruction (arahan, disposisi) for the next role, with --agree")
 	cmd.Flags().IntVar(&attempt, "attempt", 0, "the attempt of the step being decided (default: the one open now)")
 	_ = cmd.MarkFlagRequired("step")
 	_ = cmd.MarkFlagRequired("as")

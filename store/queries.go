@@ -73,6 +73,7 @@ type Task struct {
 	EscalatedAt     *time.Time `db:"escalated_at" json:"escalated_at"`
 	Document        *string    `db:"document_sha256" json:"document_sha256"`
 	CalendarVersion *int       `db:"calendar_version" json:"calendar_version"` // measured by; nil: the case's first calendar
+	Note            *string    `db:"note" json:"note"`                         // the instruction given to the next role
 }
 
 // Official is a person who may act in the chain (or operate, or audit).
@@ -133,7 +134,7 @@ const officialColumns = `nip, name, role, active, created_at, email`
 
 const taskColumns = `t.case_id, t.step, t.attempt, t.role, t.opened_at, t.due_at, t.standard_minutes, t.decided_at,
 	t.decision, t.reason, t.actor_nip, t.actor_name, t.on_behalf_of, t.appointment, t.working_minutes, t.late, t.reminded_at, t.escalated_at,
-	t.document_sha256`
+	t.document_sha256, t.calendar_version, t.note`
 
 // Cases lists every case, newest first.
 func (s *Store) Cases(ctx context.Context) ([]Case, error) {

@@ -125,6 +125,9 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 		if d.Reason != "" {
 			detail["reason"] = d.Reason
 		}
+		if d.Note != "" {
+			detail["note"] = d.Note
+		}
 		if d.Actor.OnBehalfOf != "" {
 			detail["on_behalf_of"] = d.Actor.OnBehalfOf
 			detail["appointment"] = d.Actor.Appointment
@@ -202,10 +205,10 @@ func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
 		d := e.Decision
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET decided_at = $4, decision = $5, reason = NULLIF($6, ''),
 			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11,
-			document_sha256 = NULLIF($12, ''), appointment = NULLIF($13, ''), calendar_version = NULLIF($14, 0)
+			document_sha256 = NULLIF($12, ''), appointment = NULLIF($13, ''), calendar_version = NULLIF($14, 0), note = NULLIF($15, '')
 			WHERE case_id = $1 AND step = $2 AND attempt = $3 AND decided_at IS NULL`,
 			e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
-			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment, d.CalendarVersion)
+			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment, d.CalendarVersion, d.Note)
 	case chain.StepReminded:
 		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET reminded_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
 			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)

@@ -133,9 +133,13 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case
 		}
 	}
 	var returns []store.Task
-	for _, t := range tasks {
+	var note *store.Task // the instruction the step before gave this one
+	for i, t := range tasks {
 		if t.Decision != nil && *t.Decision == string(chain.Return) {
 			returns = append(returns, t)
+		}
+		if i == len(tasks)-2 && t.Note != nil && t.Decision != nil && *t.Decision == string(chain.Agree) {
+			note = &tasks[i]
 		}
 	}
 	// The candidates as the decree lists them, per angkatan: what a paraf agrees to.
@@ -151,7 +155,8 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "task", map[string]any{"Batches": batches, "Issued": issued, "Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
+	s.render(w, r, "task", map[string]any{"Batches": batches, "Issued": issued, "Note": note,
+		"NextRole": s.nextRoleName(step), "Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
 		"Attempt": *c.OpenAttempt, "Due": c.OpenDue, "History": tasks, "OnBehalfOf": onBehalf, "Problem": problem,
 		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel(),
 		"Document": doc, "Version": version, "Returns": returns, "Sign": step.Kind == sop.KindSign})
@@ -212,6 +217,9 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason, Document: doc,
 		Actor: u.actor(step.Role, onBehalf)}
+	if action == chain.Agree {
+		d.Note = strings.TrimSpace(r.PostFormValue("note"))
+	}
 	if err := chain.CheckDecision(d); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		s.renderTask(w, r, c, step, onBehalf, capitalize(err.Error())+".", "")
@@ -315,4 +323,13 @@ func (s *Server) failRequest(w http.ResponseWriter, r *http.Request, err error) 
 	s.o.Log.Warn("case request not completed", "path", r.URL.Path, "err", err)
 	w.WriteHeader(http.StatusServiceUnavailable)
 	s.render(w, r, "error", map[string]any{"Title": "Belum tercatat", "Message": msg})
+}
+
+// nextRoleName is the role the step's agreement hands the case to, for the instruction's label.
+func (s *Server) nextRoleName(step sop.Step) string {
+	i, ok := s.def.Index(step.Number)
+	if !ok || i+1 >= len(s.def.Steps) {
+		return ""
+	}
+	return s.def.RoleName(s.def.Steps[i+1].Role)
 }

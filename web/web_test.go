@@ -1073,3 +1073,31 @@ func pdfWith(t *testing.T, text string) []byte {
 	}
 	return b.Bytes()
 }
+
+// The Kabid's disposition at step 1 carries an instruction: the Analis sees it at the top of
+// the task; the audit log keeps it.
+func TestAnOrderCarriesItsInstructionToTheNextRole(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-note")
+	k := e.login("kabid")
+	agree, _, page := k.taskForm("c-note")
+	if !strings.Contains(page, "Arahan untuk Analis SDMA Ahli Muda") {
+		t.Fatalf("step 1 has no place for the instruction:\n%s", page)
+	}
+	form := url.Values{"token": {agree}, "step": {"1"}, "attempt": {"1"}, "action": {"agree"}, "note": {"Prioritaskan usulan <Dinas Pendidikan>"}}
+	if code, _, _ := k.post("/tasks/c-note/decide", form); code != http.StatusSeeOther {
+		t.Fatalf("agree: %d", code)
+	}
+	_, _, page = e.login("analis").taskForm("c-note")
+	if !strings.Contains(page, `<p class="note" id="arahan"><strong>Arahan dari`) || !strings.Contains(page, "Prioritaskan usulan &lt;Dinas Pendidikan&gt;") {
+		t.Fatalf("the Analis does not see the instruction:\n%s", page)
+	}
+	audit, _ := e.st.Audit(context.Background(), "c-note")
+	found := false
+	for _, a := range audit {
+		found = found || (a.Action == "step_decided" && strings.Contains(string(a.Detail), "Prioritaskan usulan"))
+	}
+	if !found {
+		t.Fatal("the audit log does not keep the instruction")
+	}
+}

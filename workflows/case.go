@@ -233,6 +233,7 @@ func (r *run) applyDecision() error {
 		DecidedAt: now, WorkingMinutes: int(worked / time.Minute), UpdateID: p.id,
 		Late:            step.HasStandard() && worked > minutes(step.StandardMinutes()),
 		CalendarVersion: r.s.CalendarVersion,
+		Note:            strings.TrimSpace(p.d.Note),
 	}
 	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
 	numbered := step.Kind == sop.KindSign && p.d.Action == chain.Agree && r.in.Register != nil &&
