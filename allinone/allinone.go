@@ -125,12 +125,18 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 	return s, nil
 }
 
+// WebService is the service standard's configuration as the web app shows it.
+func WebService(s config.Service) web.Service {
+	return web.Service{Requirements: s.Requirements, Fee: s.Fee, Products: s.Products, ComplaintsEmail: s.ComplaintsEmail}
+}
+
 // serveWeb starts the web app on http.address.
 func (s *System) serveWeb(def *sop.Definition) error {
 	cfg := s.Config
 	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
 		Calendar: cfg.Calendar, BatchSize: cfg.Training.BatchSize, NumberFormat: cfg.Decree.NumberFormat, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
 		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log, Publisher: s.Publisher, Training: s.training, PublicURL: cfg.PublicURL(),
+		Service: WebService(cfg.Service),
 		Health: func(ctx context.Context) error {
 			_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

@@ -41,7 +41,17 @@ type Config struct {
 	Delivery Delivery      `yaml:"delivery"`
 	Decree   Decree        `yaml:"decree"`
 	Signing  Signing       `yaml:"signing"`
+	Service  Service       `yaml:"service"`
 	Log      Log           `yaml:"log"`
+}
+
+// Service is what the public service standard page says besides the SOP itself: the
+// requirements, the fee, the products and where complaints go (seed 002's standard).
+type Service struct {
+	Requirements    []string `yaml:"requirements"`
+	Fee             string   `yaml:"fee"`
+	Products        []string `yaml:"products"`
+	ComplaintsEmail string   `yaml:"complaints_email"`
 }
 
 // Decree is how a signed decree is numbered.
@@ -159,8 +169,15 @@ func Defaults() Config {
 		SMTP:     SMTP{From: "bkpsdm@wajokab.go.id"},
 		Delivery: Delivery{OPDEmails: map[string]string{}},
 		Signing:  Signing{Service: SigningService{Fields: map[string]string{}}},
-		Decree:   Decree{NumberFormat: chain.DefaultNumberFormat},
-		Log:      Log{Level: "info"},
+		Service: Service{
+			Requirements: []string{"Surat Keputusan Pengangkatan CPNS", "Surat keterangan berbadan sehat dari dokter pemerintah",
+				"Surat perintah tugas dari instansi masing-masing", "Pasfoto"},
+			Fee:             "Tidak dipungut biaya",
+			Products:        []string{"Surat Keputusan penetapan peserta pelatihan", "Sertifikat peserta Pelatihan Dasar CPNS"},
+			ComplaintsEmail: "bkpsdmwajo@gmail.com",
+		},
+		Decree: Decree{NumberFormat: chain.DefaultNumberFormat},
+		Log:    Log{Level: "info"},
 	}
 }
 

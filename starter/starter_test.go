@@ -144,7 +144,7 @@ func TestCLIErrorsArePlain(t *testing.T) {
 		{[]string{"start", "--title", " "}, "--title must not be empty"},
 		{[]string{"start", "--title", "x", "--proposals", "missing.xlsx"}, "proposals file: open missing.xlsx: no such file or directory"},
 		{[]string{"start", "--title", "x", "--proposals", "notes.txt"}, "proposals file notes.txt: kolom wajib tidak ada: NIP, Nama, Jabatan, OPD, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto (kolom terbaca: tidak ada)"},
-		{[]string{"report", "--format", "pdf"}, `--format "pdf": use table, csv or json`},
+		{[]string{"report", "--format", "pdf"}, `--format "pdf": use table, csv, xlsx or json`},
 		{[]string{"cancel", "nope"}, `required flag(s) "reason" not set`},
 	} {
 		if _, err := run(c.args...); err == nil || err.Error() != c.want {

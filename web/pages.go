@@ -141,7 +141,7 @@ func (s *Server) funcs() template.FuncMap {
 
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"login", "error", "inbox", "task", "board", "case", "report", "officials", "public", "verify", "calendar", "certificate", "latsar", "peserta", "audit", "outbox"} {
+	for _, name := range []string{"login", "error", "inbox", "task", "board", "case", "report", "officials", "public", "verify", "calendar", "certificate", "latsar", "peserta", "audit", "outbox", "layanan", "pengaduan"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)

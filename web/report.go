@@ -63,9 +63,14 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	complaints, err := s.st.ComplaintReport(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, "report", map[string]any{"Title": "Laporan mutu baku", "Steps": steps, "Roles": rep.ByRole(order),
 		"Cases": rep.Totals, "Chart": barChart(steps), "From": from, "To": to, "Runs": runs, "Lateness": lateness,
-		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training})
+		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training, "Complaints": complaints})
 }
 
 // reportExport is the step rows as CSV (for Excel set to Indonesian) or, at .xlsx, a workbook.

@@ -48,6 +48,8 @@ type Options struct {
 	// to participants.
 	Training  *training.Definition
 	PublicURL string
+	// Service is the public standard's text besides the SOP.
+	Service Service
 	// Health reports whether Temporal answers, for /readyz.
 	Health func(context.Context) error
 	Now    func() time.Time // the clock; time.Now when nil
@@ -114,6 +116,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 
 	mux.HandleFunc("GET /publik", s.public)
+	mux.HandleFunc("GET /layanan", s.servicePage)
+	mux.HandleFunc("POST /layanan/pengaduan", s.complain)
+	mux.HandleFunc("GET /layanan/pengaduan", s.complaintPage)
+	mux.HandleFunc("GET /layanan/pengaduan/{number}", s.complaintPage)
 	mux.HandleFunc("GET /publik/{id}", s.publicSK)
 	mux.HandleFunc("GET /verifikasi/{id}", s.verifyPage)
 	mux.HandleFunc("POST /verifikasi/{id}", s.verifyUpload)
@@ -161,6 +167,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /report.xlsx", auditors(s.reportExport))
 	mux.HandleFunc("GET /audit", s.allow(roleAuditor)(s.auditPage))
 	mux.HandleFunc("GET /outbox", operator(s.outboxPage))
+	mux.HandleFunc("GET /pengaduan", operator(s.complaintsPage))
+	mux.HandleFunc("POST /pengaduan/{number}", operator(s.answerComplaint))
 	mux.HandleFunc("POST /outbox/{id}/retry", operator(s.retryMessage))
 	mux.HandleFunc("/", s.notFound)
 

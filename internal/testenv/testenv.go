@@ -21,6 +21,7 @@ import (
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/config"
 	"github.com/skflow/skflow/esign"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/publish"
@@ -144,6 +145,9 @@ func (e *Env) Web(t *testing.T, ops *caseops.Ops, o web.Options) *httptest.Serve
 	}
 	if o.Publisher == nil {
 		o.Publisher = e.Publisher
+	}
+	if o.Service.Fee == "" {
+		o.Service = allinone.WebService(config.Defaults().Service)
 	}
 	app, err := web.New(e.Store, ops, sop.Default(), o)
 	if err != nil {
