@@ -24,7 +24,7 @@ func (s *Server) trainingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "latsar", map[string]any{"Title": "Latsar per angkatan", "Runs": ts})
+	s.render(w, r, "latsar", map[string]any{"Title": "Latsar per angkatan", "Runs": ts, "Def": s.o.Training})
 }
 
 // trainingBoard is one angkatan as its run holds it: schedule, who confirmed, progress, late

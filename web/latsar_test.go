@@ -73,6 +73,9 @@ func TestAParticipantSignsInWithTheirLinkAndConfirms(t *testing.T) {
 	if _, board := op.get("/latsar/" + in.ID); !strings.Contains(board, "<td>Andi Nurul</td><td>Dinas Pendidikan</td>\n<td>ya</td>") {
 		t.Fatalf("the board does not show the confirmation:\n%s", board)
 	}
+	if _, list := op.get("/latsar"); !strings.Contains(list, "golongan III angkatan 1") || !strings.Contains(list, "<td>berjalan</td><td>Konfirmasi keikutsertaan") {
+		t.Fatalf("the list of runs:\n%s", list)
+	}
 	// Each OPD's summons letter names its participants only, with the schedule.
 	code, letter := op.get("/latsar/" + in.ID + "/panggilan?opd=" + url.QueryEscape("Dinas Pendidikan"))
 	text := pdftool.Run(t, "pdftotext", "-layout", pdftool.File(t, "panggilan.pdf", []byte(letter)), "-")

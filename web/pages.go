@@ -45,6 +45,27 @@ func stateName(state string) string {
 	return state
 }
 
+// labels say the records' codes in Bahasa Indonesia where a person reads them.
+var labels = map[string]string{
+	// notices in the outbox
+	"reminder": "pengingat", "escalation": "eskalasi", "breach": "lewat batas layanan", "delivery": "pengiriman SK",
+	"training": "Latsar", "complaint": "pengaduan",
+	// training outcomes and documents
+	"lulus": "lulus", "tidak_lulus": "tidak lulus", "tidak_hadir": "tidak hadir", "ditunda": "ditunda (remedial)",
+	"sttp": "STTP", "piagam": "Piagam Penghargaan", "surat_keterangan": "Surat Keterangan",
+	// roles outside the SOP and the run's states
+	"operator": "Operator", "auditor": "Auditor", "organiser": "Penyelenggara", "opd": "OPD",
+	"running": "berjalan", "completed": "selesai",
+}
+
+func label(code any) string {
+	c := fmt.Sprint(code)
+	if l, ok := labels[c]; ok {
+		return l
+	}
+	return c
+}
+
 // capitalize starts a message with a capital letter.
 func capitalize(s string) string {
 	if s == "" {
@@ -113,7 +134,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		"roleName":  s.def.RoleName,
+		"roleName":  func(id string) string { return label(s.def.RoleName(id)) },
 		"stateName": stateName,
 		"deref": func(p any) any {
 			switch v := p.(type) {
@@ -128,7 +149,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		"days":      func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+		// Days as Indonesians write a decimal: 0,5.
+		"days":      func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
+		"label":     label,
 		"inc":       func(i int) int { return i + 1 },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"nipSpaced": nip.Spaced,
