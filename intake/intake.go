@@ -151,3 +151,31 @@ func ClassificationHash(ctx context.Context, st *store.Store, caseID string) (st
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:]), nil
 }
+
+// Duplicates are the running cases a proposals file would repeat: started with the same file,
+// or naming some of its NIPs. A file that does not read has none; Take refuses it anyway.
+func Duplicates(ctx context.Context, st *store.Store, b []byte) ([]store.Duplicate, error) {
+	res, err := proposals.Read(bytes.NewReader(b), nil)
+	if err != nil {
+		return nil, nil
+	}
+	nips := make([]string, 0, len(res.Candidates))
+	for _, c := range res.Candidates {
+		nips = append(nips, c.NIP)
+	}
+	sum := sha256.Sum256(b)
+	return st.Duplicates(ctx, hex.EncodeToString(sum[:]), nips)
+}
+
+// DuplicatesText says them in one sentence, for the operator to confirm.
+func DuplicatesText(ds []store.Duplicate) string {
+	var parts []string
+	for _, d := range ds {
+		what := fmt.Sprintf("%d NIP yang sama", d.SameNIPs)
+		if d.SameFile {
+			what = "berkas usulan yang sama"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s): %s", d.CaseID, d.Title, what))
+	}
+	return "Usulan ini mengulang berkas yang sedang berjalan: " + strings.Join(parts, "; ")
+}

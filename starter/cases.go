@@ -23,6 +23,7 @@ import (
 
 func (a *app) startCmd() *cobra.Command {
 	var title, proposals, as, id string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "start --title TEXT [--proposals FILE]",
 		Short: "Start a case and print its ID",
@@ -58,6 +59,19 @@ The case keeps this definition version and calendar for its whole life. The prop
 				return err
 			}
 			var intook *intake.Summary
+			if proposals != "" && !force {
+				b, err := readFile(proposals, 10<<20, "proposals file")
+				if err != nil {
+					return err
+				}
+				ds, err := intake.Duplicates(a.ctx, st, b)
+				if err != nil {
+					return err
+				}
+				if len(ds) > 0 {
+					return fmt.Errorf("%s (start it anyway with --force)", intake.DuplicatesText(ds))
+				}
+			}
 			if proposals != "" {
 				sum, err := a.takeProposals(cmd.ErrOrStderr(), st, id, proposals, as)
 				if err != nil {
@@ -87,6 +101,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 	cmd.Flags().StringVar(&proposals, "proposals", "", "the OPD proposals file (CSV or XLSX) to store with the case")
 	cmd.Flags().StringVar(&as, "as", defaultActor(), "who starts the case (operator's NIP or name)")
 	cmd.Flags().StringVar(&id, "id", "", "case ID to use instead of a generated one")
+	cmd.Flags().BoolVar(&force, "force", false, "start even when a running case has the same proposals")
 	_ = cmd.MarkFlagRequired("title")
 	return cmd
 }

@@ -198,3 +198,16 @@ func TestCLIHandsInTheProposalsMidCase(t *testing.T) {
 		t.Fatalf("a second proposals file: %v", err)
 	}
 }
+
+// The same proposals file started twice is refused until the operator says it is meant.
+func TestCLIWarnsOfTheSameProposalsTwice(t *testing.T) {
+	run, _ := cliEnv(t)
+	first, _ := startExample(t, run)
+	_, err := run("start", "--title", "Latsar lagi", "--proposals", exampleProposals)
+	if err == nil || !strings.Contains(err.Error(), "Usulan ini mengulang berkas yang sedang berjalan: "+first) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("a second start with the same file: %v", err)
+	}
+	if out, err := run("start", "--title", "Latsar lagi", "--proposals", exampleProposals, "--force"); err != nil || !strings.HasPrefix(out, "latsar-") {
+		t.Fatalf("with --force: %q %v", out, err)
+	}
+}

@@ -149,3 +149,27 @@ func (s *Store) Correct(ctx context.Context, c Correction) error {
 		return nil
 	})
 }
+
+// Duplicate is a running case whose proposals repeat a new file's: the same file, or some of
+// the same NIPs.
+type Duplicate struct {
+	CaseID   string `db:"id" json:"case_id"`
+	Title    string `db:"title" json:"title"`
+	SameFile bool   `db:"same_file" json:"same_file"`
+	SameNIPs int    `db:"same_nips" json:"same_nips"`
+}
+
+// Duplicates lists the running cases whose proposals are the file of hash sha or name any of nips.
+func (s *Store) Duplicates(ctx context.Context, sha string, nips []string) ([]Duplicate, error) {
+	var out []Duplicate
+	if err := s.db.SelectContext(ctx, &out, `SELECT c.id, c.title,
+		EXISTS (SELECT 1 FROM case_documents d WHERE d.case_id = c.id AND d.kind = 'proposals' AND d.sha256 = $1) AS same_file,
+		(SELECT count(DISTINCT k.nip) FROM candidates k WHERE k.case_id = c.id AND k.nip = ANY($2)) AS same_nips
+		FROM cases c WHERE c.state = 'running'
+		AND (EXISTS (SELECT 1 FROM case_documents d WHERE d.case_id = c.id AND d.kind = 'proposals' AND d.sha256 = $1)
+		  OR EXISTS (SELECT 1 FROM candidates k WHERE k.case_id = c.id AND k.nip = ANY($2)))
+		ORDER BY c.started_at`, sha, pq.Array(nips)); err != nil {
+		return nil, fmt.Errorf("duplicate proposals: %w", err)
+	}
+	return out, nil
+}

@@ -100,6 +100,20 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 			s.flashBack(w, r, "/board", "Berkas usulan OPD tidak terbaca.")
 			return
 		}
+		// The same proposals started twice is usually a double click or a re-upload: the
+		// operator says so before a second case begins.
+		if r.FormValue("lanjut") != "ya" {
+			ds, err := intake.Duplicates(r.Context(), s.st, b)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if len(ds) > 0 {
+				s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+intake.DuplicatesText(ds)+
+					". Bila memang berkas baru, unggah lagi dan centang \"Tetap mulai\".")
+				return
+			}
+		}
 		sum, err := intake.Take(r.Context(), s.st, id, h.Filename, b, u.NIP, s.o.BatchSize, nil)
 		if err != nil {
 			// The file is refused whole; the case is not started.

@@ -46,3 +46,22 @@ func TestTheServiceStandardAndAComplaint(t *testing.T) {
 		t.Fatalf("the report does not count the complaint:\n%s", page)
 	}
 }
+
+// Starting the same proposals twice asks the operator first; ticking "Tetap mulai" starts it.
+func TestTheSameProposalsTwiceAsksFirst(t *testing.T) {
+	e := newEnv(t)
+	op := e.login("operator")
+	file := []byte("NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n199801152024032001,Andi,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n")
+	if code, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar 1"}, "proposals", "u.csv", file); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/cases/") {
+		t.Fatalf("first start: %d %s", code, loc)
+	}
+	if code, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar 1 lagi"}, "proposals", "u.csv", file); code != http.StatusSeeOther || loc != "/board" {
+		t.Fatalf("second start: %d %s", code, loc)
+	}
+	if _, page := op.get("/board"); !strings.Contains(page, "Usulan ini mengulang berkas yang sedang berjalan") || !strings.Contains(page, "berkas usulan yang sama") {
+		t.Fatalf("no warning:\n%s", page)
+	}
+	if code, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar 1 lagi", "lanjut": "ya"}, "proposals", "u.csv", file); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/cases/") {
+		t.Fatalf("confirmed start: %d %s", code, loc)
+	}
+}
