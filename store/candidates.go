@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -170,6 +171,21 @@ func (s *Store) Duplicates(ctx context.Context, sha string, nips []string) ([]Du
 		  OR EXISTS (SELECT 1 FROM candidates k WHERE k.case_id = c.id AND k.nip = ANY($2)))
 		ORDER BY c.started_at`, sha, pq.Array(nips)); err != nil {
 		return nil, fmt.Errorf("duplicate proposals: %w", err)
+	}
+	return out, nil
+}
+
+// CasesNaming lists the cases whose candidates match q: a NIP (spaces allowed), or part of an
+// OPD's name.
+func (s *Store) CasesNaming(ctx context.Context, q string) (map[string]bool, error) {
+	var ids []string
+	digits := strings.Join(strings.Fields(q), "")
+	if err := s.db.SelectContext(ctx, &ids, `SELECT DISTINCT case_id FROM candidates WHERE nip = $1 OR opd ILIKE '%' || $2 || '%'`, digits, q); err != nil {
+		return nil, fmt.Errorf("cases naming %q: %w", q, err)
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
 	}
 	return out, nil
 }

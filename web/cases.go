@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,16 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	role, lateOnly := r.URL.Query().Get("role"), r.URL.Query().Get("late") == "1"
+	qs := r.URL.Query()
+	role, lateOnly, q, order := qs.Get("role"), qs.Get("late") == "1", strings.TrimSpace(qs.Get("q")), qs.Get("urut")
+	// A search finds a case by its title or ID, or by a candidate's NIP or OPD.
+	naming := map[string]bool{}
+	if q != "" {
+		if naming, err = s.st.CasesNaming(r.Context(), q); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	now := s.o.Now()
 	var rows []caseRow
 	for _, c := range cases {
@@ -59,9 +69,35 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		if (role != "" && (c.OpenRole == nil || *c.OpenRole != role)) || (lateOnly && !row.Late) {
 			continue
 		}
+		if q != "" && !naming[c.ID] && !strings.Contains(strings.ToLower(c.Title+" "+c.ID), strings.ToLower(q)) {
+			continue
+		}
 		rows = append(rows, row)
 	}
-	s.render(w, r, "board", map[string]any{"Title": "Papan berkas", "Cases": rows, "FilterRole": role, "LateOnly": lateOnly})
+	switch order {
+	case "batas": // the nearest step due first; cases with none last
+		slices.SortStableFunc(rows, func(a, b caseRow) int {
+			switch {
+			case a.OpenDue == nil && b.OpenDue == nil:
+				return 0
+			case a.OpenDue == nil:
+				return 1
+			case b.OpenDue == nil:
+				return -1
+			}
+			return a.OpenDue.Compare(*b.OpenDue)
+		})
+	case "judul":
+		slices.SortStableFunc(rows, func(a, b caseRow) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
+	}
+	const perPage = 25
+	page, _ := strconv.Atoi(qs.Get("hal"))
+	pages := max(1, (len(rows)+perPage-1)/perPage)
+	page = min(max(page, 1), pages)
+	total := len(rows)
+	rows = rows[(page-1)*perPage : min(page*perPage, len(rows))]
+	s.render(w, r, "board", map[string]any{"Title": "Papan berkas", "Cases": rows, "FilterRole": role, "LateOnly": lateOnly,
+		"Q": q, "Order": order, "Page": page, "Pages": pages, "Total": total, "Prev": page - 1, "Next": page + 1})
 }
 
 func (s *Server) temporalLink(id string) string {

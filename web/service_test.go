@@ -1,11 +1,16 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/skflow/skflow/chain"
 )
 
 // The public reads the service standard without signing in and files a complaint; the operator
@@ -63,5 +68,35 @@ func TestTheSameProposalsTwiceAsksFirst(t *testing.T) {
 	}
 	if code, loc, _ := op.upload("/cases", map[string]string{"title": "Latsar 1 lagi", "lanjut": "ya"}, "proposals", "u.csv", file); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/cases/") {
 		t.Fatalf("confirmed start: %d %s", code, loc)
+	}
+}
+
+// The board finds a case by title, ID, a candidate's NIP or OPD; sorts; pages by 25.
+func TestTheBoardSearchesSortsAndPages(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-find")
+	at := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
+	for i := 0; i < 26; i++ {
+		id := fmt.Sprintf("c-page-%02d", i)
+		if err := e.st.Apply(context.Background(), chain.Transition{Events: []chain.Event{{CaseID: id, Kind: chain.CaseStarted, At: at.Add(time.Duration(i) * time.Minute), By: "op",
+			Case: &chain.CaseFacts{Title: fmt.Sprintf("Latsar gelombang %02d", 25-i), DefinitionID: "latsar", Version: 2, Deadline: at.AddDate(0, 0, 51), DeadlineDays: 51, Steps: 15}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	op := e.login("operator")
+	for q, want := range map[string]string{"1998 0115 2024 03 2001": "c-find", "dinas pendidikan": "c-find", "gelombang 07": "c-page-18"} {
+		_, page := op.get("/board?q=" + url.QueryEscape(q))
+		if !strings.Contains(page, `href="/cases/`+want+`"`) || !strings.Contains(page, ">1 berkas · halaman 1 dari 1") {
+			t.Fatalf("search %q:\n%s", q, page)
+		}
+	}
+	_, page := op.get("/board?urut=judul")
+	// "Latsar c-find" comes first by title, then gelombang 00 to 23; 24 and 25 are on page 2.
+	if !strings.Contains(page, "27 berkas · halaman 1 dari 2") || strings.Index(page, "c-find") > strings.Index(page, "gelombang 00") ||
+		strings.Index(page, "gelombang 00") > strings.Index(page, "gelombang 01") || strings.Contains(page, "gelombang 24") {
+		t.Fatalf("sorted by title, page 1:\n%s", page)
+	}
+	if _, page = op.get("/board?urut=judul&hal=2"); !strings.Contains(page, "gelombang 24") || !strings.Contains(page, "gelombang 25") || strings.Contains(page, "gelombang 00") {
+		t.Fatalf("page 2:\n%s", page)
 	}
 }
