@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,4 +110,76 @@ func TestBrowserKabidAgreesAndAnalisSeesTheTask(t *testing.T) {
 		t.Fatalf("store after the browser decision: %+v", tasks)
 	}
 	t.Logf("screenshots in %s", dir)
+}
+
+// No page scrolls sideways, on a phone (390 px) or a desktop (1280 px), for any role: wide
+// tables scroll inside their own box instead.
+func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
+	path := chromium()
+	if path == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+	}
+	e := newEnv(t)
+	e.startCase("c-phone")
+	pages := map[string][]string{
+		"":         {"/login", "/layanan", "/publik"},
+		"kabid":    {"/inbox", "/tasks/c-phone"},
+		"operator": {"/board", "/cases/c-phone", "/officials", "/calendar", "/latsar", "/outbox", "/pengaduan"},
+		"auditor":  {"/report", "/audit"},
+	}
+	for _, width := range []int64{390, 1280} {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+			chromedp.UserDataDir(t.TempDir()))
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(alloc)
+		ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+		var wide []string
+		for role, paths := range pages {
+			actions := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(width, 844)}
+			if role != "" {
+				actions = append(actions, chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=nip]`),
+					chromedp.SendKeys(`input[name=nip]`, nip[role]), chromedp.SendKeys(`input[name=password]`, allinone.DemoPassword),
+					chromedp.Click(`.login button[type=submit]`), chromedp.WaitVisible(`.who`))
+			}
+			if err := chromedp.Do(ctx, actions...); err != nil {
+				t.Fatalf("%d px, %s signs in: %v", width, role, err)
+			}
+			for _, p := range paths {
+				if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p), chromedp.WaitVisible(`main`)); err != nil {
+					t.Fatalf("%d px, %s opens %s: %v", width, role, p, err)
+				}
+				over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+				if err != nil {
+					t.Fatalf("%d px, %s measures %s: %v", width, role, p, err)
+				}
+				if over > 0 {
+					wide = append(wide, fmt.Sprintf("%s (%s) is %d px too wide", p, role, over))
+				}
+				// SKFLOW_KEEP_SCREENSHOTS keeps the phone pages, as docs/phone shows them.
+				if keep := os.Getenv("SKFLOW_KEEP_SCREENSHOTS"); keep != "" && width == 390 {
+					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+					if err != nil {
+						t.Fatal(err)
+					}
+					name := strings.Trim(strings.ReplaceAll(p, "/", "-"), "-") + ".png"
+					if err := os.WriteFile(filepath.Join(keep, "phone-"+name), png, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if role != "" {
+				if err := chromedp.Do(ctx, chromedp.Click(`.who button`), chromedp.WaitVisible(`input[name=nip]`)); err != nil {
+					t.Fatalf("%d px, %s signs out: %v", width, role, err)
+				}
+			}
+		}
+		cancel()
+		cancelCtx()
+		cancelAlloc()
+		if len(wide) > 0 {
+			t.Errorf("at %d px:\n%s", width, strings.Join(wide, "\n"))
+		}
+	}
 }
