@@ -76,17 +76,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	}
 	switch order {
 	case "batas": // the nearest step due first; cases with none last
-		slices.SortStableFunc(rows, func(a, b caseRow) int {
-			switch {
-			case a.OpenDue == nil && b.OpenDue == nil:
-				return 0
-			case a.OpenDue == nil:
-				return 1
-			case b.OpenDue == nil:
-				return -1
-			}
-			return a.OpenDue.Compare(*b.OpenDue)
-		})
+		slices.SortStableFunc(rows, func(a, b caseRow) int { return byDue(a.OpenDue, b.OpenDue) })
 	case "judul":
 		slices.SortStableFunc(rows, func(a, b caseRow) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
 	}

@@ -54,7 +54,6 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, s.taskRow(cal, t, onBehalf, now))
 		}
 	}
-	slices.SortFunc(rows, func(a, b taskRow) int { return a.OpenedAt.Compare(b.OpenedAt) })
 	var dueToday, late int
 	for _, t := range rows {
 		if t.Late {
@@ -63,7 +62,17 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			dueToday++
 		}
 	}
-	s.render(w, r, "inbox", map[string]any{"Title": "Kotak masuk", "Tasks": rows, "Waiting": len(rows),
+	waiting := len(rows)
+	// Oldest first, or nearest due; a search keeps the tasks whose case's title or ID has it.
+	if q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q"))); q != "" {
+		rows = slices.DeleteFunc(rows, func(t taskRow) bool { return !strings.Contains(strings.ToLower(t.CaseTitle+" "+t.CaseID), q) })
+	}
+	slices.SortFunc(rows, func(a, b taskRow) int { return a.OpenedAt.Compare(b.OpenedAt) })
+	if r.URL.Query().Get("urut") == "batas" {
+		slices.SortStableFunc(rows, func(a, b taskRow) int { return byDue(a.DueAt, b.DueAt) })
+	}
+	s.render(w, r, "inbox", map[string]any{"Title": "Kotak masuk", "Tasks": rows, "Waiting": waiting, "Q": r.URL.Query().Get("q"),
+		"Order":    r.URL.Query().Get("urut"),
 		"DueToday": dueToday, "Late": late})
 }
 
@@ -332,4 +341,17 @@ func (s *Server) nextRoleName(step sop.Step) string {
 		return ""
 	}
 	return s.def.RoleName(s.def.Steps[i+1].Role)
+}
+
+// byDue orders by due time, nearest first; what has none comes last.
+func byDue(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return a.Compare(*b)
 }

@@ -100,3 +100,17 @@ func TestTheBoardSearchesSortsAndPages(t *testing.T) {
 		t.Fatalf("page 2:\n%s", page)
 	}
 }
+
+// The inbox finds a task by its case's title or ID.
+func TestTheInboxSearches(t *testing.T) {
+	e := newEnv(t)
+	e.startCase("c-satu")
+	e.startCase("c-dua")
+	k := e.login("kabid")
+	if _, page := k.get("/inbox?q=DUA"); !strings.Contains(page, `href="/tasks/c-dua"`) || strings.Contains(page, `href="/tasks/c-satu"`) {
+		t.Fatalf("search:\n%s", page)
+	}
+	if _, page := k.get("/inbox?urut=batas"); !strings.Contains(page, `href="/tasks/c-dua"`) || !strings.Contains(page, `href="/tasks/c-satu"`) {
+		t.Fatalf("sorted:\n%s", page)
+	}
+}
