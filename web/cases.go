@@ -216,7 +216,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
 		"CanUpload":  s.mayDraft(userOf(r)) && c.State == string(chain.Running),
 		"CanPropose": s.mayDraft(userOf(r)) && c.State == string(chain.Running) && len(cands) == 0 && len(problems) == 0,
-		"Swimlane":   swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID),
+		"Swimlane":   swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID), "Steps": s.def.Steps,
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }
 

@@ -940,6 +940,9 @@ func TestACorrectionAfterAReturnYieldsOneDocument(t *testing.T) {
 	if len(ps) != 2 || ps[0].Name != "Andi" || ps[1].Name != "Rahma" {
 		t.Fatalf("the signed decree names %+v", ps)
 	}
+	if code, page := e.login("operator").get("/cases/" + id); code != http.StatusOK || !strings.Contains(page, "Rincian setiap langkah") || strings.Contains(page, `class="open"`) {
+		t.Fatalf("the completed case's page (%d)", code)
+	}
 	b := e.anonymous()
 	if _, page := b.get("/publik"); !strings.Contains(page, "<td>2</td>") {
 		t.Fatalf("/publik does not count the 2 participants of the signed decree:\n%s", page)
