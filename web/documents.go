@@ -112,12 +112,7 @@ func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
 func (s *Server) downloadVersion(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(r.PathValue("n"))
 	v, err := s.st.GetVersion(r.Context(), r.PathValue("id"), n)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	serveVersion(w, v)

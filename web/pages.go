@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -172,4 +173,18 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
+}
+
+// missing answers a lookup's error itself: 404 for what is not there, 500 for anything else;
+// it says whether there was one.
+func (s *Server) missing(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		return false
+	}
+	return true
 }

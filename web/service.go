@@ -4,11 +4,9 @@ package web
 // configuration, with the complaint form; and the operators' page that answers complaints.
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
-	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/textcheck"
 )
 
@@ -55,12 +53,7 @@ func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request) {
 		number = r.URL.Query().Get("nomor")
 	}
 	c, err := s.st.Complaint(r.Context(), number)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	s.render(w, r, "pengaduan", map[string]any{"Title": "Pengaduan " + c.Number, "Complaint": c})
@@ -83,12 +76,7 @@ func (s *Server) answerComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.st.AnswerComplaint(r.Context(), number, answer, userOf(r).NIP)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	s.flashBack(w, r, "/pengaduan", "Jawaban untuk "+number+" tercatat; pengadu membacanya dengan nomor itu.")

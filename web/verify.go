@@ -6,7 +6,6 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -109,12 +108,7 @@ var certificateID = regexp.MustCompile(`^c[0-9a-f]{20}$`)
 // is, whom it names, the hash and seal of the file issued, and the comparison of an upload.
 func (s *Server) renderCertificate(w http.ResponseWriter, r *http.Request, v *verdict) {
 	d, err := s.st.TrainingDocumentByID(r.Context(), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	t, _, people, err := s.st.TrainingRecord(r.Context(), d.TrainingID)
@@ -142,12 +136,7 @@ func (s *Server) renderCertificate(w http.ResponseWriter, r *http.Request, v *ve
 // certificatePDF serves an issued certificate.
 func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	d, err := s.st.TrainingDocumentByID(r.Context(), strings.TrimSuffix(r.PathValue("id"), ".pdf"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
