@@ -2,14 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -267,138 +263,4 @@ func (s *Store) TrainingDocuments(ctx context.Context, trainingID string) ([]Tra
 		return nil, fmt.Errorf("certificates of %s: %w", trainingID, err)
 	}
 	return ds, nil
-}
-
-// ErrLinkUsed refuses a sign-in link that is unknown, used or expired.
-var ErrLinkUsed = errors.New("tautan masuk tidak berlaku: sudah dipakai, kedaluwarsa, atau salah")
-
-// SendTrainingLinks makes a one-time sign-in link for every participant of a run who has not
-// an unused one, and queues one message per OPD with its participants' links. base is the
-// public address the links start with.
-func (s *Store) SendTrainingLinks(ctx context.Context, runID, base string, valid time.Duration) (int, error) {
-	t, _, people, err := s.TrainingRecord(ctx, runID)
-	if err != nil {
-		return 0, err
-	}
-	byOPD := map[string][]string{}
-	var order []string
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for _, p := range people {
-			if p.Absent {
-				continue
-			}
-			b := make([]byte, 24)
-			if _, err := rand.Read(b); err != nil {
-				return err
-			}
-			token := hex.EncodeToString(b)
-			sum := sha256.Sum256([]byte(token))
-			if _, err := tx.ExecContext(ctx, `INSERT INTO training_links (token_hash, training_id, nip, expires_at) VALUES ($1, $2, $3, now() + $4::interval)`,
-				hex.EncodeToString(sum[:]), runID, p.NIP, fmt.Sprintf("%d seconds", int(valid.Seconds()))); err != nil {
-				return err
-			}
-			if _, ok := byOPD[p.OPD]; !ok {
-				order = append(order, p.OPD)
-			}
-			byOPD[p.OPD] = append(byOPD[p.OPD], fmt.Sprintf("- %s (NIP %s): %s/peserta/masuk?t=%s", p.Name, p.NIP, strings.TrimSuffix(base, "/"), token))
-		}
-		for _, opd := range order {
-			body := fmt.Sprintf("Yth. Pimpinan %s,\n\nBerikut tautan masuk pribadi peserta %s golongan %s angkatan %d. Sampaikan kepada masing-masing peserta; setiap tautan berlaku sekali.\n\n%s\n",
-				opd, t.Title, t.Group, t.Batch, strings.Join(byOPD[opd], "\n"))
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (key, case_id, kind, to_role, opd, subject, body, created_at)
-				VALUES ($1, $2, 'training', 'opd', $3, $4, $5, now())`, fmt.Sprintf("%s/links/%d/%s", runID, time.Now().UnixNano(), opd), t.CaseID, opd,
-				"Tautan masuk peserta Latsar", body); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("sign-in links of %s: %w", runID, err)
-	}
-	n := 0
-	for _, l := range byOPD {
-		n += len(l)
-	}
-	return n, nil
-}
-
-// UseTrainingLink spends a sign-in link: the run and NIP it signs in, once.
-func (s *Store) UseTrainingLink(ctx context.Context, token string) (runID, nip string, err error) {
-	sum := sha256.Sum256([]byte(token))
-	err = s.db.QueryRowContext(ctx, `UPDATE training_links SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-		RETURNING training_id, nip`, hex.EncodeToString(sum[:])).Scan(&runID, &nip)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", ErrLinkUsed
-	}
-	return runID, nip, err
-}
-
-// TrainingSummary is one angkatan's figures for the auditors: attendance, outcomes and the
-// qualification distribution.
-type TrainingSummary struct {
-	ID        string         `db:"id" json:"id"`
-	CaseID    string         `db:"case_id" json:"case_id"`
-	Group     string         `db:"grp" json:"group"`
-	Batch     int            `db:"batch" json:"batch"`
-	State     string         `db:"state" json:"state"`
-	People    int            `db:"people" json:"people"`
-	Confirmed int            `db:"confirmed" json:"confirmed"`
-	Absent    int            `db:"absent" json:"absent"`
-	Passed    int            `db:"passed" json:"passed"`
-	NotPassed int            `db:"not_passed" json:"not_passed"`
-	Awards    int            `db:"awards" json:"awards"`
-	Bands     map[string]int `db:"-" json:"bands"`
-}
-
-// PassRate is the share of the angkatan that passed, once decided; -1 before.
-func (t TrainingSummary) PassRate() float64 {
-	if t.Passed+t.NotPassed == 0 {
-		return -1
-	}
-	return float64(t.Passed) / float64(t.Passed+t.NotPassed)
-}
-
-// ActivityLateness is how an activity closed across the runs: how often, and with how many
-// participants not recorded in time.
-type ActivityLateness struct {
-	Activity string `db:"activity" json:"activity"`
-	Closed   int    `db:"closed" json:"closed"`
-	Late     int    `db:"late" json:"late"`
-	Windows  int    `db:"late_windows" json:"late_windows"` // closings with someone late
-}
-
-// TrainingReport is the auditors' view of every angkatan and activity.
-func (s *Store) TrainingReport(ctx context.Context) ([]TrainingSummary, []ActivityLateness, error) {
-	var ts []TrainingSummary
-	if err := s.db.SelectContext(ctx, &ts, `SELECT t.id, t.case_id, t.grp, t.batch, t.state, count(p.nip) AS people,
-		count(p.confirmed_at) AS confirmed, count(*) FILTER (WHERE p.absent) AS absent,
-		count(*) FILTER (WHERE p.outcome = 'lulus') AS passed, count(*) FILTER (WHERE p.outcome IN ('tidak_lulus', 'tidak_hadir')) AS not_passed,
-		count(*) FILTER (WHERE p.award) AS awards
-		FROM trainings t JOIN training_participants p ON p.training_id = t.id GROUP BY t.id ORDER BY t.started_at, t.id`); err != nil {
-		return nil, nil, fmt.Errorf("training report: %w", err)
-	}
-	var bands []struct {
-		ID    string `db:"training_id"`
-		Band  string `db:"band"`
-		Count int    `db:"n"`
-	}
-	if err := s.db.SelectContext(ctx, &bands, `SELECT training_id, band, count(*) AS n FROM training_participants WHERE band IS NOT NULL GROUP BY 1, 2`); err != nil {
-		return nil, nil, fmt.Errorf("training report bands: %w", err)
-	}
-	for i := range ts {
-		ts[i].Bands = map[string]int{}
-		for _, b := range bands {
-			if b.ID == ts[i].ID {
-				ts[i].Bands[b.Band] = b.Count
-			}
-		}
-	}
-	var late []ActivityLateness
-	if err := s.db.SelectContext(ctx, &late, `SELECT activity, count(*) AS closed, COALESCE(sum(jsonb_array_length(late)), 0) AS late,
-		count(*) FILTER (WHERE jsonb_array_length(late) > 0) AS late_windows
-		FROM training_windows WHERE closed_at IS NOT NULL GROUP BY activity ORDER BY min(opens)`); err != nil {
-		return nil, nil, fmt.Errorf("training report lateness: %w", err)
-	}
-	return ts, late, nil
 }
