@@ -10,6 +10,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/nip"
 )
 
@@ -66,10 +67,9 @@ func (c Certificate) WritePDF(w io.Writer) error {
 	p.MultiCell(227, 6.5, tr(c.Statement), "", "C", false)
 	p.Ln(2)
 	center(10, "I", c.Training+" · "+c.Basis)
-	months := []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 	p.SetXY(190, 150)
 	p.SetFont("Times", "", 12)
-	p.MultiCell(80, 6, tr(fmt.Sprintf("%s, %d %s %d\n%s,\n\n\n%s", c.Place, c.Date.Day(), months[c.Date.Month()-1], c.Date.Year(), c.Signer, "(ditandatangani secara elektronik)")), "", "L", false)
+	p.MultiCell(80, 6, tr(fmt.Sprintf("%s, %s\n%s,\n\n\n%s", c.Place, idfmt.Date(c.Date), c.Signer, "(ditandatangani secara elektronik)")), "", "L", false)
 	if c.VerifyURL != "" {
 		png, err := qrcode.Encode(c.VerifyURL, qrcode.Medium, 256)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/nip"
 )
 
@@ -130,12 +131,8 @@ func (d Draft) Groups() string {
 // Subject is the decree's "tentang".
 func (d Draft) Subject() string { return d.Text().Subject }
 
-var months = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
 // DateText writes the date the Indonesian way: 22 November 2026.
-func (d Draft) DateText() string {
-	return fmt.Sprintf("%d %s %d", d.Date.Day(), months[d.Date.Month()-1], d.Date.Year())
-}
+func (d Draft) DateText() string { return idfmt.Date(d.Date) }
 
 var dicta = []string{"KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN", "KESEMBILAN", "KESEPULUH"}
 

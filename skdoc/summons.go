@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/nip"
 )
 
@@ -40,7 +41,7 @@ func (s Summons) WritePDF(w io.Writer) error {
 	p.SetAutoPageBreak(true, 20)
 	tr := p.UnicodeTranslatorFromDescriptor("cp1252")
 	p.AddPage()
-	day := func(t time.Time) string { return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year()) }
+	day := idfmt.Date
 	p.SetFont("Times", "B", 13)
 	p.MultiCell(0, 6, tr(s.Organiser), "", "C", false)
 	p.Ln(4)

@@ -13,7 +13,7 @@ import (
 func TestCLICalendar(t *testing.T) {
 	run, e := cliEnv(t)
 	if out, err := run("calendar", "due", "--from", "2026-11-23 11:50", "--minutes", "30"); err != nil ||
-		!strings.Contains(out, "batas Mon 23-11-2026 13:20 WITA (kalender versi 1)") {
+		!strings.Contains(out, "batas 23 November 2026 13:20 WITA (kalender versi 1)") {
 		t.Fatalf("due: %q %v", out, err)
 	}
 	out, err := run("calendar", "minutes", "--from", "2026-05-13 14:00", "--to", "2026-05-18 09:30", "--json")
@@ -28,7 +28,7 @@ func TestCLICalendar(t *testing.T) {
 		!strings.Contains(out, "Kalender kerja versi 2: libur 2026-11-23 HUT Kabupaten Wajo.") {
 		t.Fatalf("add-holiday: %q %v", out, err)
 	}
-	if out, err := run("calendar", "due", "--from", "2026-11-23 11:50", "--minutes", "30"); err != nil || !strings.Contains(out, "Tue 24-11-2026 08:00 WITA (kalender versi 2)") {
+	if out, err := run("calendar", "due", "--from", "2026-11-23 11:50", "--minutes", "30"); err != nil || !strings.Contains(out, "24 November 2026 08:00 WITA (kalender versi 2)") {
 		t.Fatalf("due on the new holiday: %q %v", out, err)
 	}
 	if _, err := run("calendar", "set-hours", "--day", "mon", "--from", "07:30", "--to", "16:00", "--break", "06:00-07:00", "--as", "operator"); err == nil ||

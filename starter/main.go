@@ -17,6 +17,7 @@ import (
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/config"
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
@@ -141,7 +142,7 @@ func (a *app) emit(v any, text func(io.Writer) error) error {
 
 // wita formats an instant for people, in the calendar's zone.
 func (a *app) wita(t time.Time) string {
-	return t.In(a.cal.Location()).Format("Mon 02-01-2006 15:04 MST")
+	return idfmt.DateTime(t.In(a.cal.Location()))
 }
 
 func (a *app) witaPtr(t *time.Time) string {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/skflow/skflow/idfmt"
 )
 
 // The operator keeps the working calendar on "Kalender kerja": a day off added on the day a
@@ -44,7 +46,7 @@ func TestTheOperatorKeepsTheCalendarAndRunningCasesFollow(t *testing.T) {
 	if after.OpenDue == nil || !after.OpenDue.After(*before.OpenDue) || after.OpenDue.In(time.FixedZone("WITA", 8*3600)).Format("2006-01-02") == day {
 		t.Fatalf("due %v, was %v", after.OpenDue, before.OpenDue)
 	}
-	if _, inbox := e.login("kabid").get("/inbox"); !strings.Contains(inbox, after.OpenDue.In(time.FixedZone("WITA", 8*3600)).Format("02-01-2006 15:04")) {
+	if _, inbox := e.login("kabid").get("/inbox"); !strings.Contains(inbox, idfmt.DateTime(after.OpenDue.In(time.FixedZone("WITA", 8*3600)))) {
 		t.Fatalf("the inbox does not show the new due time %s", after.OpenDue)
 	}
 	if _, page := edit(form); !strings.Contains(page, "Kalender tidak diubah: kalender kerja sudah diubah orang lain") {

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
@@ -127,10 +127,10 @@ func (s *Server) funcs() template.FuncMap {
 		"wita": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
-				return v.In(loc).Format("02-01-2006 15:04 MST")
+				return idfmt.DateTime(v.In(loc))
 			case *time.Time:
 				if v != nil {
-					return v.In(loc).Format("02-01-2006 15:04 MST")
+					return idfmt.DateTime(v.In(loc))
 				}
 			}
 			return "–"
@@ -151,7 +151,7 @@ func (s *Server) funcs() template.FuncMap {
 			return "–"
 		},
 		// Days as Indonesians write a decimal: 0,5.
-		"days":      func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
+		"days":      func(f float64) string { return idfmt.Decimal(f, 1) },
 		"label":     label,
 		"inc":       func(i int) int { return i + 1 },
 		"pct":       func(f float64) float64 { return f * 100 },
