@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -123,6 +124,11 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 	axe := axeSource(t)
 	e := newEnv(t)
 	e.startCase("c-phone")
+	// A reminder waiting in the outbox, so its kind is on a page to be read.
+	if _, err := e.st.DB().Exec(`INSERT INTO outbox (key, case_id, kind, to_role, subject, body, created_at)
+		VALUES ('c-phone/reminder/1', 'c-phone', 'reminder', 'kabid', 'Pengingat: langkah 1', 'isi', now())`); err != nil {
+		t.Fatal(err)
+	}
 	pages := map[string][]string{
 		"":         {"/login", "/layanan", "/publik"},
 		"kabid":    {"/inbox", "/tasks/c-phone"},
@@ -137,7 +143,7 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancelCtx := chromedp.NewContext(alloc)
 		ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-		var wide, violations []string
+		var wide, violations, english []string
 		for role, paths := range pages {
 			actions := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(width, 844)}
 			if role != "" {
@@ -158,6 +164,16 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 				}
 				if over > 0 {
 					wide = append(wide, fmt.Sprintf("%s (%s) is %d px too wide", p, role, over))
+				}
+				// What a person reads says the records' codes in Bahasa Indonesia.
+				if width == 1280 {
+					text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+					if err != nil {
+						t.Fatalf("read %s: %v", p, err)
+					}
+					if w := englishCode.FindString(text); w != "" {
+						english = append(english, fmt.Sprintf("%s (%s): %q", p, role, w))
+					}
 				}
 				if axe != "" && width == 1280 {
 					found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axe+`;axe.run(document, {resultTypes: ["violations"]}).then(r =>
@@ -197,8 +213,14 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 		if len(violations) > 0 {
 			t.Errorf("axe-core finds serious or critical violations:\n%s", strings.Join(violations, "\n"))
 		}
+		if len(english) > 0 {
+			t.Errorf("pages show the records' English codes:\n%s", strings.Join(english, "\n"))
+		}
 	}
 }
+
+// englishCode finds the records' codes that once leaked onto the pages untranslated.
+var englishCode = regexp.MustCompile(`\b(running|completed|cancelled|stopped|reminder|escalation|breach|delivery|agree|superseded|tidak_lulus|tidak_hadir|surat_keterangan)\b`)
 
 // axeSource is axe-core's script: SKFLOW_AXE_JS, or where .ci/run installs it. Without it the
 // accessibility check says what to install and is left out; the width check still runs.

@@ -57,6 +57,15 @@ var labels = map[string]string{
 	// roles outside the SOP and the run's states
 	"operator": "Operator", "auditor": "Auditor", "organiser": "Penyelenggara", "opd": "OPD",
 	"running": "berjalan", "completed": "selesai",
+	// the audit log's actions
+	"case_started": "berkas dimulai", "step_opened": "langkah dibuka", "step_decided": "langkah diputuskan",
+	"step_reminded": "pengingat dikirim", "step_escalated": "eskalasi", "deadline_breached": "lewat batas layanan",
+	"case_completed": "berkas selesai", "case_cancelled": "berkas dibatalkan", "case_stopped_outside": "dihentikan di luar skflow",
+	"incident": "insiden pencatatan", "decree_signed": "SK ditandatangani dan diberi nomor", "decree_issued": "SK diterbitkan",
+	"draft_versioned": "versi draft baru", "output_recorded": "keluaran langkah dicatat", "calendar_applied": "kalender kerja diterapkan",
+	"calendar_changed": "kalender kerja diubah", "trainings_started": "Latsar dimulai", "sign_in": "masuk", "sign_out": "keluar",
+	"sign_in_failed": "gagal masuk", "message_retried": "pesan dikirim ulang", "complaint_answered": "pengaduan dijawab",
+	"candidate_corrected": "klasifikasi dikoreksi",
 }
 
 func label(code any) string {

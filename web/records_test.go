@@ -18,10 +18,10 @@ func TestAuditLogAndOutboxInTheApp(t *testing.T) {
 	e.advance("c-rec", 3)
 	aud := e.login("auditor")
 	code, page := aud.get("/audit?berkas=c-rec")
-	if code != http.StatusOK || !strings.Contains(page, "Rantai log audit utuh") || !strings.Contains(page, "step_decided") || strings.Contains(page, "sign_in") {
+	if code != http.StatusOK || !strings.Contains(page, "Rantai log audit utuh") || !strings.Contains(page, "langkah diputuskan") || strings.Contains(page, ">masuk<") {
 		t.Fatalf("the audit page (%d):\n%s", code, page)
 	}
-	if _, page = aud.get("/audit?oleh=" + nip["kabid"]); !strings.Contains(page, "step_decided") || strings.Contains(page, "case_started") {
+	if _, page = aud.get("/audit?oleh=" + nip["kabid"]); !strings.Contains(page, "langkah diputuskan") || strings.Contains(page, "berkas dimulai") {
 		t.Fatalf("filtered by actor:\n%s", page)
 	}
 	if code, _ := e.login("operator").get("/audit"); code != http.StatusForbidden {
