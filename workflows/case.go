@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/worktime"
@@ -44,6 +45,8 @@ const (
 	changeDueOnWholeMinutes = "due-on-whole-minutes"
 	// A completed case starts the training of each angkatan.
 	changeStartTrainings = "start-trainings-at-completion"
+	// Notices write their dates as "23 November 2026 13:20 WITA".
+	changeIndonesianDates = "indonesian-dates-in-notices"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
@@ -359,7 +362,11 @@ func (r *run) recalled(id string) (chain.DecisionResult, bool) {
 	return chain.DecisionResult{}, false
 }
 
+// wita is an instant in a notice, as Indonesians write it since the change that says so.
 func (r *run) wita(t time.Time) string {
+	if workflow.GetVersion(r.ctx, changeIndonesianDates, workflow.DefaultVersion, 1) == 1 {
+		return idfmt.DateTime(t.In(r.cal.Location()))
+	}
 	return t.In(r.cal.Location()).Format("02-01-2006 15:04 MST")
 }
 

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/training"
 )
 
@@ -356,7 +357,7 @@ func (r *trun) summons() []training.Notice {
 	var plan []string
 	for i, a := range r.def.Activities() {
 		w := r.s.Schedule[i]
-		plan = append(plan, fmt.Sprintf("- %s: %s s.d. %s", a.Name, witaDate(w.Opens), witaDate(w.Due)))
+		plan = append(plan, fmt.Sprintf("- %s: %s s.d. %s", a.Name, r.witaDate(w.Opens), r.witaDate(w.Due)))
 	}
 	var all []string
 	for _, p := range r.s.People {
@@ -365,7 +366,7 @@ func (r *trun) summons() []training.Notice {
 	return r.perOPD(all, "summons", func(opd string, names []string) (string, string) {
 		return fmt.Sprintf("Pemanggilan peserta %s golongan %s angkatan %d", r.def.Name, r.s.Group, r.s.Batch),
 			fmt.Sprintf("Yth. Pimpinan %s,\n\nBerdasarkan %s, peserta berikut dipanggil mengikuti %s golongan %s angkatan %d:\n\n%s\n\nJadwal (paling lambat):\n%s\n\nSetiap peserta mengonfirmasi keikutsertaan dan mengisi formulir registrasi sebelum %s.\n",
-				opd, r.s.Title, r.def.Name, r.s.Group, r.s.Batch, strings.Join(names, "\n"), strings.Join(plan, "\n"), witaDate(r.s.Schedule[0].Due))
+				opd, r.s.Title, r.def.Name, r.s.Group, r.s.Batch, strings.Join(names, "\n"), strings.Join(plan, "\n"), r.witaDate(r.s.Schedule[0].Due))
 	})
 }
 
@@ -379,19 +380,25 @@ func (r *trun) reminders(a training.Activity) []training.Notice {
 	if a.By == training.Organiser {
 		return []training.Notice{{Subject: "Pengingat: " + a.Name + " " + r.s.Title, Key: fmt.Sprintf("%s/remind/%d", r.s.ID, r.s.Seq),
 			Body: fmt.Sprintf("%s untuk golongan %s angkatan %d ditutup %s; %d peserta belum tercatat.", a.Name, r.s.Group, r.s.Batch,
-				witaDate(r.s.Schedule[r.s.Open].Due), len(nips))}}
+				r.witaDate(r.s.Schedule[r.s.Open].Due), len(nips))}}
 	}
 	return r.perOPD(nips, "remind", func(opd string, names []string) (string, string) {
 		return "Pengingat: " + a.Name,
 			fmt.Sprintf("Yth. Pimpinan %s,\n\nPeserta berikut belum menyelesaikan \"%s\" yang ditutup %s:\n\n%s\n", opd, a.Name,
-				witaDate(r.s.Schedule[r.s.Open].Due), strings.Join(names, "\n"))
+				r.witaDate(r.s.Schedule[r.s.Open].Due), strings.Join(names, "\n"))
 	})
 }
 
 // trainingZone is where the training's dates are read: the participants' WITA.
 var trainingZone = time.FixedZone("WITA", 8*3600)
 
-func witaDate(t time.Time) string { return t.In(trainingZone).Format("02-01-2006 15:04 WITA") }
+// witaDate is an instant in a notice, as Indonesians write it since the change that says so.
+func (r *trun) witaDate(t time.Time) string {
+	if workflow.GetVersion(r.ctx, changeIndonesianDates, workflow.DefaultVersion, 1) == 1 {
+		return idfmt.DateTime(t.In(trainingZone))
+	}
+	return t.In(trainingZone).Format("02-01-2006 15:04 WITA")
+}
 
 func copyWindow(w *training.Window) *training.Window {
 	c := *w
