@@ -67,12 +67,20 @@ func runHistory(ctx context.Context, t *testing.T, c client.Client, caseID, runI
 // reminder, the escalation and the breach fire at once; step 1 is decided, then the case is
 // cancelled by its operator.
 func TestHistoryAlarmsAndCancel(t *testing.T) {
+	alarmsAndCancel(t, "latsar-history-alarms", "case-alarms-cancel.json")
+}
+
+// The same, recorded after notices wrote their dates the Indonesian way.
+func TestHistoryAlarmsWithIndonesianDates(t *testing.T) {
+	alarmsAndCancel(t, "latsar-history-alarms-id", "case-alarms-indonesian-dates.json")
+}
+
+func alarmsAndCancel(t *testing.T, id, file string) {
 	sys := newSystem(t)
 	sys.stopWorker()
 	sys.startWorker(discard{})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	const id = "latsar-history-alarms"
 	in := newCase(id)
 	def := sop.Default()
 	first := def.Steps[0]
@@ -111,7 +119,7 @@ func TestHistoryAlarmsAndCancel(t *testing.T) {
 	if s := waitClosed(ctx, t, sys.client, id); s.State != chain.Cancelled {
 		t.Fatalf("case ended %s", s.State)
 	}
-	keepHistory(t, history(ctx, t, sys.client, id), "case-alarms-cancel.json")
+	keepHistory(t, history(ctx, t, sys.client, id), file)
 }
 
 // A new draft version after two parafs sends the draft back to the first review; the run has
