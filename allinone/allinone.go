@@ -82,7 +82,7 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 		}
 	}
 	// The configuration's calendar becomes the kept one on the first start only.
-	if _, err = s.Store.SeedCalendar(ctx, cfg.Calendar, "konfigurasi"); err != nil {
+	if _, _, err = (&calsync.Syncer{Store: s.Store, Seed: cfg.Calendar}).Current(ctx); err != nil {
 		return nil, err
 	}
 

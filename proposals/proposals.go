@@ -233,14 +233,8 @@ func present(s string) (bool, bool) {
 }
 
 func parse(rows []sheet.Row, progress func(done, total int)) (Result, error) {
-	head := -1
-	for i, r := range rows {
-		if strings.TrimSpace(strings.Join(r.Cells, "")) != "" {
-			head = i
-			break
-		}
-	}
-	if head < 0 {
+	head, ok := sheet.Header(rows)
+	if !ok {
 		return Result{}, ErrEmpty
 	}
 	col := [nFields]int{}
@@ -281,7 +275,7 @@ func parse(rows []sheet.Row, progress func(done, total int)) (Result, error) {
 			}
 			return ""
 		}
-		if strings.TrimSpace(strings.Join(r, "")) == "" {
+		if rec.Blank() {
 			continue
 		}
 		res.Rows++

@@ -76,7 +76,7 @@ func (p *Publisher) certificate(ctx context.Context, s training.RunState, def *t
 	id := CertificateID(s.ID, kind, who.NIP)
 	number := fmt.Sprintf("%03d/%s/LATSAR-%s.%d/%d", n, docCodes[kind], s.Group, s.Batch, now.Year())
 	c := skdoc.Certificate{Title: kind.Title(), Number: number, Organiser: def.Organiser,
-		Training: fmt.Sprintf("%s Golongan %s Angkatan %d", def.Name, s.Group, s.Batch), Basis: s.Title,
+		Training: def.RunName(s.Group, s.Batch), Basis: s.Title,
 		Name: who.Name, NIP: who.NIP, Position: who.Position, OPD: who.OPD, Statement: statement(def, r, kind),
 		Place: "Sengkang", Date: now, Signer: "Kepala " + def.Organiser, VerifyURL: p.VerifyURL(id)}
 	if p.Template != nil {

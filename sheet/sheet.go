@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -29,6 +30,20 @@ var (
 type Row struct {
 	Line  int
 	Cells []string
+}
+
+// Blank reports whether the row has nothing in it but spaces.
+func (r Row) Blank() bool { return strings.TrimSpace(strings.Join(r.Cells, "")) == "" }
+
+// Header is the index of the first row with something in it, which names the columns; ok is
+// false for a sheet with nothing.
+func Header(rows []Row) (int, bool) {
+	for i, r := range rows {
+		if !r.Blank() {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Read turns the file into rows of cells, by what the content is rather than its name.

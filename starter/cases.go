@@ -181,10 +181,7 @@ func (a *app) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := st.Case(a.ctx, args[0])
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no case %s (see: starter list)", args[0])
-			}
+			c, err := a.loadCase(st, args[0])
 			if err != nil {
 				return err
 			}

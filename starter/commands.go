@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os/user"
@@ -34,6 +35,16 @@ func (a *app) drafts(st *store.Store, ops *caseops.Ops) (*drafts.Drafts, error) 
 		return nil, err
 	}
 	return &drafts.Drafts{St: st, Ops: ops, Def: a.def, Decrees: w}, nil
+}
+
+// loadCase is a case of the records; one that is not there is said plainly, any other failure
+// passes through as it is.
+func (a *app) loadCase(st *store.Store, id string) (store.Case, error) {
+	c, err := st.Case(a.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, fmt.Errorf("no case %s (see: starter list)", id)
+	}
+	return c, err
 }
 
 // calendars keeps the working calendar: the configuration's seeds it.

@@ -35,10 +35,7 @@ func (a *app) skCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := st.Case(a.ctx, args[0])
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no case %s (see: starter list)", args[0])
-			}
+			c, err := a.loadCase(st, args[0])
 			if err != nil {
 				return err
 			}
@@ -120,9 +117,9 @@ correct, and only until that step is initialled.`,
 			if _, review, ok := a.def.FirstReview(); !ok || o.Role != review.Role {
 				return fmt.Errorf("only the %s may correct the classification", a.def.RoleName(review.Role))
 			}
-			c, err := st.Case(a.ctx, args[0])
+			c, err := a.loadCase(st, args[0])
 			if err != nil {
-				return fmt.Errorf("no case %s (see: starter list)", args[0])
+				return err
 			}
 			if err := intake.Correct(a.ctx, st, a.def, c, nipArg, !exclude, moveTo, reason, o.NIP); err != nil {
 				return err
@@ -212,9 +209,9 @@ func (a *app) drafter(as, caseID string) (drafter, error) {
 	if err != nil || !o.Active {
 		return drafter{}, fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
 	}
-	c, err := st.Case(a.ctx, caseID)
+	c, err := a.loadCase(st, caseID)
 	if err != nil {
-		return drafter{}, fmt.Errorf("no case %s (see: starter list)", caseID)
+		return drafter{}, err
 	}
 	dr, err := a.drafts(st, ops)
 	return drafter{o: o, c: c, dr: dr}, err

@@ -3,7 +3,6 @@ package main
 // Commands that read the records: inboxes, officials, the report and the audit log.
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -96,10 +95,7 @@ func (a *app) reportCmd() *cobra.Command {
 			}
 			var cases []store.Case
 			if caseID != "" {
-				c, err := st.Case(a.ctx, caseID)
-				if errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("no case %s (see: starter list)", caseID)
-				}
+				c, err := a.loadCase(st, caseID)
 				if err != nil {
 					return err
 				}

@@ -38,14 +38,8 @@ func ReadResults(b []byte, def *Definition, members []string, by string) (Import
 	if err != nil {
 		return Import{}, err
 	}
-	head := -1
-	for i, r := range rows {
-		if strings.TrimSpace(strings.Join(r.Cells, "")) != "" {
-			head = i
-			break
-		}
-	}
-	if head < 0 {
+	head, ok := sheet.Header(rows)
+	if !ok {
 		return Import{}, sheet.ErrEmpty
 	}
 	nipCol := -1
@@ -74,7 +68,7 @@ func ReadResults(b []byte, def *Definition, members []string, by string) (Import
 	entries := map[string][]Entry{}
 	var problems []Problem
 	for _, r := range rows[head+1:] {
-		if strings.TrimSpace(strings.Join(r.Cells, "")) == "" {
+		if r.Blank() {
 			continue
 		}
 		cell := func(c int) string {

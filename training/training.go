@@ -275,6 +275,11 @@ func (d *Definition) Activity(id string) (Activity, bool) {
 	return Activity{}, false
 }
 
+// RunName names an angkatan's training: "Pelatihan Dasar CPNS Golongan III Angkatan 1".
+func (d *Definition) RunName(group string, batch int) string {
+	return fmt.Sprintf("%s Golongan %s Angkatan %d", d.Name, group, batch)
+}
+
 // ActivityName is an activity's name, or its id when there is none of that id.
 func (d *Definition) ActivityName(id string) string {
 	if a, ok := d.Activity(id); ok {

@@ -32,12 +32,7 @@ func (s *Server) trainingList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) trainingBoard(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	st, err := s.ops.TrainingStatus(r.Context(), id)
-	if errors.Is(err, caseops.ErrNoCase) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	docs, err := s.st.TrainingDocuments(r.Context(), id)
@@ -237,17 +232,12 @@ func (s *Server) participantAct(w http.ResponseWriter, r *http.Request) {
 func (s *Server) summonsLetter(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	st, err := s.ops.TrainingStatus(r.Context(), id)
-	if errors.Is(err, caseops.ErrNoCase) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if s.missing(w, r, err) {
 		return
 	}
 	opd := r.URL.Query().Get("opd")
 	def := s.o.Training
-	letter := skdoc.Summons{Organiser: def.Organiser, Training: fmt.Sprintf("%s Golongan %s Angkatan %d", def.Name, st.Group, st.Batch),
+	letter := skdoc.Summons{Organiser: def.Organiser, Training: def.RunName(st.Group, st.Batch),
 		Basis: st.Title, OPD: opd, Place: "Sengkang", Date: st.StartedAt.In(s.cal.Location())}
 	for _, p := range st.People {
 		if p.OPD == opd {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/nip"
@@ -52,7 +53,7 @@ var labels = map[string]string{
 	"reminder": "pengingat", "escalation": "eskalasi", "breach": "lewat batas layanan", "delivery": "pengiriman SK",
 	"training": "Latsar", "complaint": "pengaduan",
 	// training outcomes and documents
-	"lulus": "lulus", "tidak_lulus": "tidak lulus", "tidak_hadir": "tidak hadir", "ditunda": "ditunda (remedial)",
+	"tidak_lulus": "tidak lulus", "tidak_hadir": "tidak hadir", "ditunda": "ditunda (remedial)",
 	"sttp": "STTP", "piagam": "Piagam Penghargaan", "surat_keterangan": "Surat Keterangan",
 	// roles outside the SOP and the run's states
 	"operator": "Operator", "auditor": "Auditor", "organiser": "Penyelenggara", "opd": "OPD",
@@ -184,11 +185,11 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// missing answers a lookup's error itself: 404 for what is not there, 500 for anything else;
-// it says whether there was one.
+// missing answers a lookup's error itself: 404 for what is not there (in the records, or a
+// workflow Temporal does not have), 500 for anything else; it says whether there was one.
 func (s *Server) missing(w http.ResponseWriter, r *http.Request, err error) bool {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, caseops.ErrNoCase):
 		s.notFound(w, r)
 	case err != nil:
 		s.fail(w, r, err)

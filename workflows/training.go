@@ -242,7 +242,7 @@ func (r *trun) close(a training.Activity) error {
 		}
 	}
 	if len(ev.Absent) > 0 {
-		notices = r.perOPD(ev.Absent, "absent", func(opd string, names []string) (string, string) {
+		notices = r.perOPD(ev.Absent, "absent", nil, func(opd string, names []string) (string, string) {
 			return "Peserta Latsar tidak mengonfirmasi: " + r.s.Title,
 				fmt.Sprintf("Yth. Pimpinan %s,\n\nPeserta berikut tidak mengonfirmasi keikutsertaan %s golongan %s angkatan %d sampai batasnya dan dinyatakan tidak mengikuti pelatihan:\n\n%s\n",
 					opd, r.def.Name, r.s.Group, r.s.Batch, strings.Join(names, "\n"))
@@ -301,11 +301,11 @@ func (r *trun) finish() error {
 	for _, p := range r.s.People {
 		all = append(all, p.NIP)
 	}
-	notices := r.perOPD(all, "return", func(opd string, names []string) (string, string) {
+	notices := r.perOPD(all, "return", outcome, func(opd string, names []string) (string, string) {
 		return "Peserta Latsar kembali ke instansi: " + r.s.Title,
 			fmt.Sprintf("Yth. Pimpinan %s,\n\n%s golongan %s angkatan %d telah selesai. Peserta dari %s kembali ke instansi asal:\n\n%s\n\nSertifikat dapat diperiksa di laman verifikasi BKPSDM.\n",
 				opd, r.def.Name, r.s.Group, r.s.Batch, opd, strings.Join(names, "\n"))
-	}, outcome)
+	})
 	return r.record(r.ctx, []training.Event{{Kind: training.Completed, Results: r.s.Results}}, notices)
 }
 
@@ -323,9 +323,9 @@ func outcomeText(res training.Result) string {
 	return "tidak lulus (" + res.Decided + "), Surat Keterangan"
 }
 
-// perOPD makes one notice per OPD of the participants named, each line "name, NIP" and what
-// extra says of them.
-func (r *trun) perOPD(nips []string, why string, text func(opd string, lines []string) (string, string), extra ...map[string]string) []training.Notice {
+// perOPD makes one notice per OPD of the participants named, each line "name, NIP" followed by
+// what notes says of them (nil: nothing more).
+func (r *trun) perOPD(nips []string, why string, notes map[string]string, text func(opd string, lines []string) (string, string)) []training.Notice {
 	byOPD := map[string][]string{}
 	for _, nip := range nips {
 		for _, p := range r.s.People {
@@ -333,8 +333,8 @@ func (r *trun) perOPD(nips []string, why string, text func(opd string, lines []s
 				continue
 			}
 			line := fmt.Sprintf("- %s, NIP %s", p.Name, p.NIP)
-			if len(extra) > 0 && extra[0][nip] != "" {
-				line += ": " + extra[0][nip]
+			if notes[nip] != "" {
+				line += ": " + notes[nip]
 			}
 			byOPD[p.OPD] = append(byOPD[p.OPD], line)
 		}
@@ -363,7 +363,7 @@ func (r *trun) summons() []training.Notice {
 	for _, p := range r.s.People {
 		all = append(all, p.NIP)
 	}
-	return r.perOPD(all, "summons", func(opd string, names []string) (string, string) {
+	return r.perOPD(all, "summons", nil, func(opd string, names []string) (string, string) {
 		return fmt.Sprintf("Pemanggilan peserta %s golongan %s angkatan %d", r.def.Name, r.s.Group, r.s.Batch),
 			fmt.Sprintf("Yth. Pimpinan %s,\n\nBerdasarkan %s, peserta berikut dipanggil mengikuti %s golongan %s angkatan %d:\n\n%s\n\nJadwal (paling lambat):\n%s\n\nSetiap peserta mengonfirmasi keikutsertaan dan mengisi formulir registrasi sebelum %s.\n",
 				opd, r.s.Title, r.def.Name, r.s.Group, r.s.Batch, strings.Join(names, "\n"), strings.Join(plan, "\n"), r.witaDate(r.s.Schedule[0].Due))
@@ -382,7 +382,7 @@ func (r *trun) reminders(a training.Activity) []training.Notice {
 			Body: fmt.Sprintf("%s untuk golongan %s angkatan %d ditutup %s; %d peserta belum tercatat.", a.Name, r.s.Group, r.s.Batch,
 				r.witaDate(r.s.Schedule[r.s.Open].Due), len(nips))}}
 	}
-	return r.perOPD(nips, "remind", func(opd string, names []string) (string, string) {
+	return r.perOPD(nips, "remind", nil, func(opd string, names []string) (string, string) {
 		return "Pengingat: " + a.Name,
 			fmt.Sprintf("Yth. Pimpinan %s,\n\nPeserta berikut belum menyelesaikan \"%s\" yang ditutup %s:\n\n%s\n", opd, a.Name,
 				r.witaDate(r.s.Schedule[r.s.Open].Due), strings.Join(names, "\n"))

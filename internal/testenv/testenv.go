@@ -97,7 +97,7 @@ func (e *Env) StartCase(t *testing.T, ops *caseops.Ops, id string, spec worktime
 	sum, ok, err := e.Store.DocumentSHA256(ctx, id, "proposals")
 	if err == nil && !ok {
 		var s intake.Summary
-		s, err = intake.Take(ctx, e.Store, id, "usulan.csv", []byte(oneCandidate), operator, 40, nil)
+		s, err = intake.Take(ctx, e.Store, id, "usulan.csv", []byte(OneCandidate), operator, 40, nil)
 		sum = s.SHA256
 	}
 	if err != nil {
@@ -113,7 +113,8 @@ func (e *Env) StartCase(t *testing.T, ops *caseops.Ops, id string, spec worktime
 	}
 }
 
-const oneCandidate = "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
+// OneCandidate is a proposals file of one eligible candidate, golongan III.
+const OneCandidate = "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
 	"199801152024032001,Andi Nurul,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
 
 // Produce gives a case's open step the output it produces, if the case does not hold it, with
