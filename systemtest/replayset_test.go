@@ -15,6 +15,7 @@ import (
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/training"
@@ -188,12 +189,21 @@ func (r refusing) Apply(ctx context.Context, t chain.Transition) error {
 // Temporal's own Cancel closes the run with the cancellation recorded; a decision the database
 // refuses becomes an incident and the case goes on. Recorded after those behaviours were added.
 func TestHistoryTemporalCancelAndIncident(t *testing.T) {
+	temporalCancelAndIncident(t, "latsar-history-incident", "case-incident-temporal-cancel.json")
+}
+
+// The same, recorded after the deadline's watch ran on a context of its own: Temporal's Cancel
+// then cancels two timers, in the order the SDK records.
+func TestHistoryTemporalCancelWithAStoppableDeadline(t *testing.T) {
+	temporalCancelAndIncident(t, "latsar-history-incident-2", "case-temporal-cancel-stoppable-deadline.json")
+}
+
+func temporalCancelAndIncident(t *testing.T, id, file string) {
 	sys := newSystem(t)
 	sys.stopWorker()
 	sys.startWorker(refusing{sys.store})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	const id = "latsar-history-incident"
 	if err := sys.ops.Start(ctx, newCase(id)); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +230,7 @@ func TestHistoryTemporalCancelAndIncident(t *testing.T) {
 	if c, err := sys.store.Case(ctx, id); err != nil || c.State != string(chain.Cancelled) {
 		t.Fatalf("after Temporal's cancel the records say %s (%v)", c.State, err)
 	}
-	keepHistory(t, history(ctx, t, sys.client, id), "case-incident-temporal-cancel.json")
+	keepHistory(t, history(ctx, t, sys.client, id), file)
 }
 
 // A case whose decree is numbered by the register at the signature; recorded after numbering
@@ -285,12 +295,7 @@ func TestHistoryCorrectionAndReclimb(t *testing.T) {
 	if err != nil || s.Open.Step != review.Number || s.Draft.Version != 4 {
 		t.Fatalf("after the upload: %+v %v", s.Open, err)
 	}
-	for {
-		if s, _ := sys.ops.Status(ctx, id); s.State != chain.Running {
-			break
-		}
-		decideOpen(ctx, t, sys.ops, id, chain.Agree, "")
-	}
+	agreeToTheEnd(ctx, t, sys.ops, id)
 	if s := waitClosed(ctx, t, sys.client, id); s.State != chain.Completed || s.Draft.Version != 4 {
 		t.Fatalf("case ended %s on %+v", s.State, s.Draft)
 	}
@@ -305,9 +310,7 @@ func TestHistoryIssuedDecree(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	const id = "latsar-history-issued"
-	csv := "NIP,Nama,Jabatan,OPD,Golongan,SK CPNS,Surat Sehat,SPT,Pasfoto\n" +
-		"199801152024032001,Andi Nurul,Analis,Dinas Pendidikan,III/a,ya,ya,ya,ya\n"
-	sum, err := intake.Take(ctx, sys.store, id, "usulan.csv", []byte(csv), "operator", 40, nil)
+	sum, err := intake.Take(ctx, sys.store, id, "usulan.csv", []byte(testenv.OneCandidate), "operator", 40, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

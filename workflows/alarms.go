@@ -105,7 +105,9 @@ func (r *run) watchDeadline(ctx workflow.Context) {
 			return
 		}
 	}
-	if r.s.State != chain.Running {
+	// A watch that could not be stopped when the deadline moved (a run from before the
+	// deadline could be re-planned) leaves the moved deadline to the watch started for it.
+	if r.s.State != chain.Running || r.s.DeadlineBreached || workflow.Now(ctx).Before(r.s.Deadline) {
 		return
 	}
 	r.s.DeadlineBreached = true

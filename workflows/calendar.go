@@ -85,8 +85,16 @@ func (r *run) due(opened time.Time, std int) time.Time {
 	return r.cal.AddWorkingTime(opened, minutes(std))
 }
 
-// watchDeadlineFrom starts the deadline's watch on a context its next re-plan can cancel.
+// watchDeadlineFrom starts the deadline's watch on a context its next re-plan can cancel. A
+// run from before that change watches on the run's own context, as it did then: a second child
+// context changes the order in which a Temporal cancel cancels the pending timers, and so the
+// commands its history recorded.
 func (r *run) watchDeadlineFrom() {
+	if workflow.GetVersion(r.ctx, changeReplannableDeadline, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		r.stopDeadline = func() {}
+		workflow.Go(r.ctx, r.watchDeadline)
+		return
+	}
 	ctx, cancel := workflow.WithCancel(r.ctx)
 	r.stopDeadline = cancel
 	workflow.Go(ctx, r.watchDeadline)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/worktime"
@@ -56,12 +58,22 @@ func TestAHolidayAddedWhileAStepWaitsMovesItsAlarms(t *testing.T) {
 // A service deadline in working days moves with the calendar: two days off added inside it
 // put it two working days later, and the breach fires then, not at the old deadline.
 func TestAWorkingDaysDeadlineMovesWithTheCalendar(t *testing.T) {
+	t.Run("stoppable watch", func(t *testing.T) { deadlineMoves(t, false) })
+	// A run from before the watch could be stopped keeps its first watch, which stands down when
+	// its timer finds the deadline moved; the breach is still recorded once, at the new deadline.
+	t.Run("watch from before", func(t *testing.T) { deadlineMoves(t, true) })
+}
+
+func deadlineMoves(t *testing.T, legacyWatch bool) {
 	def, err := sop.Load(filepath.Join("..", "examples", "sop-bkpsdm-bone-latsar.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	spec := worktime.DefaultSpec()
 	h := newHarness(t, monday, spec)
+	if legacyWatch {
+		h.env.OnGetVersion(changeReplannableDeadline, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	}
 	h.def, h.in.Definition, h.in.CalendarVersion = def, *def, 1
 	cal := worktime.MustNew(spec)
 	oldDeadline := cal.AddWorkingDays(monday, def.Deadline.Days)

@@ -47,6 +47,8 @@ const (
 	changeStartTrainings = "start-trainings-at-completion"
 	// Notices write their dates as "23 November 2026 13:20 WITA".
 	changeIndonesianDates = "indonesian-dates-in-notices"
+	// The deadline's watch runs on a context of its own, so a re-plan can stop it.
+	changeReplannableDeadline = "replannable-deadline-watch"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
