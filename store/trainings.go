@@ -17,13 +17,18 @@ import (
 // already in the audit log is not projected again.
 func (s *Store) ApplyTraining(ctx context.Context, t training.Transition) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if len(t.Events) == 0 {
+			return fmt.Errorf("%w: a training transition without events", ErrInvalidTransition)
+		}
+		// A transition is one run's; the run is known unless this is its start.
+		first := t.Events[0]
 		var caseID string
+		if first.Kind == training.Started {
+			caseID = first.Start.CaseID
+		} else if err := tx.GetContext(ctx, &caseID, `SELECT case_id FROM trainings WHERE id = $1`, first.RunID); err != nil {
+			return fmt.Errorf("%w: training %s: %v", ErrInvalidTransition, first.RunID, err)
+		}
 		for _, e := range t.Events {
-			if e.Kind == training.Started {
-				caseID = e.Start.CaseID
-			} else if err := tx.GetContext(ctx, &caseID, `SELECT case_id FROM trainings WHERE id = $1`, e.RunID); err != nil {
-				return fmt.Errorf("%w: training %s: %v", ErrInvalidTransition, e.RunID, err)
-			}
 			b, err := json.Marshal(e)
 			if err != nil {
 				return err
