@@ -13,13 +13,7 @@ func TestClusterStartsStopsAndKeepsData(t *testing.T) {
 	if _, err := findBinaries(); err != nil {
 		t.Skip(err.Error())
 	}
-	// As root the cluster runs as the postgres user, who must be able to enter the directory.
-	dir := t.TempDir()
-	for d := dir; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := openTempDir(t)
 	ctx := context.Background()
 	o := Options{Dir: filepath.Join(dir, "pg"), Port: 5491, Database: "skflow_embed_test"}
 	c, err := Start(ctx, o)
@@ -67,12 +61,7 @@ func TestRootInAClosedHomeStartsAndRestarts(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("only root runs the cluster as another user")
 	}
-	base := t.TempDir()
-	for d := base; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	base := openTempDir(t)
 	home := filepath.Join(base, "home")
 	if err := os.Mkdir(home, 0o700); err != nil {
 		t.Fatal(err)
@@ -132,12 +121,7 @@ func TestATrustClusterIsGivenAPassword(t *testing.T) {
 	if err != nil {
 		t.Skip(err.Error())
 	}
-	dir := t.TempDir()
-	for d := dir; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := openTempDir(t)
 	ctx := context.Background()
 	old := &Cluster{o: Options{Dir: filepath.Join(dir, "pg"), Port: 5494}, bin: bin}
 	if os.Geteuid() == 0 {
@@ -169,4 +153,17 @@ func TestATrustClusterIsGivenAPassword(t *testing.T) {
 	if err := with.PingContext(ctx); err != nil {
 		t.Fatalf("with the generated password: %v", err)
 	}
+}
+
+// openTempDir is a test directory the postgres user can enter: as root the cluster runs as that
+// user, and t.TempDir's parents are made 0700.
+func openTempDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for d := dir; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
