@@ -136,7 +136,7 @@ func (s *System) serveWeb(def *sop.Definition) error {
 	app, err := web.New(s.Store, caseops.New(s.Client, cfg.Temporal.TaskQueue), def, web.Options{
 		Calendar: cfg.Calendar, BatchSize: cfg.Training.BatchSize, NumberFormat: cfg.Decree.NumberFormat, TemporalUI: cfg.TemporalUIURL(), Namespace: cfg.Temporal.Namespace,
 		SecureCookies: cfg.HTTP.SecureCookies, Log: s.log, Publisher: s.Publisher, Training: s.training, PublicURL: cfg.PublicURL(),
-		Service: WebService(cfg.Service),
+		Service: WebService(cfg.Service), Printer: cfg.Printer(),
 		Health: func(ctx context.Context) error {
 			_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

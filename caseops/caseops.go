@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/i18n"
 )
 
 // Rejection is a request the case refused; Type is one of chain.Reject*.
@@ -28,6 +29,20 @@ type Rejection struct {
 }
 
 func (r *Rejection) Error() string { return r.Message }
+
+// Text says the rejection to a person in p's language: the catalogue's sentence for its type
+// (with the text's problem for a text refused), or the workflow's own message for a type the
+// catalogue does not name.
+func (r *Rejection) Text(p *i18n.Printer) string {
+	key := "refusal." + r.Type
+	if !p.Has(key) {
+		return r.Message
+	}
+	if r.Type == chain.RejectBadText {
+		return p.T(key, r.Message)
+	}
+	return p.T(key)
+}
 
 // ErrNoCase means no case has the given ID in Temporal.
 var ErrNoCase = errors.New("no such case")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/esign"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/training"
@@ -30,6 +31,9 @@ import (
 // Config is the whole configuration. Empty temporal.address and database.url mean "embedded":
 // the worker runs its own Temporal dev server and PostgreSQL cluster in data_dir.
 type Config struct {
+	// Language is what people read: "id" (Bahasa Indonesia) or "en"; empty follows the POSIX
+	// locale (LC_ALL, LC_MESSAGES, LANG), where only an English one means English.
+	Language string        `yaml:"language"`
 	DataDir  string        `yaml:"data_dir"`
 	Temporal Temporal      `yaml:"temporal"`
 	Database Database      `yaml:"database"`
@@ -228,6 +232,15 @@ func Load(file string) (*Config, error) {
 	return &c, nil
 }
 
+// Printer writes what people read in the configured language, or the locale's.
+func (c *Config) Printer() *i18n.Printer {
+	if c.Language == "" {
+		return i18n.New(i18n.FromEnv(os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG")))
+	}
+	tag, _ := i18n.Parse(c.Language) // Validate refused any other
+	return i18n.New(tag)
+}
+
 // setDefaults registers every key of the defaults, found through their YAML names, so that
 // SKFLOW_* variables reach each one and no new key can be forgotten here.
 func setDefaults(v *viper.Viper, c Config) error {
@@ -259,6 +272,9 @@ func (c *Config) Validate() error {
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if c.DataDir == "" {
 		bad("data_dir: must not be empty")
+	}
+	if _, err := i18n.Parse(c.Language); c.Language != "" && err != nil {
+		bad("language: %w", err)
 	}
 	if c.Temporal.Address != "" {
 		if _, _, err := net.SplitHostPort(c.Temporal.Address); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/skflow/skflow/classify"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/skdoc"
 	"github.com/skflow/skflow/sop"
@@ -39,13 +40,13 @@ type BatchSize struct {
 	Size   int    `json:"size"`
 }
 
-// String is the one-paragraph account for the CLI and the web app.
-func (s Summary) String() string {
-	out := fmt.Sprintf("Usulan OPD: %d baris, %d bermasalah, %d calon, %d memenuhi syarat.", s.Rows, s.Rows-s.Candidates, s.Candidates, s.Eligible)
+// Text is the one-paragraph account for the CLI and the web app, in p's language.
+func (s Summary) Text(p *i18n.Printer) string {
+	out := p.T("intake.summary", s.Rows, s.Rows-s.Candidates, s.Candidates, s.Eligible)
 	for _, b := range s.Batches {
-		out += fmt.Sprintf(" Golongan %s angkatan %d: %d peserta.", b.Group, b.Number, b.Size)
+		out += " " + p.T("intake.summary.batch", b.Group, b.Number, b.Size)
 	}
-	return out + " Kolom terbaca: " + proposals.ColumnsString(s.Columns) + "."
+	return out + " " + p.T("intake.summary.columns", proposals.ColumnsString(s.Columns))
 }
 
 // Take reads, classifies and stores a case's proposals file.
@@ -53,7 +54,7 @@ func Take(ctx context.Context, st *store.Store, caseID, name string, content []b
 	progress func(done, total int)) (Summary, error) {
 	res, err := proposals.Read(bytes.NewReader(content), progress)
 	if err != nil {
-		return Summary{}, fmt.Errorf("proposals file %s: %w", name, err)
+		return Summary{}, fmt.Errorf("berkas usulan %s: %w", name, err)
 	}
 	c := classify.Classify(res.Candidates, batchSize)
 	doc := store.NewDocument(caseID, "proposals", name, content, by)
@@ -168,14 +169,14 @@ func Duplicates(ctx context.Context, st *store.Store, b []byte) ([]store.Duplica
 }
 
 // DuplicatesText says them in one sentence, for the operator to confirm.
-func DuplicatesText(ds []store.Duplicate) string {
+func DuplicatesText(p *i18n.Printer, ds []store.Duplicate) string {
 	var parts []string
 	for _, d := range ds {
-		what := fmt.Sprintf("%d NIP yang sama", d.SameNIPs)
+		what := p.T("intake.dup.nips", d.SameNIPs)
 		if d.SameFile {
-			what = "berkas usulan yang sama"
+			what = p.T("intake.dup.file")
 		}
 		parts = append(parts, fmt.Sprintf("%s (%s): %s", d.CaseID, d.Title, what))
 	}
-	return "Usulan ini mengulang berkas yang sedang berjalan: " + strings.Join(parts, "; ")
+	return p.T("intake.dup", strings.Join(parts, "; "))
 }

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
 	"github.com/xuri/excelize/v2"
@@ -97,46 +98,35 @@ func (r Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// WriteTable writes the steps and the case totals as aligned text, times in loc.
-func (r Report) WriteTable(w io.Writer, loc *time.Location) error {
+// WriteTable writes the steps and the case totals as aligned text in p's language, times in loc.
+func (r Report) WriteTable(w io.Writer, loc *time.Location, p *i18n.Printer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CASE\tSTEP\tTRY\tROLE\tOPENED\tDECIDED\tMINUTES\tMUTU BAKU\tLATE\tDECISION")
+	fmt.Fprintln(tw, p.T("report.table.steps"))
 	for _, x := range r.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.CaseID, x.Step, x.Attempt, x.Role,
 			x.OpenedAt.In(loc).Format("02-01 15:04"), when(x.DecidedAt, loc), x.WorkingMinutes, standard(x.StandardMinutes),
-			YesNo(x.Late), x.Decision)
+			YesNo(p, x.Late), p.Label(x.Decision))
 	}
 	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "CASE\tSTATE\tDAYS USED\tDEADLINE\tWITHIN\tRETURNS\tLATE STEPS\tTITLE")
+	fmt.Fprintln(tw, p.T("report.table.totals"))
 	for _, t := range r.Totals {
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%s\t%d\t%d\t%s\n", t.CaseID, t.State, t.DaysUsed, t.DeadlineDays,
-			YesNo(t.WithinDeadline), t.Returns, t.LateSteps, t.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\n", t.CaseID, p.Label(t.State), p.Decimal(t.DaysUsed, 1), t.DeadlineDays,
+			YesNo(p, t.WithinDeadline), t.Returns, t.LateSteps, t.Title)
 	}
 	return tw.Flush()
 }
 
-// Headers are the step rows' columns as an Indonesian reader names them.
-var Headers = []string{"ID berkas", "Langkah", "Percobaan", "Jabatan", "Dibuka (WITA)", "Diputuskan (WITA)", "Menit kerja",
-	"Mutu baku (menit)", "Terlambat", "Keputusan", "Alasan", "NIP pejabat"}
-
-// DecisionLabel says a decision the way the report's reader does.
-func DecisionLabel(d string) string {
-	switch d {
-	case "agree":
-		return "setuju"
-	case "return":
-		return "dikembalikan"
-	case "superseded":
-		return "diganti versi baru"
-	case "open":
-		return "terbuka"
-	}
-	return d
+// Headers are the step rows' columns in p's language, times named by their zone.
+func Headers(p *i18n.Printer, loc *time.Location) []string {
+	zone := time.Now().In(loc).Format("MST")
+	return []string{p.T("report.col.case"), p.T("report.col.step"), p.T("report.col.attempt"), p.T("report.col.role"),
+		p.T("report.col.opened", zone), p.T("report.col.decided", zone), p.T("report.col.minutes"), p.T("report.col.standard"),
+		p.T("report.col.late"), p.T("report.col.decision"), p.T("report.col.reason"), p.T("report.col.actor")}
 }
 
 // cells are a step row's cells, text made safe for spreadsheets, times in loc as a spreadsheet
 // in Indonesia reads them.
-func (x Row) cells(loc *time.Location) []string {
+func (x Row) cells(loc *time.Location, p *i18n.Printer) []string {
 	decided := ""
 	if x.DecidedAt != nil {
 		decided = x.DecidedAt.In(loc).Format("2006-01-02 15:04")
@@ -147,44 +137,45 @@ func (x Row) cells(loc *time.Location) []string {
 	}
 	return []string{SafeCell(x.CaseID), strconv.Itoa(x.Step), strconv.Itoa(x.Attempt), SafeCell(x.Role),
 		x.OpenedAt.In(loc).Format("2006-01-02 15:04"), decided, strconv.Itoa(x.WorkingMinutes), std,
-		YaTidak(x.Late), DecisionLabel(x.Decision), SafeCell(x.Reason), SafeCell(x.Actor)}
+		YesNo(p, x.Late), SafeCell(p.Label(x.Decision)), SafeCell(x.Reason), SafeCell(x.Actor)}
 }
 
 // WriteCSV writes the step rows as CSV for a spreadsheet set to Indonesian: a byte-order mark,
-// semicolons between cells, Indonesian headers. Text a spreadsheet would run as a formula is
-// prefixed with a quote.
-func (r Report) WriteCSV(w io.Writer, loc *time.Location) error {
+// semicolons between cells, headers in p's language. Text a spreadsheet would run as a formula
+// is prefixed with a quote.
+func (r Report) WriteCSV(w io.Writer, loc *time.Location, p *i18n.Printer) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
-	_ = cw.Write(Headers)
+	_ = cw.Write(Headers(p, loc))
 	for _, x := range r.Rows {
-		_ = cw.Write(x.cells(loc))
+		_ = cw.Write(x.cells(loc, p))
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // WriteXLSX writes the step rows as an XLSX workbook, numbers as numbers.
-func (r Report) WriteXLSX(w io.Writer, loc *time.Location) error {
+func (r Report) WriteXLSX(w io.Writer, loc *time.Location, p *i18n.Printer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "Mutu baku"
+	sheet := p.T("report.sheet")
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	head := make([]any, len(Headers))
-	for i, h := range Headers {
+	headers := Headers(p, loc)
+	head := make([]any, len(headers))
+	for i, h := range headers {
 		head[i] = h
 	}
 	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
 		return err
 	}
 	for i, x := range r.Rows {
-		row := make([]any, 0, len(Headers))
-		for j, c := range x.cells(loc) {
+		row := make([]any, 0, len(headers))
+		for j, c := range x.cells(loc, p) {
 			if n, err := strconv.Atoi(c); err == nil && (j == 1 || j == 2 || j == 6 || j == 7) {
 				row = append(row, n)
 			} else {
@@ -222,20 +213,12 @@ func standard(m *int) string {
 	return strconv.Itoa(*m)
 }
 
-// YaTidak is a flag as the Indonesian reader of an export says it.
-func YaTidak(b bool) string {
+// YesNo says a flag in p's language.
+func YesNo(p *i18n.Printer, b bool) string {
 	if b {
-		return "ya"
+		return p.Label("yes")
 	}
-	return "tidak"
-}
-
-// YesNo is how the command line's tables say a flag.
-func YesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
+	return p.Label("no")
 }
 
 func deref(s *string) string {

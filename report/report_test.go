@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
 	"github.com/xuri/excelize/v2"
@@ -45,7 +46,8 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := r.WriteCSV(&buf, wita); err != nil {
+	id := i18n.New(i18n.Indonesian)
+	if err := r.WriteCSV(&buf, wita, id); err != nil {
 		t.Fatal(err)
 	}
 	// For a spreadsheet set to Indonesian: a byte-order mark, semicolons, Indonesian headers.
@@ -62,7 +64,7 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 		t.Fatalf("csv rows %q", rows)
 	}
 	buf.Reset()
-	if err := r.WriteXLSX(&buf, wita); err != nil {
+	if err := r.WriteXLSX(&buf, wita, id); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&buf)
@@ -79,8 +81,15 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 		t.Fatalf("xlsx rows %d", len(n))
 	}
 	buf.Reset()
-	if err := r.WriteTable(&buf, wita); err != nil || !strings.Contains(buf.String(), "breached") {
+	if err := r.WriteTable(&buf, wita, id); err != nil || !strings.Contains(buf.String(), "breached") ||
+		!strings.Contains(buf.String(), "dikembalikan") || !strings.Contains(buf.String(), "0,2") {
 		t.Fatalf("table: %v\n%s", err, buf.String())
+	}
+	// English by configuration: the same export with English headers and words.
+	buf.Reset()
+	if err := r.WriteCSV(&buf, wita, i18n.New(i18n.English)); err != nil || !strings.HasPrefix(buf.String(), "\ufeffCase ID;Step;Attempt;Role;Opened (WITA)") ||
+		!strings.Contains(buf.String(), ";returned;") {
+		t.Fatalf("English csv: %v\n%s", err, buf.String())
 	}
 }
 

@@ -21,7 +21,7 @@ func TestCLICalendar(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &m) != nil || m.Minutes != 240 {
 		t.Fatalf("minutes: %q %v", out, err)
 	}
-	if _, err := run("calendar", "due", "--from", "23-11-2026", "--minutes", "30"); err == nil || !strings.Contains(err.Error(), "tulis YYYY-MM-DD HH:MM") {
+	if _, err := run("calendar", "due", "--from", "23-11-2026", "--minutes", "30"); err == nil || !strings.Contains(err.Error(), "tulis TTTT-BB-HH JJ:MM") {
 		t.Fatalf("a bad instant: %v", err)
 	}
 	if out, err := run("calendar", "add-holiday", "--date", "2026-11-23", "--name", "HUT Kabupaten Wajo", "--kind", "daerah", "--as", "operator"); err != nil ||

@@ -25,17 +25,15 @@ func (a *app) startCmd() *cobra.Command {
 	var title, proposals, as, id string
 	var force bool
 	cmd := &cobra.Command{
-		Use:   "start --title TEXT [--proposals FILE]",
-		Short: "Start a case and print its ID",
-		Long: `Start a case of the SOP (the configured definition, or the embedded Wajo Latsar one).
-The case keeps this definition version and calendar for its whole life. The proposals file
-(the OPD spreadsheet) is stored with the case and its SHA-256.`,
+		Use:     a.t("cli.start.use"),
+		Short:   a.t("cli.start.short"),
+		Long:    a.t("cli.start.long"),
 		Example: `  starter start --title "Latsar CPNS 2026 angkatan I" --proposals usulan-opd.xlsx`,
-		Args:    cobra.NoArgs,
+		Args:    a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			title = strings.TrimSpace(title)
 			if title == "" {
-				return errors.New("--title must not be empty")
+				return errors.New(a.t("cli.start.no_title"))
 			}
 			st, err := a.store()
 			if err != nil {
@@ -60,7 +58,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 			}
 			var intook *intake.Summary
 			if proposals != "" && !force {
-				b, err := readFile(proposals, 10<<20, "proposals file")
+				b, err := a.readFile(proposals, 10<<20, a.t("cli.file.proposals"))
 				if err != nil {
 					return err
 				}
@@ -69,7 +67,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 					return err
 				}
 				if len(ds) > 0 {
-					return fmt.Errorf("%s (start it anyway with --force)", intake.DuplicatesText(ds))
+					return errors.New(a.t("cli.start.duplicate", intake.DuplicatesText(a.p, ds)))
 				}
 			}
 			if proposals != "" {
@@ -85,7 +83,7 @@ The case keeps this definition version and calendar for its whole life. The prop
 			}
 			c, err := st.WaitCase(a.ctx, id, 10*time.Second)
 			if err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: case %s is queued but not recorded yet; is the worker running? (%v)\n", id, err)
+				fmt.Fprintln(cmd.ErrOrStderr(), a.t("cli.start.queued", id, err))
 				return a.emit(map[string]any{"case_id": id, "state": "queued", "proposals": intook}, func(w io.Writer) error {
 					_, err := fmt.Fprintln(w, id)
 					return err
@@ -97,11 +95,11 @@ The case keeps this definition version and calendar for its whole life. The prop
 			})
 		},
 	}
-	cmd.Flags().StringVar(&title, "title", "", "what the case is about, e.g. the intake period (required)")
-	cmd.Flags().StringVar(&proposals, "proposals", "", "the OPD proposals file (CSV or XLSX) to store with the case")
-	cmd.Flags().StringVar(&as, "as", defaultActor(), "who starts the case (operator's NIP or name)")
-	cmd.Flags().StringVar(&id, "id", "", "case ID to use instead of a generated one")
-	cmd.Flags().BoolVar(&force, "force", false, "start even when a running case has the same proposals")
+	cmd.Flags().StringVar(&title, "title", "", a.t("cli.start.flag.title"))
+	cmd.Flags().StringVar(&proposals, "proposals", "", a.t("cli.start.flag.proposals"))
+	cmd.Flags().StringVar(&as, "as", defaultActor(), a.t("cli.start.flag.as"))
+	cmd.Flags().StringVar(&id, "id", "", a.t("cli.start.flag.id"))
+	cmd.Flags().BoolVar(&force, "force", false, a.t("cli.start.flag.force"))
 	_ = cmd.MarkFlagRequired("title")
 	return cmd
 }
@@ -109,13 +107,13 @@ The case keeps this definition version and calendar for its whole life. The prop
 // takeProposals reads, checks and classifies the proposals file and stores it for the case,
 // telling the operator (on stderr, so stdout stays the case ID) what it found.
 func (a *app) takeProposals(log io.Writer, st *store.Store, caseID, path, by string) (intake.Summary, error) {
-	b, err := readFile(path, proposals.MaxBytes, "proposals file")
+	b, err := a.readFile(path, proposals.MaxBytes, a.t("cli.file.proposals"))
 	if err != nil {
 		return intake.Summary{}, err
 	}
 	progress := func(done, total int) {
 		if total >= 1000 {
-			fmt.Fprintf(log, "\rreading proposals: %d/%d rows", done, total)
+			fmt.Fprint(log, "\r"+a.t("cli.start.reading", done, total))
 			if done == total {
 				fmt.Fprintln(log)
 			}
@@ -125,13 +123,13 @@ func (a *app) takeProposals(log io.Writer, st *store.Store, caseID, path, by str
 	if err != nil {
 		return sum, err
 	}
-	fmt.Fprintln(log, sum)
+	fmt.Fprintln(log, sum.Text(a.p))
 	for i, p := range sum.Problems {
 		if i == 20 {
-			fmt.Fprintf(log, "  ... and %d more (see: starter candidates %s)\n", len(sum.Problems)-20, caseID)
+			fmt.Fprintln(log, a.t("cli.start.more_problems", len(sum.Problems)-20, caseID))
 			break
 		}
-		fmt.Fprintf(log, "  row %d, %s: %s\n", p.Row, p.Column, p.Message)
+		fmt.Fprintln(log, a.t("cli.row_problem", p.Row, p.Column, p.Message))
 	}
 	return sum, nil
 }
@@ -139,8 +137,8 @@ func (a *app) takeProposals(log io.Writer, st *store.Store, caseID, path, by str
 func (a *app) listCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List every case with its open step, role, due time and lateness",
-		Args:  cobra.NoArgs,
+		Short: a.t("cli.list.short"),
+		Args:  a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -153,17 +151,17 @@ func (a *app) listCmd() *cobra.Command {
 			now := time.Now()
 			return a.emit(cases, func(w io.Writer) error {
 				if len(cases) == 0 {
-					_, err := fmt.Fprintln(w, "No cases yet. Start one with: starter start --title TEXT")
+					_, err := fmt.Fprintln(w, a.t("cli.list.none"))
 					return err
 				}
-				return table(w, "CASE\tSTATE\tSTEP\tROLE\tDUE\tLATE\tDAYS\tTITLE", func(tw io.Writer) {
+				return table(w, a.t("cli.list.header"), func(tw io.Writer) {
 					for _, c := range cases {
 						step, role := "-", "-"
 						if c.OpenStep != nil {
 							step, role = fmt.Sprint(*c.OpenStep), a.def.RoleName(*c.OpenRole)
 						}
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.1f/%d\t%s\n", c.ID, c.State, step, role,
-							a.witaPtr(c.OpenDue), report.YesNo(c.StepLate(now)), c.DaysUsed(now), c.DeadlineDays, c.Title)
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%d\t%s\n", c.ID, a.p.Label(c.State), step, role,
+							a.witaPtr(c.OpenDue), report.YesNo(a.p, c.StepLate(now)), a.p.Decimal(c.DaysUsed(now), 1), c.DeadlineDays, c.Title)
 					}
 				})
 			})
@@ -173,9 +171,9 @@ func (a *app) listCmd() *cobra.Command {
 
 func (a *app) statusCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "status CASE",
-		Short: "Show one case: where it is and every step attempt so far",
-		Args:  cobra.ExactArgs(1),
+		Use:   a.t("cli.status.use"),
+		Short: a.t("cli.status.short"),
+		Args:  a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -194,23 +192,23 @@ func (a *app) statusCmd() *cobra.Command {
 				Tasks []store.Task `json:"tasks"`
 			}{c, tasks}
 			return a.emit(out, func(w io.Writer) error {
-				fmt.Fprintf(w, "Case %s: %s\n", c.ID, c.Title)
-				fmt.Fprintf(w, "  SOP %s v%d, started %s by %s\n", c.DefinitionID, c.DefinitionVersion, a.wita(c.StartedAt), c.StartedBy)
-				fmt.Fprintf(w, "  Deadline %s (%d days)", a.wita(c.Deadline), c.DeadlineDays)
+				fmt.Fprintln(w, a.t("cli.status.case", c.ID, c.Title))
+				fmt.Fprintln(w, a.t("cli.status.sop", c.DefinitionID, fmt.Sprint(c.DefinitionVersion), a.wita(c.StartedAt), c.StartedBy))
+				fmt.Fprint(w, a.t("cli.status.deadline", a.wita(c.Deadline), c.DeadlineDays))
 				if c.DeadlineBreachedAt != nil {
-					fmt.Fprintf(w, ", MISSED at %s", a.wita(*c.DeadlineBreachedAt))
+					fmt.Fprint(w, a.t("cli.status.missed", a.wita(*c.DeadlineBreachedAt)))
 				}
 				fmt.Fprintln(w)
 				switch {
 				case c.OpenStep != nil:
-					fmt.Fprintf(w, "  Now at step %d (attempt %d), %s, due %s\n", *c.OpenStep, *c.OpenAttempt, a.def.RoleName(*c.OpenRole), a.witaPtr(c.OpenDue))
+					fmt.Fprintln(w, a.t("cli.status.open", *c.OpenStep, *c.OpenAttempt, a.def.RoleName(*c.OpenRole), a.witaPtr(c.OpenDue)))
 				case c.State == string(chain.Cancelled):
-					fmt.Fprintf(w, "  Cancelled %s: %s\n", a.witaPtr(c.EndedAt), deref(c.CancelReason))
+					fmt.Fprintln(w, a.t("cli.status.cancelled", a.witaPtr(c.EndedAt), deref(c.CancelReason)))
 				default:
-					fmt.Fprintf(w, "  %s %s\n", c.State, a.witaPtr(c.EndedAt))
+					fmt.Fprintf(w, "  %s %s\n", a.p.Label(c.State), a.witaPtr(c.EndedAt))
 				}
 				fmt.Fprintln(w)
-				return table(w, "STEP\tTRY\tROLE\tOPENED\tDECIDED\tMINUTES\tMUTU BAKU\tLATE\tDECISION\tBY\tREASON", func(tw io.Writer) {
+				return table(w, a.t("cli.status.header"), func(tw io.Writer) {
 					for _, t := range tasks {
 						decision, minutes := "open", "-"
 						if t.Decision != nil {
@@ -218,7 +216,7 @@ func (a *app) statusCmd() *cobra.Command {
 						}
 						fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Step, t.Attempt, t.Role,
 							a.wita(t.OpenedAt), a.witaPtr(t.DecidedAt), minutes, deref(intStr(t.StandardMinutes)),
-							report.YesNo(t.Late), decision, deref(t.ActorNIP), deref(t.Reason))
+							report.YesNo(a.p, t.Late), a.p.Label(decision), deref(t.ActorNIP), deref(t.Reason))
 					}
 				})
 			})
@@ -229,9 +227,9 @@ func (a *app) statusCmd() *cobra.Command {
 func (a *app) cancelCmd() *cobra.Command {
 	var reason, as string
 	cmd := &cobra.Command{
-		Use:   "cancel CASE --reason TEXT",
-		Short: "Cancel a running case, with a reason",
-		Args:  cobra.ExactArgs(1),
+		Use:   a.t("cli.cancel.use"),
+		Short: a.t("cli.cancel.short"),
+		Args:  a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			ops, err := a.temporal()
 			if err != nil {
@@ -246,25 +244,25 @@ func (a *app) cancelCmd() *cobra.Command {
 				return a.explain(args[0], err)
 			}
 			return a.emit(s, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Case %s cancelled: %s\n", s.CaseID, s.CancelReason)
+				_, err := fmt.Fprintln(w, a.t("cli.cancel.done", s.CaseID, s.CancelReason))
 				return err
 			})
 		},
 	}
-	cmd.Flags().StringVar(&reason, "reason", "", "why the case is cancelled (required)")
-	cmd.Flags().StringVar(&as, "as", defaultActor(), "who cancels (operator's NIP or name)")
+	cmd.Flags().StringVar(&reason, "reason", "", a.t("cli.cancel.flag.reason"))
+	cmd.Flags().StringVar(&as, "as", defaultActor(), a.t("cli.cancel.flag.as"))
 	_ = cmd.MarkFlagRequired("reason")
 	return cmd
 }
 
 // plainCaseError says a case's refusal or absence in one line.
-func plainCaseError(caseID string, err error) error {
+func (a *app) plainCaseError(caseID string, err error) error {
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		return fmt.Errorf("refused: %s", rej.Message)
+		return errors.New(a.t("cli.err.refused", rej.Text(a.p)))
 	case errors.Is(err, caseops.ErrNoCase):
-		return fmt.Errorf("no running case %s (see: starter list)", caseID)
+		return errors.New(a.t("cli.err.no_running_case", caseID))
 	}
 	return err
 }
@@ -272,11 +270,9 @@ func plainCaseError(caseID string, err error) error {
 func (a *app) reconcileCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "reconcile",
-		Short: "Record cases whose workflow was closed outside skflow (the worker does this every 5 minutes)",
-		Long: `Compare every case the records call running with its workflow in Temporal. A case whose
-workflow was terminated, timed out, failed or is gone from Temporal is recorded as stopped
-("dihentikan di luar skflow"), with the reason in the audit log, and its task leaves the inbox.`,
-		Args: cobra.NoArgs,
+		Short: a.t("cli.reconcile.short"),
+		Long:  a.t("cli.reconcile.long"),
+		Args: a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -293,7 +289,7 @@ workflow was terminated, timed out, failed or is gone from Temporal is recorded 
 				for _, c := range stopped {
 					fmt.Fprintf(w, "%s: %s\n", c.CaseID, c.Reason)
 				}
-				_, err := fmt.Fprintf(w, "%d berkas dicatat berhenti di luar skflow.\n", len(stopped))
+				_, err := fmt.Fprintln(w, a.t("cli.reconcile.done", len(stopped)))
 				return err
 			})
 		},

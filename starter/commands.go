@@ -42,7 +42,7 @@ func (a *app) drafts(st *store.Store, ops *caseops.Ops) (*drafts.Drafts, error) 
 func (a *app) loadCase(st *store.Store, id string) (store.Case, error) {
 	c, err := st.Case(a.ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return c, fmt.Errorf("no case %s (see: starter list)", id)
+		return c, errors.New(a.t("cli.err.no_case", id))
 	}
 	return c, err
 }
@@ -58,9 +58,9 @@ func (a *app) left(due *time.Time, now time.Time) string {
 		return "-"
 	}
 	if now.Before(*due) {
-		return fmt.Sprintf("%d min", int(a.cal.WorkingTime(now, *due)/time.Minute))
+		return a.t("cli.left", int(a.cal.WorkingTime(now, *due)/time.Minute))
 	}
-	return fmt.Sprintf("LATE %d min", int(a.cal.WorkingTime(*due, now)/time.Minute))
+	return a.t("cli.late", int(a.cal.WorkingTime(*due, now)/time.Minute))
 }
 
 func (a *app) roleIDs() []string {

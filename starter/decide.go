@@ -21,19 +21,16 @@ func (a *app) decideCmd() *cobra.Command {
 	var nip, reason, note string
 	var agree, ret bool
 	cmd := &cobra.Command{
-		Use:   "decide CASE --step N --as NIP (--agree | --return --reason TEXT)",
-		Short: "Agree to (paraf, sign, forward) or return the open step of a case",
-		Long: `Record an official's decision on the open step of a case. It goes through the case's
-workflow Update, which refuses a step that is not open, an official of another role, a return
-without a reason and a return on a step that has none; the refusal is printed and nothing is
-recorded. Running the same command twice records one decision.`,
+		Use:   a.t("cli.decide.use"),
+		Short: a.t("cli.decide.short"),
+		Long:  a.t("cli.decide.long"),
 		Example: `  starter decide latsar-20261122-3f9a1c --step 1 --as 197811052005011002 --agree --note "Segera proses usulan dari 5 OPD"
   starter decide latsar-20261122-3f9a1c --step 7 --as 197811052005011002 --return --reason "lampiran belum lengkap"`,
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			caseID := args[0]
 			if agree == ret {
-				return errors.New("say either --agree or --return")
+				return errors.New(a.t("cli.decide.either"))
 			}
 			action := chain.Agree
 			if ret {
@@ -45,13 +42,13 @@ recorded. Running the same command twice records one decision.`,
 			}
 			o, err := st.Official(a.ctx, nip)
 			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no official with NIP %s (see: starter officials)", nip)
+				return errors.New(a.t("cli.err.no_official", nip))
 			}
 			if err != nil {
 				return err
 			}
 			if !o.Active {
-				return fmt.Errorf("official %s (%s) is not active", o.NIP, o.Name)
+				return errors.New(a.t("cli.decide.inactive", o.NIP, o.Name))
 			}
 			ops, err := a.temporal()
 			if err != nil {
@@ -61,7 +58,7 @@ recorded. Running the same command twice records one decision.`,
 			// is recognised as a repeat by the workflow itself, whatever the database says.
 			status, err := ops.Status(a.ctx, caseID)
 			if err != nil {
-				return plainCaseError(caseID, err)
+				return a.plainCaseError(caseID, err)
 			}
 			if attempt == 0 {
 				if status.Open != nil && status.Open.Step == step {
@@ -99,35 +96,35 @@ recorded. Running the same command twice records one decision.`,
 			}
 			if res.Repeat {
 				return a.emit(res, func(w io.Writer) error {
-					_, err := fmt.Fprintf(w, "Sudah tercatat: langkah %d (percobaan %d) berkas %s diputuskan %s oleh %s pada %s; tidak ada yang dicatat lagi.\n",
-						step, attempt, caseID, res.Record.Action, res.Record.Actor.Name, a.wita(res.Record.DecidedAt))
+					_, err := fmt.Fprintln(w, a.t("cli.decide.repeat", step, attempt, caseID, a.p.Label(string(res.Record.Action)),
+						res.Record.Actor.Name, a.wita(res.Record.DecidedAt)))
 					return err
 				})
 			}
 			return a.emit(res, func(w io.Writer) error {
 				stepDef, _ := a.def.Step(step)
-				verb := stepDef.Kind.AgreeLabel()
+				verb := a.p.Label(string(stepDef.Kind))
 				if action == chain.Return {
-					verb = "returned"
+					verb = a.p.Label("return")
 				}
-				fmt.Fprintf(w, "Step %d of %s: %s by %s (%d working minutes).\n", step, caseID, verb, o.Name, res.Record.WorkingMinutes)
+				fmt.Fprintln(w, a.t("cli.decide.done", step, caseID, verb, o.Name, res.Record.WorkingMinutes))
 				if res.Next == nil {
-					_, err := fmt.Fprintf(w, "The case is %s.\n", res.State)
+					_, err := fmt.Fprintln(w, a.t("cli.decide.ended", a.p.Label(string(res.State))))
 					return err
 				}
-				_, err := fmt.Fprintf(w, "Now at step %d (attempt %d) with %s, due %s.\n", res.Next.Step, res.Next.Attempt,
-					a.def.RoleName(res.Next.Role), a.witaPtr(res.Next.DueAt))
+				_, err := fmt.Fprintln(w, a.t("cli.decide.next", res.Next.Step, res.Next.Attempt,
+					a.def.RoleName(res.Next.Role), a.witaPtr(res.Next.DueAt)))
 				return err
 			})
 		},
 	}
-	cmd.Flags().IntVar(&step, "step", 0, "the step being decided (required)")
-	cmd.Flags().StringVar(&nip, "as", "", "the deciding official's NIP (required)")
-	cmd.Flags().BoolVar(&agree, "agree", false, "agree: paraf, sign or forward")
-	cmd.Flags().BoolVar(&ret, "return", false, "return the draft to the step's return target")
-	cmd.Flags().StringVar(&reason, "reason", "", "why the draft is returned (required with --return)")
-	cmd.Flags().StringVar(&note, "note", "", "an instruction (arahan, disposisi) for the next role, with --agree")
-	cmd.Flags().IntVar(&attempt, "attempt", 0, "the attempt of the step being decided (default: the one open now)")
+	cmd.Flags().IntVar(&step, "step", 0, a.t("cli.decide.flag.step"))
+	cmd.Flags().StringVar(&nip, "as", "", a.t("cli.decide.flag.as"))
+	cmd.Flags().BoolVar(&agree, "agree", false, a.t("cli.decide.flag.agree"))
+	cmd.Flags().BoolVar(&ret, "return", false, a.t("cli.decide.flag.return"))
+	cmd.Flags().StringVar(&reason, "reason", "", a.t("cli.decide.flag.reason"))
+	cmd.Flags().StringVar(&note, "note", "", a.t("cli.decide.flag.note"))
+	cmd.Flags().IntVar(&attempt, "attempt", 0, a.t("cli.decide.flag.attempt"))
 	_ = cmd.MarkFlagRequired("step")
 	_ = cmd.MarkFlagRequired("as")
 	return cmd
@@ -138,10 +135,10 @@ recorded. Running the same command twice records one decision.`,
 func (a *app) explain(caseID string, err error) error {
 	if errors.Is(err, caseops.ErrNotYetRecorded) && a.st != nil {
 		if perr := a.st.Ping(a.ctx); perr != nil {
-			return fmt.Errorf("%w; basis data tidak dapat dihubungi: %v", err, perr)
+			return fmt.Errorf("%w; %s: %v", err, a.t("cli.err.database"), perr)
 		}
 	}
-	return plainCaseError(caseID, err)
+	return a.plainCaseError(caseID, err)
 }
 
 // lastDecision is the latest decision of a step by an official with an action, if any.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/intake"
+	"github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/store"
@@ -24,12 +25,12 @@ import (
 func (a *app) skCmd() *cobra.Command {
 	var out, format string
 	cmd := &cobra.Command{
-		Use:   "sk CASE --out FILE [--format pdf|html]",
-		Short: "Write the decree (SK) of a case with a lampiran per angkatan: the draft, or the signed decree once issued",
-		Args:  cobra.ExactArgs(1),
+		Use:   a.t("cli.sk.use"),
+		Short: a.t("cli.sk.short"),
+		Args:  a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if format != "pdf" && format != "html" {
-				return fmt.Errorf("--format %q: use pdf or html", format)
+				return errors.New(a.t("cli.sk.format", format))
 			}
 			st, err := a.store()
 			if err != nil {
@@ -67,7 +68,7 @@ func (a *app) skCmd() *cobra.Command {
 				err = cerr
 			}
 			if err != nil {
-				return fmt.Errorf("draft SK %s: %w", out, err)
+				return fmt.Errorf("%s: %w", a.t("cli.sk.write_failed", out), err)
 			}
 			res := map[string]any{"file": out, "participants": d.Total(), "batches": len(d.Batches), "signed": signed && format == "pdf"}
 			if signed {
@@ -75,17 +76,16 @@ func (a *app) skCmd() *cobra.Command {
 			}
 			return a.emit(res, func(w io.Writer) error {
 				if signed && format == "pdf" {
-					_, err := fmt.Fprintf(w, "SK %s (ditandatangani secara elektronik, SHA-256 %s) ditulis ke %s: %d peserta dalam %d angkatan.\n",
-						issued.Number, issued.SHA256, out, d.Total(), len(d.Batches))
+					_, err := fmt.Fprintln(w, a.t("cli.sk.signed", issued.Number, issued.SHA256, out, d.Total(), len(d.Batches)))
 					return err
 				}
-				_, err := fmt.Fprintf(w, "Draft SK written to %s: %d participants in %d angkatan.\n", out, d.Total(), len(d.Batches))
+				_, err := fmt.Fprintln(w, a.t("cli.sk.draft", out, d.Total(), len(d.Batches)))
 				return err
 			})
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "file to write (required)")
-	cmd.Flags().StringVar(&format, "format", "pdf", "pdf or html")
+	cmd.Flags().StringVar(&out, "out", "", a.t("cli.sk.flag.out"))
+	cmd.Flags().StringVar(&format, "format", "pdf", a.t("cli.sk.flag.format"))
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -95,16 +95,13 @@ func (a *app) correctCmd() *cobra.Command {
 	var moveTo int
 	var exclude bool
 	cmd := &cobra.Command{
-		Use:   "correct CASE --nip NIP (--move-to N | --exclude) --reason TEXT --as NIP",
-		Short: "Correct a candidate's classification (the Analis, before the first paraf)",
-		Long: `Move a candidate to another angkatan of the same golongan (--move-to N, which also makes a
-candidate eligible) or declare one not eligible (--exclude). A reason is required, and the change
-is recorded in the audit log. Only the role of the SOP's first review step (the Analis) may
-correct, and only until that step is initialled.`,
-		Args: cobra.ExactArgs(1),
+		Use:   a.t("cli.correct.use"),
+		Short: a.t("cli.correct.short"),
+		Long:  a.t("cli.correct.long"),
+		Args: a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if (moveTo > 0) == exclude {
-				return errors.New("say either --move-to N or --exclude")
+				return errors.New(a.t("cli.correct.either"))
 			}
 			st, err := a.store()
 			if err != nil {
@@ -112,10 +109,10 @@ correct, and only until that step is initialled.`,
 			}
 			o, err := st.Official(a.ctx, as)
 			if err != nil {
-				return fmt.Errorf("no official with NIP %s (see: starter officials)", as)
+				return errors.New(a.t("cli.err.no_official", as))
 			}
 			if _, review, ok := a.def.FirstReview(); !ok || o.Role != review.Role {
-				return fmt.Errorf("only the %s may correct the classification", a.def.RoleName(review.Role))
+				return errors.New(a.t("cli.correct.only", a.def.RoleName(review.Role)))
 			}
 			c, err := a.loadCase(st, args[0])
 			if err != nil {
@@ -134,19 +131,19 @@ correct, and only until that step is initialled.`,
 				return err
 			}
 			if err := dr.Regenerate(a.ctx, c, o.NIP, o.Role, time.Now().In(a.cal.Location())); err != nil {
-				return plainCaseError(c.ID, err)
+				return a.plainCaseError(c.ID, err)
 			}
 			return a.emit(map[string]any{"case_id": c.ID, "nip": nipArg, "eligible": !exclude, "batch": moveTo}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Candidate %s corrected on case %s.\n", nipArg, c.ID)
+				_, err := fmt.Fprintln(w, a.t("cli.correct.done", nipArg, c.ID))
 				return err
 			})
 		},
 	}
-	cmd.Flags().StringVar(&nipArg, "nip", "", "the candidate's NIP (required)")
-	cmd.Flags().IntVar(&moveTo, "move-to", 0, "the angkatan to put the candidate in")
-	cmd.Flags().BoolVar(&exclude, "exclude", false, "declare the candidate not eligible")
-	cmd.Flags().StringVar(&reason, "reason", "", "why (required)")
-	cmd.Flags().StringVar(&as, "as", "", "the Analis's NIP (required)")
+	cmd.Flags().StringVar(&nipArg, "nip", "", a.t("cli.correct.flag.nip"))
+	cmd.Flags().IntVar(&moveTo, "move-to", 0, a.t("cli.correct.flag.move_to"))
+	cmd.Flags().BoolVar(&exclude, "exclude", false, a.t("cli.correct.flag.exclude"))
+	cmd.Flags().StringVar(&reason, "reason", "", a.t("cli.correct.flag.reason"))
+	cmd.Flags().StringVar(&as, "as", "", a.t("cli.correct.flag.as"))
 	for _, f := range []string{"nip", "reason", "as"} {
 		_ = cmd.MarkFlagRequired(f)
 	}
@@ -156,33 +153,31 @@ correct, and only until that step is initialled.`,
 func (a *app) reviseCmd() *cobra.Command {
 	var file, as string
 	cmd := &cobra.Command{
-		Use:   "revise CASE --file FILE --as NIP",
-		Short: "Store a revised version of the draft SK (PDF or DOCX)",
-		Long: `Store a new version of the case's draft decree, with its SHA-256. If reviewers have already
-initialled the draft, it goes back to the first review step and every paraf is given again on
-the new version. Once the decree is signed, no version is taken.`,
-		Args: cobra.ExactArgs(1),
+		Use:   a.t("cli.revise.use"),
+		Short: a.t("cli.revise.short"),
+		Long:  a.t("cli.revise.long"),
+		Args: a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			d, err := a.drafter(as, args[0])
 			if err != nil {
 				return err
 			}
-			b, err := readFile(file, drafts.MaxBytes, "draft file")
+			b, err := a.readFile(file, drafts.MaxBytes, a.t("cli.file.draft"))
 			if err != nil {
 				return err
 			}
 			v, err := d.dr.Upload(a.ctx, d.c, filepath.Base(file), b, d.o.NIP, d.o.Role)
 			if err != nil {
-				return plainCaseError(d.c.ID, err)
+				return a.plainCaseError(d.c.ID, err)
 			}
 			return a.emit(v, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Version %d of the draft SK stored (SHA-256 %s).\n", v.Version, v.SHA256)
+				_, err := fmt.Fprintln(w, a.t("cli.revise.done", v.Version, v.SHA256))
 				return err
 			})
 		},
 	}
-	cmd.Flags().StringVar(&file, "file", "", "the revised draft, PDF or DOCX (required)")
-	cmd.Flags().StringVar(&as, "as", "", "the official's NIP (required)")
+	cmd.Flags().StringVar(&file, "file", "", a.t("cli.revise.flag.file"))
+	cmd.Flags().StringVar(&as, "as", "", a.t("cli.flag.as_official"))
 	_ = cmd.MarkFlagRequired("file")
 	_ = cmd.MarkFlagRequired("as")
 	return cmd
@@ -207,7 +202,7 @@ func (a *app) drafter(as, caseID string) (drafter, error) {
 	}
 	o, err := st.Official(a.ctx, as)
 	if err != nil || !o.Active {
-		return drafter{}, fmt.Errorf("no active official with NIP %s (see: starter officials)", as)
+		return drafter{}, errors.New(a.t("cli.err.no_active_official", as))
 	}
 	c, err := a.loadCase(st, caseID)
 	if err != nil {
@@ -219,7 +214,7 @@ func (a *app) drafter(as, caseID string) (drafter, error) {
 
 // readFile reads a file a command hands in, up to one byte past max so the reader's own check
 // refuses what is over.
-func readFile(path string, max int64, what string) ([]byte, error) {
+func (a *app) readFile(path string, max int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -235,35 +230,32 @@ func readFile(path string, max int64, what string) ([]byte, error) {
 func (a *app) proposalsCmd() *cobra.Command {
 	var file, as string
 	cmd := &cobra.Command{
-		Use:   "proposals CASE --file FILE --as NIP",
-		Short: "Hand in the OPD proposals (CSV or XLSX) of a case started without them",
-		Long: `Hand in the OPD proposals of a case that was started without them, as a drafting role (the
-Pelaksana at the step that hands them in). They are checked and classified into angkatan; the
-step's agreement (starter decide ... --agree) then gives them to the case. A case that holds
-its proposals takes no second file: correct the classification instead (starter correct).`,
+		Use:     a.t("cli.proposals.use"),
+		Short:   a.t("cli.proposals.short"),
+		Long:    a.t("cli.proposals.long"),
 		Example: `  starter proposals latsar-20261122-3f9a1c --file usulan-opd.xlsx --as 199203152015031004`,
-		Args:    cobra.ExactArgs(1),
+		Args:    a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := a.drafter(as, args[0])
 			if err != nil {
 				return err
 			}
-			b, err := readFile(file, proposals.MaxBytes, "proposals file")
+			b, err := a.readFile(file, proposals.MaxBytes, a.t("cli.file.proposals"))
 			if err != nil {
 				return err
 			}
 			sum, err := d.dr.TakeProposals(a.ctx, d.c, filepath.Base(file), b, d.o.NIP, d.o.Role, a.cfg.Training.BatchSize)
 			if err != nil {
-				return plainCaseError(d.c.ID, err)
+				return a.plainCaseError(d.c.ID, err)
 			}
 			return a.emit(sum, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "%s\nThe proposals go to case %s when its step is agreed.\n", sum, d.c.ID)
+				_, err := fmt.Fprintf(w, "%s\n%s\n", sum.Text(a.p), a.t("cli.proposals.done", d.c.ID))
 				return err
 			})
 		},
 	}
-	cmd.Flags().StringVar(&file, "file", "", "the OPD proposals, CSV or XLSX (required)")
-	cmd.Flags().StringVar(&as, "as", "", "the drafting official's NIP (required)")
+	cmd.Flags().StringVar(&file, "file", "", a.t("cli.proposals.flag.file"))
+	cmd.Flags().StringVar(&as, "as", "", a.t("cli.proposals.flag.as"))
 	_ = cmd.MarkFlagRequired("file")
 	_ = cmd.MarkFlagRequired("as")
 	return cmd
@@ -271,9 +263,9 @@ its proposals takes no second file: correct the classification instead (starter 
 
 func (a *app) candidatesCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "candidates CASE",
-		Short: "Show a case's proposed candidates: angkatan, the not eligible with reasons, and row problems",
-		Args:  cobra.ExactArgs(1),
+		Use:   a.t("cli.candidates.use"),
+		Short: a.t("cli.candidates.short"),
+		Args:  a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -288,23 +280,23 @@ func (a *app) candidatesCmd() *cobra.Command {
 				return err
 			}
 			if len(cands) == 0 && len(problems) == 0 {
-				return fmt.Errorf("case %s has no proposals (start it with --proposals FILE)", args[0])
+				return errors.New(a.t("cli.candidates.none", args[0]))
 			}
 			out := struct {
 				Candidates []store.CandidateRow `json:"candidates"`
 				Problems   []store.ProblemRow   `json:"problems"`
 			}{cands, problems}
 			return a.emit(out, func(w io.Writer) error {
-				if err := table(w, "GOL\tANGKATAN\tNIP\tNAME\tOPD\tGOLONGAN\tNOT ELIGIBLE BECAUSE", func(tw io.Writer) {
+				if err := table(w, a.t("cli.candidates.header"), func(tw io.Writer) {
 					for _, c := range cands {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", deref(c.Group), deref(intStr(c.Batch)), c.NIP, c.Name, c.OPD,
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", deref(c.Group), deref(intStr(c.Batch)), nip.Spaced(c.NIP), c.Name, c.OPD,
 							c.Golongan, strings.Join(c.Reasons, "; "))
 					}
 				}); err != nil || len(problems) == 0 {
 					return err
 				}
 				fmt.Fprintln(w)
-				return table(w, "ROW\tCOLUMN\tPROBLEM", func(tw io.Writer) {
+				return table(w, a.t("cli.candidates.problems"), func(tw io.Writer) {
 					for _, p := range problems {
 						fmt.Fprintf(tw, "%d\t%s\t%s\n", p.Row, p.Column, p.Message)
 					}

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"go.temporal.io/sdk/client"
 
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/config"
-	"github.com/skflow/skflow/idfmt"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/tclient"
@@ -25,15 +26,32 @@ import (
 )
 
 func main() {
-	if err := newRoot(os.Stdout).Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "starter:", err)
+	p := startupPrinter(os.Args[1:])
+	if err := newRoot(os.Stdout, p).Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "starter:", plainCommandError(p, err))
 		os.Exit(1)
 	}
+}
+
+// startupPrinter speaks the configured language before the command line is parsed, so that
+// help follows the configuration too: only --config is read here.
+func startupPrinter(args []string) *i18n.Printer {
+	fs := pflag.NewFlagSet("starter", pflag.ContinueOnError)
+	fs.ParseErrorsAllowlist.UnknownFlags = true
+	fs.SetOutput(io.Discard)
+	file := fs.String("config", "", "")
+	_ = fs.Parse(args) // anything wrong is reported by the real parse
+	cfg, err := config.Load(*file)
+	if err != nil {
+		cfg = &config.Config{} // the locale's language; the command itself reports the file
+	}
+	return cfg.Printer()
 }
 
 // app holds what commands share; connections open on first use.
 type app struct {
 	out      io.Writer
+	p        *i18n.Printer
 	file     string
 	asJSON   bool
 	timeout  time.Duration
@@ -47,17 +65,12 @@ type app struct {
 	cancelFn context.CancelFunc
 }
 
-func newRoot(out io.Writer) *cobra.Command {
-	a := &app{out: out}
+func newRoot(out io.Writer, p *i18n.Printer) *cobra.Command {
+	a := &app{out: out, p: p}
 	root := &cobra.Command{
-		Use:   "starter",
-		Short: "Operate skflow cases from the command line",
-		Long: `starter is the operators' command line for skflow. It talks to the same Temporal
-workflows and PostgreSQL records as the web app: decisions go through the case's
-validated Update, so the rules (right step, right role, a reason for a return) hold here too.
-
-It reads the same configuration as the worker (--config FILE, ./skflow.yaml, SKFLOW_* variables).
-Times are shown in the calendar's time zone (WITA by default); --json prints RFC 3339 with offset.`,
+		Use:           "starter",
+		Short:         a.t("cli.root.short"),
+		Long:          a.t("cli.root.long"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,14 +78,18 @@ Times are shown in the calendar's time zone (WITA by default); --json prints RFC
 		},
 		PersistentPostRun: func(*cobra.Command, []string) { a.close() },
 	}
-	root.PersistentFlags().StringVar(&a.file, "config", "", "configuration file (default: ./"+config.DefaultFile+" if present)")
-	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON instead of text")
-	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 30*time.Second, "give up waiting after this long")
+	root.PersistentFlags().StringVar(&a.file, "config", "", a.t("cli.flag.config", config.DefaultFile))
+	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, a.t("cli.flag.json"))
+	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 30*time.Second, a.t("cli.flag.timeout"))
 	root.AddCommand(a.startCmd(), a.listCmd(), a.statusCmd(), a.tasksCmd(), a.officialsCmd(), a.decideCmd(),
 		a.cancelCmd(), a.reportCmd(), a.auditCmd(), a.candidatesCmd(), a.proposalsCmd(), a.skCmd(), a.correctCmd(), a.reviseCmd(),
 		a.reconcileCmd(), a.calendarCmd(), a.trainingCmd())
+	a.localize(root)
 	return root
 }
+
+// t is the catalogue's message for key in the command line's language.
+func (a *app) t(key string, args ...any) string { return a.p.T(key, args...) }
 
 func (a *app) init() error {
 	cfg, err := config.Load(a.file)
@@ -109,8 +126,7 @@ func (a *app) store() (*store.Store, error) {
 	}
 	st, err := store.Open(a.ctx, a.cfg.DatabaseURL())
 	if err != nil {
-		return nil, fmt.Errorf("basis data tidak dapat dihubungi: %w (periksa database.url; basis data bawaan hidup "+
-			"bersama worker: go run ./worker)", err)
+		return nil, fmt.Errorf("%s: %w", a.t("cli.err.database"), err)
 	}
 	a.st = st
 	return st, nil
@@ -123,7 +139,7 @@ func (a *app) temporal() (*caseops.Ops, error) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	tc, err := tclient.Dial(a.cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("tidak dapat menghubungi Temporal: %w (apakah worker berjalan? go run ./worker)", err)
+		return nil, fmt.Errorf("%s: %w", a.t("cli.err.temporal"), err)
 	}
 	a.tc = tc
 	a.ops = caseops.New(tc, a.cfg.Temporal.TaskQueue)
@@ -142,7 +158,7 @@ func (a *app) emit(v any, text func(io.Writer) error) error {
 
 // wita formats an instant for people, in the calendar's zone.
 func (a *app) wita(t time.Time) string {
-	return idfmt.DateTime(t.In(a.cal.Location()))
+	return a.p.DateTime(t.In(a.cal.Location()))
 }
 
 func (a *app) witaPtr(t *time.Time) string {

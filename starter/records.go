@@ -3,6 +3,7 @@ package main
 // Commands that read the records: inboxes, officials, the report and the audit log.
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 )
@@ -17,12 +19,12 @@ import (
 func (a *app) tasksCmd() *cobra.Command {
 	var role string
 	cmd := &cobra.Command{
-		Use:   "tasks [--role ROLE]",
-		Short: "List open tasks, oldest first, with the working time left",
-		Args:  cobra.NoArgs,
+		Use:   a.t("cli.tasks.use"),
+		Short: a.t("cli.tasks.short"),
+		Args:  a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if _, ok := a.def.Role(role); role != "" && !ok {
-				return fmt.Errorf("unknown role %q; the roles are %s", role, strings.Join(a.roleIDs(), ", "))
+				return errors.New(a.t("cli.tasks.unknown_role", role, strings.Join(a.roleIDs(), ", ")))
 			}
 			st, err := a.store()
 			if err != nil {
@@ -35,10 +37,10 @@ func (a *app) tasksCmd() *cobra.Command {
 			now := time.Now()
 			return a.emit(tasks, func(w io.Writer) error {
 				if len(tasks) == 0 {
-					_, err := fmt.Fprintln(w, "No open tasks.")
+					_, err := fmt.Fprintln(w, a.t("cli.tasks.none"))
 					return err
 				}
-				return table(w, "CASE\tSTEP\tTRY\tROLE\tOPENED\tDUE\tLEFT\tTITLE", func(tw io.Writer) {
+				return table(w, a.t("cli.tasks.header"), func(tw io.Writer) {
 					for _, t := range tasks {
 						fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", t.CaseID, t.Step, t.Attempt, t.Role,
 							a.wita(t.OpenedAt), a.witaPtr(t.DueAt), a.left(t.DueAt, now), t.CaseTitle)
@@ -47,15 +49,15 @@ func (a *app) tasksCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&role, "role", "", "only this role's tasks (e.g. kabid)")
+	cmd.Flags().StringVar(&role, "role", "", a.t("cli.tasks.flag.role"))
 	return cmd
 }
 
 func (a *app) officialsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "officials",
-		Short: "List officials: NIP, name and role",
-		Args:  cobra.NoArgs,
+		Short: a.t("cli.officials.short"),
+		Args:  a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -66,9 +68,9 @@ func (a *app) officialsCmd() *cobra.Command {
 				return err
 			}
 			return a.emit(officials, func(w io.Writer) error {
-				return table(w, "NIP\tROLE\tACTIVE\tEMAIL\tNAME", func(tw io.Writer) {
+				return table(w, a.t("cli.officials.header"), func(tw io.Writer) {
 					for _, o := range officials {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.NIP, o.Role, report.YesNo(o.Active), deref(o.Email), o.Name)
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", nip.Spaced(o.NIP), o.Role, report.YesNo(a.p, o.Active), deref(o.Email), o.Name)
 					}
 				})
 			})
@@ -79,15 +81,15 @@ func (a *app) officialsCmd() *cobra.Command {
 func (a *app) reportCmd() *cobra.Command {
 	var caseID, format string
 	cmd := &cobra.Command{
-		Use:   "report [--case CASE] [--format table|csv|xlsx|json]",
-		Short: "Working time of every step against its mutu baku, and every case against the deadline",
-		Args:  cobra.NoArgs,
+		Use:   a.t("cli.report.use"),
+		Short: a.t("cli.report.short"),
+		Args:  a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if a.asJSON {
 				format = "json"
 			}
 			if format != "table" && format != "csv" && format != "xlsx" && format != "json" {
-				return fmt.Errorf("--format %q: use table, csv, xlsx or json", format)
+				return errors.New(a.t("cli.report.format", format))
 			}
 			st, err := a.store()
 			if err != nil {
@@ -110,30 +112,27 @@ func (a *app) reportCmd() *cobra.Command {
 			r := report.Build(cases, tasks, a.cal, time.Now())
 			switch format {
 			case "csv":
-				return r.WriteCSV(a.out, a.cal.Location())
+				return r.WriteCSV(a.out, a.cal.Location(), a.p)
 			case "xlsx":
-				return r.WriteXLSX(a.out, a.cal.Location())
+				return r.WriteXLSX(a.out, a.cal.Location(), a.p)
 			case "json":
 				return r.WriteJSON(a.out)
 			}
-			return r.WriteTable(a.out, a.cal.Location())
+			return r.WriteTable(a.out, a.cal.Location(), a.p)
 		},
 	}
-	cmd.Flags().StringVar(&caseID, "case", "", "only this case")
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv (for Excel set to Indonesian: ; and a BOM), xlsx (to a file: > laporan.xlsx) or json")
+	cmd.Flags().StringVar(&caseID, "case", "", a.t("cli.report.flag.case"))
+	cmd.Flags().StringVar(&format, "format", "table", a.t("cli.report.flag.format"))
 	return cmd
 }
 
 func (a *app) auditCmd() *cobra.Command {
-	audit := &cobra.Command{Use: "audit", Short: "Check the audit log", Args: cobra.NoArgs}
+	audit := &cobra.Command{Use: "audit", Short: a.t("cli.audit.short"), Args: a.noArgs}
 	audit.AddCommand(&cobra.Command{
 		Use:   "verify",
-		Short: "Walk the audit log's hash chain and report the first broken link",
-		Long: `Every audit row carries the hash of the row before it. verify recomputes the chain and
-reports the first row that was edited, deleted or inserted behind the application's back, and
-exits 1 if there is one. It prints the head hash: keep it somewhere else (a signed report, a
-letter) so that even a rewrite of the whole chain shows.`,
-		Args: cobra.NoArgs,
+		Short: a.t("cli.audit.verify.short"),
+		Long:  a.t("cli.audit.verify.long"),
+		Args: a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -147,11 +146,11 @@ letter) so that even a rewrite of the whole chain shows.`,
 				if c.Broken != nil {
 					return nil
 				}
-				_, err := fmt.Fprintf(w, "Audit log intact: %d rows. Head: row %d, hash %s\n", c.Rows, c.HeadSeq, c.HeadHash)
+				_, err := fmt.Fprintln(w, a.t("cli.audit.intact", c.Rows, c.HeadSeq, c.HeadHash))
 				return err
 			})
 			if err == nil && c.Broken != nil {
-				err = fmt.Errorf("audit log broken at row %d (id %d, %s): %s", c.Broken.Seq, c.Broken.ID, c.Broken.Key, c.Broken.Reason)
+				err = errors.New(a.t("cli.audit.broken", c.Broken.Seq, c.Broken.ID, c.Broken.Key, c.Broken.Reason))
 			}
 			return err
 		},

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/store"
 )
@@ -22,6 +23,12 @@ const (
 // cli runs starter commands in-process against a real Temporal server and PostgreSQL.
 func cliEnv(t *testing.T) (func(args ...string) (string, error), *testenv.Env) {
 	t.Helper()
+	return cliEnvIn(t, i18n.New(i18n.Indonesian))
+}
+
+// cliEnvIn is cliEnv with the command line speaking p's language.
+func cliEnvIn(t *testing.T, p *i18n.Printer) (func(args ...string) (string, error), *testenv.Env) {
+	t.Helper()
 	e := testenv.New(t, "skflow-cli")
 	if _, err := allinone.SeedDemoOfficials(context.Background(), e.Store); err != nil {
 		t.Fatal(err)
@@ -33,7 +40,7 @@ func cliEnv(t *testing.T) (func(args ...string) (string, error), *testenv.Env) {
 	t.Setenv("SKFLOW_DATABASE_URL", e.DBURL)
 	return func(args ...string) (string, error) {
 		var out, errs bytes.Buffer
-		root := newRoot(&out)
+		root := newRoot(&out, p)
 		root.SetArgs(args)
 		root.SetErr(&errs)
 		err := root.Execute()
@@ -64,11 +71,11 @@ func TestCLIRunsACase(t *testing.T) {
 	if !strings.HasPrefix(id, "latsar-") {
 		t.Fatalf("start printed %q", id)
 	}
-	if out, err = run("sk", id, "--out", filepath.Join(t.TempDir(), "sk.pdf")); err != nil || !strings.Contains(out, "3 participants in 1 angkatan") {
+	if out, err = run("sk", id, "--out", filepath.Join(t.TempDir(), "sk.pdf")); err != nil || !strings.Contains(out, "3 peserta dalam 1 angkatan") {
 		t.Fatalf("sk: %q %v", out, err)
 	}
 	if _, err = run("correct", id, "--nip", "200001012024032003", "--move-to", "1", "--reason", "SPT menyusul", "--as", kabid); err == nil ||
-		err.Error() != "only the Analis SDMA Ahli Muda may correct the classification" {
+		err.Error() != "hanya Analis SDMA Ahli Muda yang boleh mengoreksi klasifikasi" {
 		t.Fatalf("correct as the kabid: %v", err)
 	}
 	if out, err = run("correct", id, "--nip", "200001012024032003", "--move-to", "1", "--reason", "SPT menyusul", "--as", analis); err != nil {
@@ -79,10 +86,10 @@ func TestCLIRunsACase(t *testing.T) {
 	}
 
 	_, err = run("decide", id, "--step", "1", "--as", analis, "--agree")
-	if err == nil || err.Error() != "refused: step 1 belongs to Kabid Pengembangan Kompetensi ASN; Analis SDMA Ahli Muda cannot decide it" {
+	if err == nil || err.Error() != "ditolak: Tugas ini bukan untuk jabatan Anda." {
 		t.Fatalf("wrong role: %v", err)
 	}
-	if out, err = run("decide", id, "--step", "1", "--as", kabid, "--agree"); err != nil || !strings.Contains(out, "Now at step 2 (attempt 1) with Analis SDMA Ahli Muda") {
+	if out, err = run("decide", id, "--step", "1", "--as", kabid, "--agree"); err != nil || !strings.Contains(out, "Kini di langkah 2 (percobaan 1) pada Analis SDMA Ahli Muda") {
 		t.Fatalf("decide: %q %v", out, err)
 	}
 	// The same command again is the same decision, and says so.
@@ -108,14 +115,14 @@ func TestCLIRunsACase(t *testing.T) {
 	if _, err = run("revise", id, "--file", proposals, "--as", analis); err == nil || !strings.Contains(err.Error(), "berkas harus PDF atau DOCX") {
 		t.Fatalf("revise with a CSV: %v", err)
 	}
-	if out, err = run("cancel", id, "--reason", "usulan ditarik OPD"); err != nil || !strings.Contains(out, "cancelled") {
+	if out, err = run("cancel", id, "--reason", "usulan ditarik OPD"); err != nil || !strings.Contains(out, "dibatalkan") {
 		t.Fatalf("cancel: %q %v", out, err)
 	}
-	if out, err = run("list"); err != nil || !strings.Contains(out, "cancelled") {
+	if out, err = run("list"); err != nil || !strings.Contains(out, "dibatalkan") {
 		t.Fatalf("list: %q %v", out, err)
 	}
 
-	if out, err = run("audit", "verify"); err != nil || !strings.HasPrefix(out, "Audit log intact: ") {
+	if out, err = run("audit", "verify"); err != nil || !strings.HasPrefix(out, "Log audit utuh: ") {
 		t.Fatalf("audit verify: %q %v", out, err)
 	}
 	if _, err := e.Store.DB().Exec(`UPDATE audit_log SET actor = 'someone else' WHERE action = 'step_decided'`); err != nil {
@@ -136,16 +143,20 @@ func TestCLIErrorsArePlain(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"status", "nope"}, "no case nope (see: starter list)"},
-		{[]string{"tasks", "--role", "camat"}, `unknown role "camat"; the roles are pelaksana, analis, kabid, sekretaris, kepala, sekda, bupati`},
-		{[]string{"decide", "nope", "--step", "1", "--as", "123", "--agree"}, "no official with NIP 123 (see: starter officials)"},
-		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree", "--return"}, "say either --agree or --return"},
-		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree"}, "no running case nope (see: starter list)"},
-		{[]string{"start", "--title", " "}, "--title must not be empty"},
-		{[]string{"start", "--title", "x", "--proposals", "missing.xlsx"}, "proposals file: open missing.xlsx: no such file or directory"},
-		{[]string{"start", "--title", "x", "--proposals", "notes.txt"}, "proposals file notes.txt: kolom wajib tidak ada: NIP, Nama, Jabatan, OPD, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto (kolom terbaca: tidak ada)"},
-		{[]string{"report", "--format", "pdf"}, `--format "pdf": use table, csv, xlsx or json`},
-		{[]string{"cancel", "nope"}, `required flag(s) "reason" not set`},
+		{[]string{"status", "nope"}, "tidak ada berkas nope (lihat: starter list)"},
+		{[]string{"tasks", "--role", "camat"}, `jabatan "camat" tidak dikenal; jabatan yang ada: pelaksana, analis, kabid, sekretaris, kepala, sekda, bupati`},
+		{[]string{"decide", "nope", "--step", "1", "--as", "123", "--agree"}, "tidak ada pejabat dengan NIP 123 (lihat: starter officials)"},
+		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree", "--return"}, "pilih salah satu --agree atau --return"},
+		{[]string{"decide", "nope", "--step", "1", "--as", kabid, "--agree"}, "tidak ada berkas berjalan nope (lihat: starter list)"},
+		{[]string{"start", "--title", " "}, "--title tidak boleh kosong"},
+		{[]string{"start", "--title", "x", "--proposals", "missing.xlsx"}, "berkas usulan: open missing.xlsx: no such file or directory"},
+		{[]string{"start", "--title", "x", "--proposals", "notes.txt"}, "berkas usulan notes.txt: kolom wajib tidak ada: NIP, Nama, Jabatan, OPD, Golongan, SK CPNS, Surat sehat, Surat perintah tugas, Pasfoto (kolom terbaca: tidak ada)"},
+		{[]string{"report", "--format", "pdf"}, `--format "pdf": pilih table, csv, xlsx atau json`},
+		{[]string{"cancel", "nope"}, `opsi wajib belum diisi: --reason (lihat: starter cancel --help)`},
+		{[]string{"status"}, `perintah ini perlu 1 argumen, diberikan 0 (cara pakai: starter status BERKAS)`},
+		{[]string{"list", "--frobnicate"}, `opsi --frobnicate tidak dikenal (lihat: starter list --help)`},
+		{[]string{"list", "extra"}, `perintah ini tidak menerima argumen "extra" (cara pakai: starter list)`},
+		{[]string{"calendar", "due", "--minutes", "x", "--from", "2026-11-23 11:50"}, `nilai "x" tidak sah untuk --minutes: strconv.ParseInt: parsing "x": invalid syntax`},
 	} {
 		if _, err := run(c.args...); err == nil || err.Error() != c.want {
 			t.Errorf("%v: %v, want %q", c.args, err, c.want)
@@ -181,17 +192,17 @@ func TestCLIHandsInTheProposalsMidCase(t *testing.T) {
 	if _, err := run("decide", id, "--step", "2", "--as", nips["analis"], "--agree"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run("decide", id, "--step", "3", "--as", nips["pelaksana"], "--agree"); err == nil || !strings.Contains(err.Error(), "produces the proposals, which the case does not hold yet") {
+	if _, err := run("decide", id, "--step", "3", "--as", nips["pelaksana"], "--agree"); err == nil || !strings.Contains(err.Error(), "Keluaran langkah ini belum ada pada berkas") {
 		t.Fatalf("step 3 agreed without the proposals: %v", err)
 	}
 	if _, err := run("proposals", id, "--file", proposals, "--as", nips["kabid"]); err == nil ||
 		!strings.Contains(err.Error(), "peran Anda tidak boleh mengubah isi SK: hanya") {
 		t.Fatalf("proposals from the Kabid: %v", err)
 	}
-	if out, err = run("proposals", id, "--file", proposals, "--as", nips["pelaksana"]); err != nil || !strings.Contains(out, "when its step is agreed") {
+	if out, err = run("proposals", id, "--file", proposals, "--as", nips["pelaksana"]); err != nil || !strings.Contains(out, "saat langkahnya disetujui") {
 		t.Fatalf("proposals from the Pelaksana: %q %v", out, err)
 	}
-	if out, err = run("decide", id, "--step", "3", "--as", nips["pelaksana"], "--agree"); err != nil || !strings.Contains(out, "Now at step 4") {
+	if out, err = run("decide", id, "--step", "3", "--as", nips["pelaksana"], "--agree"); err != nil || !strings.Contains(out, "Kini di langkah 4") {
 		t.Fatalf("step 3 with the proposals: %q %v", out, err)
 	}
 	if _, err := run("proposals", id, "--file", proposals, "--as", nips["pelaksana"]); err == nil || !strings.Contains(err.Error(), "sudah memiliki data usulan OPD") {

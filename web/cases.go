@@ -135,7 +135,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if len(ds) > 0 {
-				s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+intake.DuplicatesText(ds)+
+				s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+intake.DuplicatesText(s.p, ds)+
 					". Bila memang berkas baru, unggah lagi dan centang \"Tetap mulai\".")
 				return
 			}
@@ -146,7 +146,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 			s.refused(w, r, "/board", "Berkas tidak dimulai. ", err)
 			return
 		}
-		summary = " " + sum.String()
+		summary = " " + sum.Text(s.p)
 		in.Proposals = sum.SHA256
 	}
 	if err := s.ops.Start(r.Context(), in); err != nil {
@@ -168,7 +168,7 @@ func (s *Server) cancelCase(w http.ResponseWriter, r *http.Request) {
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		s.flashBack(w, r, "/cases/"+id, "Pembatalan ditolak: "+refusal(rej))
+		s.flashBack(w, r, "/cases/"+id, "Pembatalan ditolak: "+rej.Text(s.p))
 	case errors.Is(err, caseops.ErrNoCase):
 		s.notFound(w, r)
 	case err != nil:
@@ -252,7 +252,7 @@ func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
 	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, role, s.o.Now().In(s.cal.Location())); err != nil {
 		var rej *caseops.Rejection
 		if errors.As(err, &rej) {
-			s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi dikoreksi, tetapi draft baru ditolak: "+refusal(rej))
+			s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi dikoreksi, tetapi draft baru ditolak: "+rej.Text(s.p))
 			return
 		}
 		s.fail(w, r, err)

@@ -101,7 +101,7 @@ func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		s.flashBack(w, r, "/cases/"+c.ID, "Versi baru ditolak: "+refusal(rej))
+		s.flashBack(w, r, "/cases/"+c.ID, "Versi baru ditolak: "+rej.Text(s.p))
 	case err != nil:
 		s.refused(w, r, "/cases/"+c.ID, "Versi baru ditolak: ", err)
 	default:
@@ -211,5 +211,5 @@ func (s *Server) uploadProposals(w http.ResponseWriter, r *http.Request) {
 		s.refused(w, r, "/cases/"+c.ID, "Usulan tidak diterima. ", err)
 		return
 	}
-	s.flashBack(w, r, "/cases/"+c.ID, "Usulan OPD tersimpan. "+sum.String())
+	s.flashBack(w, r, "/cases/"+c.ID, "Usulan OPD tersimpan. "+sum.Text(s.p))
 }

@@ -266,11 +266,11 @@ func (s *Server) refusedOnTask(w http.ResponseWriter, r *http.Request, c store.C
 	}
 	s.metrics.decisions.WithLabelValues(string(action), "refused").Inc()
 	if c.OpenStep == nil || *c.OpenStep != step.Number {
-		s.flashBack(w, r, "/inbox", refusal(rej))
+		s.flashBack(w, r, "/inbox", rej.Text(s.p))
 		return
 	}
 	w.WriteHeader(http.StatusConflict)
-	s.renderTask(w, r, c, step, onBehalf, refusal(rej), reason)
+	s.renderTask(w, r, c, step, onBehalf, rej.Text(s.p), reason)
 }
 
 func verb(step sop.Step, a chain.Action) string {
@@ -278,39 +278,6 @@ func verb(step sop.Step, a chain.Action) string {
 		return "dikembalikan"
 	}
 	return step.Kind.AgreeLabel()
-}
-
-// refusal says a workflow's rejection in Bahasa Indonesia.
-func refusal(r *caseops.Rejection) string {
-	switch r.Type {
-	case chain.RejectWrongStep, chain.RejectStaleAttempt:
-		return "Langkah ini sudah tidak terbuka: berkas sudah berpindah. Muat ulang kotak masuk."
-	case chain.RejectWrongRole:
-		return "Tugas ini bukan untuk jabatan Anda."
-	case chain.RejectReasonRequired:
-		return "Alasan pengembalian wajib diisi."
-	case chain.RejectNoReturn:
-		return "Langkah ini tidak dapat dikembalikan menurut SOP."
-	case chain.RejectCaseClosed:
-		return "Berkas sudah selesai atau dibatalkan."
-	case chain.RejectBusy:
-		return "Keputusan lain sedang dicatat. Coba lagi sebentar."
-	case chain.RejectBadAction:
-		return "Pilih setuju atau kembalikan."
-	case chain.RejectBadText:
-		return "Teks tidak dapat diterima: " + r.Message + "."
-	case chain.RejectCancelling:
-		return "Berkas sedang dibatalkan melalui Temporal; tidak menerima keputusan lagi."
-	case chain.RejectNotRevisable:
-		return "Draft SK tidak dapat diganti versinya pada tahap ini."
-	case chain.RejectStaleVersion:
-		return "Draft SK berubah saat Anda membaca; periksa lagi versi terbaru sebelum memutuskan."
-	case chain.RejectNotDrafter:
-		return "Peran Anda tidak boleh mengubah isi SK."
-	case chain.RejectMissingOutput:
-		return "Keluaran langkah ini belum ada pada berkas (data usulan OPD, klasifikasi, atau draft SK); lengkapi dulu, lalu setujui."
-	}
-	return "Permintaan ditolak oleh berkas."
 }
 
 // failRequest answers a case request that could not be completed in the person's words:

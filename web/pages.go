@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/skflow/skflow/caseops"
-	"github.com/skflow/skflow/chain"
-	"github.com/skflow/skflow/idfmt"
 	"github.com/skflow/skflow/nip"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
@@ -32,51 +30,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// stateName says a case's state in Bahasa Indonesia.
-func stateName(state string) string {
-	switch chain.CaseState(state) {
-	case chain.Running:
-		return "berjalan"
-	case chain.Completed:
-		return "selesai"
-	case chain.Cancelled:
-		return "dibatalkan"
-	case chain.Stopped:
-		return "dihentikan di luar skflow"
-	}
-	return state
-}
-
-// labels say the records' codes in Bahasa Indonesia where a person reads them.
-var labels = map[string]string{
-	// notices in the outbox
-	"reminder": "pengingat", "escalation": "eskalasi", "breach": "lewat batas layanan", "delivery": "pengiriman SK",
-	"training": "Latsar", "complaint": "pengaduan",
-	// training outcomes and documents
-	"tidak_lulus": "tidak lulus", "tidak_hadir": "tidak hadir", "ditunda": "ditunda (remedial)",
-	"sttp": "STTP", "piagam": "Piagam Penghargaan", "surat_keterangan": "Surat Keterangan",
-	// roles outside the SOP and the run's states
-	"operator": "Operator", "auditor": "Auditor", "organiser": "Penyelenggara", "opd": "OPD",
-	"running": "berjalan", "completed": "selesai",
-	// the audit log's actions
-	"case_started": "berkas dimulai", "step_opened": "langkah dibuka", "step_decided": "langkah diputuskan",
-	"step_reminded": "pengingat dikirim", "step_escalated": "eskalasi", "deadline_breached": "lewat batas layanan",
-	"case_completed": "berkas selesai", "case_cancelled": "berkas dibatalkan", "case_stopped_outside": "dihentikan di luar skflow",
-	"incident": "insiden pencatatan", "decree_signed": "SK ditandatangani dan diberi nomor", "decree_issued": "SK diterbitkan",
-	"draft_versioned": "versi draft baru", "output_recorded": "keluaran langkah dicatat", "calendar_applied": "kalender kerja diterapkan",
-	"calendar_changed": "kalender kerja diubah", "trainings_started": "Latsar dimulai", "sign_in": "masuk", "sign_out": "keluar",
-	"sign_in_failed": "gagal masuk", "message_retried": "pesan dikirim ulang", "complaint_answered": "pengaduan dijawab",
-	"candidate_corrected": "klasifikasi dikoreksi",
-}
-
-func label(code any) string {
-	c := fmt.Sprint(code)
-	if l, ok := labels[c]; ok {
-		return l
-	}
-	return c
-}
-
 // capitalize starts a message with a capital letter.
 func capitalize(s string) string {
 	if s == "" {
@@ -92,7 +45,7 @@ func (s *Server) refused(w http.ResponseWriter, r *http.Request, to, prefix stri
 		s.fail(w, r, err)
 		return
 	}
-	s.flashBack(w, r, to, prefix+strings.TrimPrefix(err.Error(), "proposals file "))
+	s.flashBack(w, r, to, prefix+strings.TrimPrefix(err.Error(), "berkas usulan "))
 }
 
 func (s *Server) flashBack(w http.ResponseWriter, r *http.Request, to, msg string) {
@@ -137,16 +90,18 @@ func (s *Server) funcs() template.FuncMap {
 		"wita": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
-				return idfmt.DateTime(v.In(loc))
+				return s.p.DateTime(v.In(loc))
 			case *time.Time:
 				if v != nil {
-					return idfmt.DateTime(v.In(loc))
+					return s.p.DateTime(v.In(loc))
 				}
 			}
 			return "–"
 		},
-		"roleName":  func(id string) string { return label(s.def.RoleName(id)) },
-		"stateName": stateName,
+		"t":         s.p.T,
+		"lang":      s.p.Lang,
+		"roleName":  func(id string) string { return s.p.Label(s.def.RoleName(id)) },
+		"stateName": func(state string) string { return s.p.Label(state) },
 		"deref": func(p any) any {
 			switch v := p.(type) {
 			case *string:
@@ -160,9 +115,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		// Days as Indonesians write a decimal: 0,5.
-		"days":      func(f float64) string { return idfmt.Decimal(f, 1) },
-		"label":     label,
+		// Days with the language's decimal mark: 0,5 in Indonesian.
+		"days":      func(f float64) string { return s.p.Decimal(f, 1) },
+		"label":     func(code any) string { return s.p.Label(fmt.Sprint(code)) },
 		"inc":       func(i int) int { return i + 1 },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"nipSpaced": nip.Spaced,

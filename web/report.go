@@ -86,7 +86,7 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="laporan-mutu-baku.%s"`, ext))
-	if err := write(w, s.cal.Location()); err != nil {
+	if err := write(w, s.cal.Location(), s.p); err != nil {
 		s.o.Log.Error("write report export", "format", ext, "err", err)
 	}
 }

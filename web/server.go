@@ -24,6 +24,7 @@ import (
 	"github.com/skflow/skflow/calsync"
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/drafts"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/publish"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
@@ -54,6 +55,8 @@ type Options struct {
 	Health func(context.Context) error
 	Now    func() time.Time // the clock; time.Now when nil
 	Log    *slog.Logger
+	// Printer speaks the configured language; Bahasa Indonesia when nil.
+	Printer *i18n.Printer
 }
 
 // Server serves the web app.
@@ -63,6 +66,7 @@ type Server struct {
 	def        *sop.Definition
 	cal        *worktime.Calendar
 	o          Options
+	p          *i18n.Printer
 	sessions   *scs.SessionManager
 	pages      map[string]*template.Template
 	drafts     *drafts.Drafts
@@ -87,6 +91,9 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	if o.Training == nil {
 		o.Training = training.Default()
 	}
+	if o.Printer == nil {
+		o.Printer = i18n.New(i18n.Indonesian)
+	}
 	sm := scs.New()
 	sm.Store = st.Sessions()
 	sm.Lifetime = 12 * time.Hour
@@ -95,7 +102,7 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.SecureCookies
-	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, sessions: sm, logins: newLimiter(5, time.Minute),
+	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, p: o.Printer, sessions: sm, logins: newLimiter(5, time.Minute),
 		drafts:     &drafts.Drafts{St: st, Ops: ops, Def: def, Decrees: o.Publisher},
 		calendars:  &calsync.Syncer{Store: st, Ops: ops, Seed: o.Calendar},
 		loginsByIP: newLimiter(60, time.Minute),
