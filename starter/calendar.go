@@ -332,7 +332,7 @@ func (a *app) calendarDueCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     a.t("cli.calendar.due.use"),
 		Short:   a.t("cli.calendar.due.short"),
-		Example: `  starter calendar due --from "2026-11-23 11:50" --minutes 30    # 13:20: the break does not count`,
+		Example: a.t("cli.calendar.due.example"),
 		Args:    a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			t, err := a.instant("--from", from)

@@ -42,6 +42,7 @@ func cliEnvIn(t *testing.T, p *i18n.Printer) (func(args ...string) (string, erro
 		var out, errs bytes.Buffer
 		root := newRoot(&out, p)
 		root.SetArgs(args)
+		root.SetOut(&out)
 		root.SetErr(&errs)
 		err := root.Execute()
 		return out.String(), err
