@@ -272,7 +272,7 @@ func (a *app) reconcileCmd() *cobra.Command {
 		Use:   "reconcile",
 		Short: a.t("cli.reconcile.short"),
 		Long:  a.t("cli.reconcile.long"),
-		Args: a.noArgs,
+		Args:  a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			st, err := a.store()
 			if err != nil {

@@ -98,7 +98,7 @@ func (a *app) correctCmd() *cobra.Command {
 		Use:   a.t("cli.correct.use"),
 		Short: a.t("cli.correct.short"),
 		Long:  a.t("cli.correct.long"),
-		Args: a.exactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if (moveTo > 0) == exclude {
 				return errors.New(a.t("cli.correct.either"))
@@ -156,7 +156,7 @@ func (a *app) reviseCmd() *cobra.Command {
 		Use:   a.t("cli.revise.use"),
 		Short: a.t("cli.revise.short"),
 		Long:  a.t("cli.revise.long"),
-		Args: a.exactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			d, err := a.drafter(as, args[0])
 			if err != nil {

@@ -26,8 +26,8 @@ func (a *app) localize(root *cobra.Command) {
 		Use:   a.t("cli.help.use"),
 		Short: a.t("cli.help.short"),
 		// Help needs no configuration, database or Temporal.
-		PersistentPreRunE:  func(*cobra.Command, []string) error { return nil },
-		PersistentPostRun:  func(*cobra.Command, []string) {},
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		PersistentPostRun: func(*cobra.Command, []string) {},
 		Run: func(c *cobra.Command, args []string) {
 			if cmd, _, err := c.Root().Find(args); err == nil && cmd != nil {
 				_ = cmd.Help()

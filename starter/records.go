@@ -132,7 +132,7 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:   "verify",
 		Short: a.t("cli.audit.verify.short"),
 		Long:  a.t("cli.audit.verify.long"),
-		Args: a.noArgs,
+		Args:  a.noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			st, err := a.store()
 			if err != nil {

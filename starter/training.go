@@ -213,7 +213,7 @@ func (a *app) trainingImportCmd() *cobra.Command {
 		Use:   a.t("cli.training.import.use"),
 		Short: a.t("cli.training.import.short"),
 		Long:  a.t("cli.training.import.long"),
-		Args: a.exactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ops, s, err := a.trainingStatus(args[0])
 			if err != nil {
