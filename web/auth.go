@@ -136,8 +136,7 @@ func (s *Server) allow(roles ...string) func(http.HandlerFunc) http.HandlerFunc 
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusForbidden)
-	s.render(w, r, "error", map[string]any{"Title": "Akses ditolak",
-		"Message": "Anda tidak berhak membuka halaman atau melakukan tindakan ini."})
+	s.render(w, r, "error", map[string]any{"Title": s.p.T("web.forbidden.title"), "Message": s.p.T("web.forbidden")})
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -166,7 +165,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !s.loginsByIP.allow(clientIP(r)) || (nipPattern.MatchString(nip) && !s.logins.allow(nip)) {
 		w.WriteHeader(http.StatusTooManyRequests)
 		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
-			"Error": "Terlalu banyak percobaan masuk. Tunggu satu menit, lalu coba lagi."})
+			"Error": s.p.T("web.login.too_many")})
 		return
 	}
 	// A NIP is 18 digits; anything else is refused before any lookup, and neither echoed
@@ -175,7 +174,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.audit(r, "nip-tidak-sah:"+textcheck.Clean(nip, 24), "sign_in_failed", nil)
 		w.WriteHeader(http.StatusUnauthorized)
 		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
-			"Error": "NIP terdiri atas 18 angka, dan kata sandi paling panjang 72 karakter."})
+			"Error": s.p.T("web.login.malformed")})
 		return
 	}
 	c, err := s.st.Credentials(r.Context(), nip)
@@ -190,7 +189,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || c.PasswordHash == nil || !c.Active {
 		s.audit(r, nip, "sign_in_failed", nil)
 		w.WriteHeader(http.StatusUnauthorized)
-		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip, "Error": "NIP atau kata sandi salah, atau akun tidak aktif."})
+		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip, "Error": s.p.T("web.login.wrong")})
 		return
 	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {

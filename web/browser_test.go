@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/i18n"
 )
 
 // chromium finds Debian's Chromium (or another Chrome) for the browser test.
@@ -173,6 +174,11 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 					}
 					if w := englishCode.FindString(text); w != "" {
 						english = append(english, fmt.Sprintf("%s (%s): %q", p, role, w))
+					}
+					for _, k := range i18n.Keys() {
+						if strings.Contains(text, k) {
+							english = append(english, fmt.Sprintf("%s (%s): raw catalogue key %s", p, role, k))
+						}
 					}
 				}
 				if axe != "" && width == 1280 {

@@ -71,13 +71,13 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("urut") == "batas" {
 		slices.SortStableFunc(rows, func(a, b taskRow) int { return byDue(a.DueAt, b.DueAt) })
 	}
-	s.render(w, r, "inbox", map[string]any{"Title": "Kotak masuk", "Tasks": rows, "Waiting": waiting, "Q": r.URL.Query().Get("q"),
+	s.render(w, r, "inbox", map[string]any{"Title": s.p.T("web.nav.inbox"), "Tasks": rows, "Waiting": waiting, "Q": r.URL.Query().Get("q"),
 		"Order":    r.URL.Query().Get("urut"),
 		"DueToday": dueToday, "Late": late})
 }
 
 func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, now time.Time) taskRow {
-	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: "tanpa mutu baku"}
+	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: s.p.T("web.inbox.no_standard")}
 	if t.DueAt != nil {
 		loc := s.cal.Location()
 		y, m, d := now.In(loc).Date()
@@ -85,9 +85,9 @@ func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, 
 		row.Late = now.After(*t.DueAt)
 		row.DueToday = t.DueAt.Before(endOfDay)
 		if row.Late {
-			row.Left = fmt.Sprintf("terlambat %d menit kerja", int(cal.WorkingTime(*t.DueAt, now)/time.Minute))
+			row.Left = s.p.T("web.inbox.late_by", int(cal.WorkingTime(*t.DueAt, now)/time.Minute))
 		} else {
-			row.Left = fmt.Sprintf("%d menit kerja", int(cal.WorkingTime(now, *t.DueAt)/time.Minute))
+			row.Left = s.p.T("web.inbox.left", int(cal.WorkingTime(now, *t.DueAt)/time.Minute))
 		}
 	}
 	return row
@@ -101,8 +101,7 @@ func (s *Server) openFor(w http.ResponseWriter, r *http.Request) (store.Case, so
 	}
 	if c.OpenStep == nil {
 		w.WriteHeader(http.StatusConflict)
-		s.render(w, r, "error", map[string]any{"Title": "Tidak ada tugas terbuka",
-			"Message": "Berkas ini tidak sedang menunggu keputusan (sudah selesai atau dibatalkan)."})
+		s.render(w, r, "error", map[string]any{"Title": s.p.T("web.task.none.title"), "Message": s.p.T("web.task.none")})
 		return c, sop.Step{}, "", false
 	}
 	onBehalf, ok := userOf(r).actsFor(*c.OpenRole)

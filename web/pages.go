@@ -55,19 +55,19 @@ func (s *Server) flashBack(w http.ResponseWriter, r *http.Request, to, msg strin
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotFound)
-	s.render(w, r, "error", map[string]any{"Title": "Tidak ditemukan", "Message": "Berkas atau halaman ini tidak ada."})
+	s.render(w, r, "error", map[string]any{"Title": s.p.T("web.notfound.title"), "Message": s.p.T("web.notfound")})
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.o.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	msg := "Permintaan tidak dapat diproses. Coba lagi; bila berulang, hubungi operator."
+	msg := s.p.T("web.fail")
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if s.st.Ping(ctx) != nil {
-		msg = "Basis data sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi; tidak ada keputusan yang hilang."
+		msg = s.p.T("web.fail.database")
 	}
 	w.WriteHeader(http.StatusInternalServerError)
-	s.render(w, r, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg})
+	s.render(w, r, "error", map[string]any{"Title": s.p.T("web.fail.title"), "Message": msg})
 }
 
 // render writes a page, or a plain 500 when the page cannot be built: never half a page.
@@ -77,7 +77,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.o.Log.Error("render page", "page", page, "err", err)
-		http.Error(w, "Halaman tidak dapat ditampilkan; hubungi operator.", http.StatusInternalServerError)
+		http.Error(w, s.p.T("web.render_failed"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

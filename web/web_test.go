@@ -22,6 +22,7 @@ import (
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/drafts"
 	"github.com/skflow/skflow/internal/testenv"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/web"
@@ -43,10 +44,16 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvIn(t, nil)
+}
+
+// newEnvIn is newEnv with the app speaking p's language (Bahasa Indonesia when nil).
+func newEnvIn(t *testing.T, p *i18n.Printer) *env {
+	t.Helper()
 	sys := testenv.New(t, "web-test")
 	e := &env{t: t, st: sys.Store, tc: sys.Client, spec: worktime.DefaultSpec(), sys: sys}
 	e.ops = caseops.New(e.tc, "web-test")
-	e.srv = sys.Web(t, e.ops, web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: sys.Server.GetDefaultNamespace(),
+	e.srv = sys.Web(t, e.ops, web.Options{Calendar: e.spec, TemporalUI: "http://ui.test", Namespace: sys.Server.GetDefaultNamespace(), Printer: p,
 		Health: func(ctx context.Context) error {
 			_, err := e.tc.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

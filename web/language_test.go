@@ -1,0 +1,29 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/skflow/skflow/i18n"
+)
+
+// English by configuration: the pages already in the catalogue (sign-in, navigation, the
+// inbox, errors) speak English, with the page's language said to the browser.
+func TestTheAppSpeaksEnglishByConfiguration(t *testing.T) {
+	e := newEnvIn(t, i18n.New(i18n.English))
+	e.startCase("c-en")
+	if code, page := e.anonymous().get("/login"); code != http.StatusOK || !strings.Contains(page, `<html lang="en">`) ||
+		!strings.Contains(page, "<h1>Sign in</h1>") || strings.Contains(page, "Kata sandi") {
+		t.Fatalf("login page: %d\n%s", code, page)
+	}
+	code, page := e.login("kabid").get("/inbox")
+	for _, want := range []string{"<h1>Inbox</h1>", ">Sign out</button>", "<th>Working time left</th>", "working minutes", "waiting"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Fatalf("inbox lacks %q: %d\n%s", want, code, page)
+		}
+	}
+	if code, page := e.login("kabid").get("/cases/no-such-case"); code != http.StatusNotFound || !strings.Contains(page, "This case or page does not exist.") {
+		t.Fatalf("not found: %d\n%s", code, page)
+	}
+}
