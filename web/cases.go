@@ -86,7 +86,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	page = min(max(page, 1), pages)
 	total := len(rows)
 	rows = rows[(page-1)*perPage : min(page*perPage, len(rows))]
-	s.render(w, r, "board", map[string]any{"Title": "Papan berkas", "Cases": rows, "FilterRole": role, "LateOnly": lateOnly,
+	s.render(w, r, "board", map[string]any{"Title": s.p.T("web.nav.board"), "Cases": rows, "FilterRole": role, "LateOnly": lateOnly,
 		"Q": q, "Order": order, "Page": page, "Pages": pages, "Total": total, "Prev": page - 1, "Next": page + 1})
 }
 
@@ -101,7 +101,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 	u := userOf(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		s.flashBack(w, r, "/board", "Berkas unggahan terlalu besar (maksimal 20 MiB) atau formulir rusak.")
+		s.flashBack(w, r, "/board", s.p.T("web.board.too_big"))
 		return
 	}
 	title := strings.TrimSpace(r.FormValue("title"))
@@ -115,7 +115,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		CalendarVersion: kept.Version, Register: s.register()}
 	// Checked before the proposals are stored, so a refused start leaves nothing behind.
 	if err := chain.CheckStart(in); err != nil {
-		s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+capitalize(err.Error())+".")
+		s.flashBack(w, r, "/board", s.p.T("web.board.not_started", capitalize(err.Error())+"."))
 		return
 	}
 	summary := ""
@@ -123,7 +123,7 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		defer f.Close()
 		b, err := io.ReadAll(f)
 		if err != nil {
-			s.flashBack(w, r, "/board", "Berkas usulan OPD tidak terbaca.")
+			s.flashBack(w, r, "/board", s.p.T("web.board.unreadable"))
 			return
 		}
 		// The same proposals started twice is usually a double click or a re-upload: the
@@ -135,15 +135,14 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if len(ds) > 0 {
-				s.flashBack(w, r, "/board", "Berkas tidak dimulai. "+intake.DuplicatesText(s.p, ds)+
-					". Bila memang berkas baru, unggah lagi dan centang \"Tetap mulai\".")
+				s.flashBack(w, r, "/board", s.p.T("web.board.not_started", s.p.T("web.board.duplicate", intake.DuplicatesText(s.p, ds))))
 				return
 			}
 		}
 		sum, err := intake.Take(r.Context(), s.st, id, h.Filename, b, u.NIP, s.o.BatchSize, nil)
 		if err != nil {
 			// The file is refused whole; the case is not started.
-			s.refused(w, r, "/board", "Berkas tidak dimulai. ", err)
+			s.refused(w, r, "/board", s.p.T("web.board.not_started", ""), err)
 			return
 		}
 		summary = " " + sum.Text(s.p)
@@ -154,10 +153,10 @@ func (s *Server) startCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.st.WaitCase(r.Context(), id, 10*time.Second); err != nil {
-		s.flashBack(w, r, "/board", "Berkas "+id+" sudah diantrikan tetapi belum tercatat; periksa apakah worker berjalan.")
+		s.flashBack(w, r, "/board", s.p.T("web.board.queued", id))
 		return
 	}
-	s.sessions.Put(r.Context(), "flash", "Berkas "+id+" dimulai."+summary)
+	s.sessions.Put(r.Context(), "flash", s.p.T("web.board.started", id)+summary)
 	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
 }
 

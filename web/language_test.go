@@ -23,6 +23,12 @@ func TestTheAppSpeaksEnglishByConfiguration(t *testing.T) {
 			t.Fatalf("inbox lacks %q: %d\n%s", want, code, page)
 		}
 	}
+	code, page = e.login("operator").get("/board")
+	for _, want := range []string{"<h1>Case board</h1>", "Start a new case", "1 cases · page 1 of 1", "<td>running</td>"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Fatalf("board lacks %q: %d\n%s", want, code, page)
+		}
+	}
 	if code, page := e.login("kabid").get("/cases/no-such-case"); code != http.StatusNotFound || !strings.Contains(page, "This case or page does not exist.") {
 		t.Fatalf("not found: %d\n%s", code, page)
 	}
