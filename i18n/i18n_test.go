@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/sop"
 )
 
 var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
@@ -75,7 +78,7 @@ func TestLanguageChoice(t *testing.T) {
 }
 
 // uses finds the keys the code asks for: p.T("key", …), a.t("key", …) and {{t "key" …}}.
-var uses = regexp.MustCompile(`(?:\.T|\.t|\{\{-? ?t)\(?\s*"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
+var uses = regexp.MustCompile(`(?:\.T|\.t|\{\{-? ?th?)\(?\s*"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
 
 // byCode are the keys looked up by a code rather than named in the code.
 var byCode = []string{"label.", "refusal.", "cli.kind."}
@@ -117,6 +120,17 @@ func TestTheCodeAndTheCatalogueAgree(t *testing.T) {
 	for k := range used {
 		if !known[k] {
 			t.Errorf("%s is asked for but not in the catalogue", k)
+		}
+	}
+}
+
+// Every step kind and case state has its words: the agree button and the board say them.
+func TestEveryKindAndStateIsLabelled(t *testing.T) {
+	p := New(English)
+	for _, code := range []string{string(sop.KindTask), string(sop.KindOrder), string(sop.KindReview), string(sop.KindSign),
+		string(chain.Running), string(chain.Completed), string(chain.Cancelled), string(chain.Stopped), string(chain.Agree), string(chain.Return)} {
+		if !p.Has("label." + code) {
+			t.Errorf("no label for %q", code)
 		}
 	}
 }

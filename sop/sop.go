@@ -29,20 +29,6 @@ const (
 // Returnable reports whether a step of this kind may send the draft back.
 func (k Kind) Returnable() bool { return k == KindReview || k == KindSign }
 
-// AgreeLabel is the word an official's "agree" button carries on a step of this kind.
-func (k Kind) AgreeLabel() string {
-	switch k {
-	case KindReview:
-		return "paraf"
-	case KindSign:
-		return "tanda tangan"
-	case KindOrder:
-		return "teruskan"
-	default:
-		return "selesai"
-	}
-}
-
 // DeadlineUnit is how the service deadline is counted.
 type DeadlineUnit string
 

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -164,9 +163,9 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, c store.Case
 		return
 	}
 	s.render(w, r, "task", map[string]any{"Batches": batches, "Issued": issued, "Note": note,
-		"NextRole": s.nextRoleName(step), "Title": fmt.Sprintf("Langkah %d", step.Number), "Case": c, "Step": step,
+		"NextRole": s.nextRoleName(step), "Title": capitalize(s.p.T("web.task.step", step.Number)), "Case": c, "Step": step,
 		"Attempt": *c.OpenAttempt, "Due": c.OpenDue, "History": tasks, "OnBehalfOf": onBehalf, "Problem": problem,
-		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": step.Kind.AgreeLabel(),
+		"Reason": reason, "Token": token(), "ReturnToken": token(), "AgreeLabel": s.p.Label(string(step.Kind)),
 		"Document": doc, "Version": version, "Returns": returns, "Sign": step.Kind == sop.KindSign})
 }
 
@@ -191,7 +190,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(r.PostFormValue("step"))
 	step, known := s.def.Step(n)
 	if !known {
-		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
+		http.Error(w, s.p.T("web.form.invalid"), http.StatusBadRequest)
 		return
 	}
 	onBehalf, ok := userOf(r).actsFor(step.Role)
@@ -205,7 +204,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	tok := r.PostFormValue("token")
 	attempt, _ := strconv.Atoi(r.PostFormValue("attempt"))
 	if !tokenPattern.MatchString(tok) || attempt < 1 {
-		http.Error(w, "formulir tidak sah; muat ulang halaman", http.StatusBadRequest)
+		http.Error(w, s.p.T("web.form.invalid"), http.StatusBadRequest)
 		return
 	}
 	// The step's output goes to the case before its agreement: the proposals stored with it, or
@@ -220,7 +219,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	doc := r.PostFormValue("document")
 	if step.Kind == sop.KindSign && action == chain.Agree && r.PostFormValue("confirm") != "ya" {
 		w.WriteHeader(http.StatusBadRequest)
-		s.renderTask(w, r, c, step, onBehalf, "Centang pernyataan bahwa Anda telah membaca draft SK sebelum menandatanganinya.", "")
+		s.renderTask(w, r, c, step, onBehalf, s.p.T("web.task.confirm_first"), "")
 		return
 	}
 	d := chain.Decision{Step: n, Attempt: attempt, Action: action, Reason: reason, Document: doc,
@@ -239,16 +238,15 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Repeat {
-		s.flashBack(w, r, "/inbox", fmt.Sprintf("Keputusan ini sudah tercatat sebelumnya (langkah %d, %s); tidak ada yang dicatat lagi.",
-			res.Record.Step, verb(step, res.Record.Action)))
+		s.flashBack(w, r, "/inbox", s.p.T("web.task.repeat", res.Record.Step, s.verb(step, res.Record.Action)))
 		return
 	}
 	s.metrics.decisions.WithLabelValues(string(action), "recorded").Inc()
-	msg := fmt.Sprintf("Langkah %d dicatat (%s).", res.Record.Step, verb(step, action))
+	msg := s.p.T("web.task.recorded", res.Record.Step, s.verb(step, action))
 	if res.Next != nil {
-		msg += fmt.Sprintf(" Berkas sekarang di langkah %d: %s.", res.Next.Step, s.def.RoleName(res.Next.Role))
+		msg += " " + s.p.T("web.task.now_at", res.Next.Step, s.def.RoleName(res.Next.Role))
 	} else {
-		msg += " Berkas selesai."
+		msg += " " + s.p.T("web.task.completed")
 	}
 	s.sessions.Put(r.Context(), "flash", msg)
 	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
@@ -272,11 +270,11 @@ func (s *Server) refusedOnTask(w http.ResponseWriter, r *http.Request, c store.C
 	s.renderTask(w, r, c, step, onBehalf, rej.Text(s.p), reason)
 }
 
-func verb(step sop.Step, a chain.Action) string {
+func (s *Server) verb(step sop.Step, a chain.Action) string {
 	if a == chain.Return {
-		return "dikembalikan"
+		return s.p.Label(string(chain.Return))
 	}
-	return step.Kind.AgreeLabel()
+	return s.p.Label(string(step.Kind))
 }
 
 // failRequest answers a case request that could not be completed in the person's words:
@@ -285,19 +283,19 @@ func (s *Server) failRequest(w http.ResponseWriter, r *http.Request, err error) 
 	msg := ""
 	switch {
 	case errors.Is(err, caseops.ErrNotYetRecorded):
-		msg = "Keputusan diterima tetapi belum tercatat; akan tercatat begitu basis data kembali."
+		msg = s.p.T("web.request.not_recorded")
 		if s.st.Ping(r.Context()) != nil {
-			msg = "Basis data sedang tidak dapat dihubungi. " + msg
+			msg = s.p.T("web.request.database_down") + " " + msg
 		}
 	case errors.Is(err, caseops.ErrNotTaken):
-		msg = "Sistem alur kerja (worker) tidak menjawab; keputusan belum diterima. Coba lagi sebentar lagi: mengirim ulang aman."
+		msg = s.p.T("web.request.not_taken")
 	default:
 		s.fail(w, r, err)
 		return
 	}
 	s.o.Log.Warn("case request not completed", "path", r.URL.Path, "err", err)
 	w.WriteHeader(http.StatusServiceUnavailable)
-	s.render(w, r, "error", map[string]any{"Title": "Belum tercatat", "Message": msg})
+	s.render(w, r, "error", map[string]any{"Title": s.p.T("web.request.title"), "Message": msg})
 }
 
 // nextRoleName is the role the step's agreement hands the case to, for the instruction's label.

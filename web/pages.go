@@ -98,7 +98,16 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		"t":         s.p.T,
+		"t": s.p.T,
+		// th is a message that holds markup of its own; its arguments are escaped.
+		"th": func(key string, args ...any) template.HTML {
+			for i, a := range args {
+				if str, ok := a.(string); ok {
+					args[i] = template.HTMLEscapeString(str)
+				}
+			}
+			return template.HTML(s.p.T(key, args...)) // #nosec G203: the catalogue's own markup, arguments escaped
+		},
 		"lang":      s.p.Lang,
 		"roleName":  func(id string) string { return s.p.Label(s.def.RoleName(id)) },
 		"stateName": func(state string) string { return s.p.Label(state) },
