@@ -175,6 +175,9 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 					if w := englishCode.FindString(text); w != "" {
 						english = append(english, fmt.Sprintf("%s (%s): %q", p, role, w))
 					}
+					if strings.Contains(text, "%!") {
+						english = append(english, fmt.Sprintf("%s (%s): a message's argument misformatted", p, role))
+					}
 					for _, k := range i18n.Keys() {
 						if strings.Contains(text, k) {
 							english = append(english, fmt.Sprintf("%s (%s): raw catalogue key %s", p, role, k))

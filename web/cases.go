@@ -167,13 +167,13 @@ func (s *Server) cancelCase(w http.ResponseWriter, r *http.Request) {
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		s.flashBack(w, r, "/cases/"+id, "Pembatalan ditolak: "+rej.Text(s.p))
+		s.flashBack(w, r, "/cases/"+id, s.p.T("web.case.cancel_refused", rej.Text(s.p)))
 	case errors.Is(err, caseops.ErrNoCase):
 		s.notFound(w, r)
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		s.flashBack(w, r, "/cases/"+id, "Berkas dibatalkan.")
+		s.flashBack(w, r, "/cases/"+id, s.p.T("web.case.cancelled"))
 	}
 }
 
@@ -207,15 +207,16 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	unit := "kalender"
+	unit := s.p.T("web.case.calendar_days")
 	if s.def.Deadline.Unit == sop.WorkingDays {
-		unit = "kerja"
+		unit = s.p.T("web.case.working_days")
 	}
+	proposalsStep, _ := s.def.Producer(sop.Proposals)
 	s.render(w, r, "case", map[string]any{"Title": c.Title, "Case": c, "DeadlineUnit": unit, "Tasks": tasks, "Candidates": cands, "Problems": problems,
-		"Outbox": outbox, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
+		"Outbox": outbox, "ProposalsStep": proposalsStep, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
 		"CanUpload":  s.mayDraft(userOf(r)) && c.State == string(chain.Running),
 		"CanPropose": s.mayDraft(userOf(r)) && c.State == string(chain.Running) && len(cands) == 0 && len(problems) == 0,
-		"Swimlane":   swimlane(s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID), "Steps": s.def.Steps,
+		"Swimlane":   swimlane(s.p, s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID), "Steps": s.def.Steps,
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }
 
@@ -244,20 +245,20 @@ func (s *Server) correctCandidate(w http.ResponseWriter, r *http.Request) {
 	err := intake.Correct(r.Context(), s.st, s.def, c, strings.TrimSpace(r.PostFormValue("nip")), eligible, batch,
 		r.PostFormValue("reason"), userOf(r).NIP)
 	if err != nil {
-		s.refused(w, r, "/cases/"+c.ID, "Koreksi ditolak: ", err)
+		s.refused(w, r, "/cases/"+c.ID, s.p.T("web.case.correction_refused"), err)
 		return
 	}
 	role, _ := s.canCorrect(userOf(r))
 	if err := s.drafts.Regenerate(r.Context(), c, userOf(r).NIP, role, s.o.Now().In(s.cal.Location())); err != nil {
 		var rej *caseops.Rejection
 		if errors.As(err, &rej) {
-			s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi dikoreksi, tetapi draft baru ditolak: "+rej.Text(s.p))
+			s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.case.corrected_draft_refused", rej.Text(s.p)))
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	s.flashBack(w, r, "/cases/"+c.ID, "Klasifikasi "+r.PostFormValue("nip")+" dikoreksi.")
+	s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.case.corrected", r.PostFormValue("nip")))
 }
 
 func (s *Server) correctable(u *user, c store.Case) bool {

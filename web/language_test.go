@@ -29,6 +29,12 @@ func TestTheAppSpeaksEnglishByConfiguration(t *testing.T) {
 			t.Fatalf("board lacks %q: %d\n%s", want, code, page)
 		}
 	}
+	code, page = e.login("operator").get("/cases/c-en")
+	for _, want := range []string{"Now at step <strong>1</strong>: Kabid", "service deadline 51 calendar days", "The SOP&#39;s flow", "Cancel the case"} {
+		if code != http.StatusOK || !strings.Contains(page, want) || strings.Contains(page, "%!") {
+			t.Fatalf("case page lacks %q (or misformats): %d\n%s", want, code, page)
+		}
+	}
 	if code, page := e.login("kabid").get("/cases/no-such-case"); code != http.StatusNotFound || !strings.Contains(page, "This case or page does not exist.") {
 		t.Fatalf("not found: %d\n%s", code, page)
 	}

@@ -98,9 +98,10 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return "–"
 		},
-		"t": s.p.T,
+		"t": func(key string, args ...any) string { return s.p.T(key, derefAll(args)...) },
 		// th is a message that holds markup of its own; its arguments are escaped.
 		"th": func(key string, args ...any) template.HTML {
+			args = derefAll(args)
 			for i, a := range args {
 				if str, ok := a.(string); ok {
 					args[i] = template.HTMLEscapeString(str)
@@ -135,6 +136,24 @@ func (s *Server) funcs() template.FuncMap {
 		"isAud":     func(u *user) bool { return u != nil && (u.Role == roleAuditor || u.Role == "kepala") },
 		"isOff":     func(u *user) bool { return u != nil && len(s.roles(u)) > 0 },
 	}
+}
+
+// derefAll gives a message the values a template holds by pointer, as the template would
+// print them.
+func derefAll(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case *int:
+			if v != nil {
+				args[i] = *v
+			}
+		case *string:
+			if v != nil {
+				args[i] = *v
+			}
+		}
+	}
+	return args
 }
 
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {

@@ -69,7 +69,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "report", map[string]any{"Title": "Laporan mutu baku", "Steps": steps, "Roles": rep.ByRole(order),
-		"Cases": rep.Totals, "Chart": barChart(steps), "From": from, "To": to, "Runs": runs, "Lateness": lateness,
+		"Cases": rep.Totals, "Chart": barChart(s.p, steps), "From": from, "To": to, "Runs": runs, "Lateness": lateness,
 		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training, "Complaints": complaints})
 }
 

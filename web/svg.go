@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
@@ -23,7 +24,7 @@ const (
 
 // swimlane draws the SOP as lanes (one per role) with a box per step, arrows in step order,
 // dashed arrows for returns, decided steps shaded and the open step marked.
-func swimlane(def *sop.Definition, open *int, tasks []store.Task) template.HTML {
+func swimlane(p *i18n.Printer, def *sop.Definition, open *int, tasks []store.Task) template.HTML {
 	lane := map[string]int{}
 	for i, r := range def.Roles {
 		lane[r.ID] = i
@@ -40,8 +41,8 @@ func swimlane(def *sop.Definition, open *int, tasks []store.Task) template.HTML 
 		return laneW + leftPad + i*stepW + stepW/2, topPad + lane[role]*laneH + laneH/2
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" viewBox="0 0 %d %d" role="img" aria-label="Diagram alir SOP %s">`,
-		width, height, html.EscapeString(def.Name))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
+		width, height, html.EscapeString(p.T("web.svg.sop", def.Name)))
 	b.WriteString(`<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#444"/></marker>` +
 		`<marker id="ret" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#b3261e"/></marker></defs>`)
 	for i, r := range def.Roles {
@@ -64,8 +65,8 @@ func swimlane(def *sop.Definition, open *int, tasks []store.Task) template.HTML 
 		if s.CanReturn() {
 			if j, ok := def.Index(s.ReturnTo); ok {
 				tx, ty := center(j, def.Steps[j].Role)
-				fmt.Fprintf(&b, `<path d="M%d,%d C%d,%d %d,%d %d,%d" fill="none" stroke="#b3261e" stroke-dasharray="4 3" marker-end="url(#ret)"><title>Dikembalikan ke langkah %d</title></path>`,
-					x, y+boxH/2, x, y+boxH/2+22, tx, ty+boxH/2+22, tx, ty+boxH/2, s.ReturnTo)
+				fmt.Fprintf(&b, `<path d="M%d,%d C%d,%d %d,%d %d,%d" fill="none" stroke="#b3261e" stroke-dasharray="4 3" marker-end="url(#ret)"><title>%s</title></path>`,
+					x, y+boxH/2, x, y+boxH/2+22, tx, ty+boxH/2+22, tx, ty+boxH/2, html.EscapeString(p.T("web.svg.returned_to", s.ReturnTo)))
 			}
 		}
 	}
@@ -78,8 +79,8 @@ func swimlane(def *sop.Definition, open *int, tasks []store.Task) template.HTML 
 		case done[s.Number]:
 			class = "step done"
 		}
-		fmt.Fprintf(&b, `<g class="%s"><rect x="%d" y="%d" width="%d" height="%d" rx="5"/><text x="%d" y="%d">%d</text><title>Langkah %d: %s (%s)</title></g>`,
-			class, x-boxW/2, y-boxH/2, boxW, boxH, x, y+5, s.Number, s.Number, html.EscapeString(s.Action), html.EscapeString(minutesText(s)))
+		fmt.Fprintf(&b, `<g class="%s"><rect x="%d" y="%d" width="%d" height="%d" rx="5"/><text x="%d" y="%d">%d</text><title>%s</title></g>`,
+			class, x-boxW/2, y-boxH/2, boxW, boxH, x, y+5, s.Number, html.EscapeString(p.T("web.svg.step", s.Number, s.Action, minutesText(p, s))))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above
@@ -92,15 +93,15 @@ func shorten(s string, n int) string {
 	return s
 }
 
-func minutesText(s sop.Step) string {
+func minutesText(p *i18n.Printer, s sop.Step) string {
 	if !s.HasStandard() {
-		return "mutu baku tidak ditetapkan"
+		return p.T("web.svg.no_standard")
 	}
-	return fmt.Sprintf("mutu baku %d menit", s.StandardMinutes())
+	return p.T("web.svg.standard", s.StandardMinutes())
 }
 
 // barChart draws, per step, the median working minutes beside the mutu baku.
-func barChart(steps []report.Stat) template.HTML {
+func barChart(p *i18n.Printer, steps []report.Stat) template.HTML {
 	if len(steps) == 0 {
 		return ""
 	}
@@ -116,7 +117,8 @@ func barChart(steps []report.Stat) template.HTML {
 	width := max(pad+len(steps)*groupW+10, 720)
 	scale := func(v int) int { return v * h / top }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" role="img" aria-label="Median menit kerja dibanding mutu baku per langkah">`, width, h+40)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`, width, h+40,
+		html.EscapeString(p.T("web.chart.label")))
 	fmt.Fprintf(&b, `<line x1="%d" y1="10" x2="%d" y2="%d" stroke="#888"/><text x="2" y="16" class="axis">%d</text><text x="2" y="%d" class="axis">0</text>`,
 		pad-4, pad-4, h+10, top, h+10)
 	for i, s := range steps {
@@ -127,12 +129,12 @@ func barChart(steps []report.Stat) template.HTML {
 		if late {
 			class = "actual late"
 		}
-		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="16" height="%d"><title>Langkah %d: median %d menit</title></rect>`,
-			class, x, h+10-actual, actual, s.Step, s.Median)
+		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="16" height="%d"><title>%s</title></rect>`,
+			class, x, h+10-actual, actual, html.EscapeString(p.T("web.chart.median", s.Step, s.Median)))
 		if s.Standard != nil {
 			std := scale(*s.Standard)
-			fmt.Fprintf(&b, `<rect class="standard" x="%d" y="%d" width="16" height="%d"><title>Langkah %d: mutu baku %d menit</title></rect>`,
-				x+18, h+10-std, std, s.Step, *s.Standard)
+			fmt.Fprintf(&b, `<rect class="standard" x="%d" y="%d" width="16" height="%d"><title>%s</title></rect>`,
+				x+18, h+10-std, std, html.EscapeString(p.T("web.chart.standard", s.Step, *s.Standard)))
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis">%d</text>`, x+8, h+26, s.Step)
 	}
