@@ -36,7 +36,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 			holidays = append(holidays, h)
 		}
 	}
-	s.render(w, r, "calendar", map[string]any{"Title": "Kalender kerja", "Calendar": cur, "Holidays": holidays, "Year": year,
+	s.render(w, r, "calendar", map[string]any{"Title": s.p.T("web.nav.calendar"), "Calendar": cur, "Holidays": holidays, "Year": year,
 		"History": history, "Days": []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}})
 }
 
@@ -49,34 +49,34 @@ func (s *Server) editCalendar(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	next, note, err := calendarEdit(r, cur.Spec)
+	next, note, err := s.calendarEdit(r, cur.Spec)
 	if err != nil {
-		s.flashBack(w, r, "/calendar", "Kalender tidak diubah: "+err.Error())
+		s.flashBack(w, r, "/calendar", s.p.T("web.calendar.unchanged_raw", err.Error()))
 		return
 	}
 	v, pushed, err := s.calendars.Save(r.Context(), base, next, userOf(r).NIP, note)
 	switch {
 	case errors.Is(err, store.ErrCalendarChanged):
-		s.flashBack(w, r, "/calendar", "Kalender tidak diubah: "+err.Error()+".")
+		s.flashBack(w, r, "/calendar", s.p.T("web.calendar.unchanged", err.Error()))
 	case err != nil:
-		s.refused(w, r, "/calendar", "Kalender tidak diubah: ", err)
+		s.refused(w, r, "/calendar", s.p.T("web.calendar.unchanged_prefix"), err)
 	default:
-		msg := fmt.Sprintf("Kalender kerja versi %d: %s. %d berkas berjalan mengikuti versi ini.", v.Version, note, len(pushed.Moved))
+		msg := s.p.T("web.calendar.saved", v.Version, note, len(pushed.Moved))
 		if len(pushed.Failed) > 0 {
-			msg += fmt.Sprintf(" %d belum terjangkau; worker mencobanya lagi tiap 5 menit.", len(pushed.Failed))
+			msg += " " + s.p.T("web.calendar.unreached", len(pushed.Failed))
 		}
 		s.flashBack(w, r, "/calendar", msg)
 	}
 }
 
 // calendarEdit reads the form's edit (op) into the calendar it makes.
-func calendarEdit(r *http.Request, spec worktime.Spec) (worktime.Spec, string, error) {
+func (s *Server) calendarEdit(r *http.Request, spec worktime.Spec) (worktime.Spec, string, error) {
 	f := func(k string) string { return strings.TrimSpace(r.FormValue(k)) }
 	switch f("op") {
 	case "holiday":
 		h := worktime.Holiday{Date: f("date"), Name: f("name"), Kind: worktime.Kind(f("kind"))}
 		if h.Name == "" {
-			return spec, "", errors.New("nama hari libur wajib diisi")
+			return spec, "", errors.New(s.p.T("web.calendar.holiday_name"))
 		}
 		return spec.WithHoliday(h), fmt.Sprintf("libur %s %s", h.Date, h.Name), nil
 	case "unholiday":
@@ -95,7 +95,7 @@ func calendarEdit(r *http.Request, spec worktime.Spec) (worktime.Spec, string, e
 		return next, fmt.Sprintf("jam kerja %s %s-%s", h.Day, h.From, h.To), err
 	case "period":
 		if f("name") == "" {
-			return spec, "", errors.New("nama periode wajib diisi")
+			return spec, "", errors.New(s.p.T("web.calendar.period_name"))
 		}
 		return spec.WithPeriod(f("name"), f("from"), f("to")), fmt.Sprintf("periode %s %s s.d. %s", f("name"), f("from"), f("to")), nil
 	case "import":
@@ -113,5 +113,5 @@ func calendarEdit(r *http.Request, spec worktime.Spec) (worktime.Spec, string, e
 		}
 		return spec, fmt.Sprintf("%d hari libur dari CSV", len(hs)), nil
 	}
-	return spec, "", errors.New("perubahan tidak dikenal")
+	return spec, "", errors.New(s.p.T("web.calendar.unknown_edit"))
 }

@@ -43,7 +43,7 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, entry{Case: c, Subject: d.Subject(), Participants: d.Total()})
 	}
-	s.render(w, r, "public", map[string]any{"Title": "SK penetapan peserta Latsar", "List": list})
+	s.render(w, r, "public", map[string]any{"Title": s.p.T("web.public.title"), "List": list})
 }
 
 // publicSK is one published decree as PDF; only completed cases are published.
@@ -87,13 +87,13 @@ func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, drafts.MaxBytes+1<<20)
 	f, h, err := r.FormFile("file")
 	if err != nil {
-		s.flashBack(w, r, "/cases/"+c.ID, "Pilih berkas draft (PDF atau DOCX, maksimal 10 MiB).")
+		s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.draft.choose"))
 		return
 	}
 	defer f.Close()
 	b, err := io.ReadAll(f)
 	if err != nil {
-		s.flashBack(w, r, "/cases/"+c.ID, "Berkas draft tidak terbaca.")
+		s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.draft.unreadable"))
 		return
 	}
 	role, _ := s.draftingRole(userOf(r))
@@ -101,11 +101,11 @@ func (s *Server) uploadVersion(w http.ResponseWriter, r *http.Request) {
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		s.flashBack(w, r, "/cases/"+c.ID, "Versi baru ditolak: "+rej.Text(s.p))
+		s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.draft.refused", rej.Text(s.p)))
 	case err != nil:
-		s.refused(w, r, "/cases/"+c.ID, "Versi baru ditolak: ", err)
+		s.refused(w, r, "/cases/"+c.ID, s.p.T("web.draft.refused_prefix"), err)
 	default:
-		s.flashBack(w, r, "/cases/"+c.ID, fmt.Sprintf("Versi %d draft SK tersimpan (SHA-256 %s…).", v.Version, v.SHA256[:12]))
+		s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.draft.stored", v.Version, v.SHA256[:12]))
 	}
 }
 
@@ -147,8 +147,8 @@ func (s *Server) draftSK(w http.ResponseWriter, r *http.Request) {
 	d, err := s.o.Publisher.Decree(r.Context(), c, s.o.Now())
 	if err != nil {
 		w.WriteHeader(http.StatusConflict)
-		s.render(w, r, "error", map[string]any{"Title": "Belum ada draft SK",
-			"Message": "Berkas ini belum memiliki calon peserta yang memenuhi syarat; unggah usulan OPD saat memulai berkas."})
+		s.render(w, r, "error", map[string]any{"Title": s.p.T("web.draft.none.title"),
+			"Message": s.p.T("web.draft.none")})
 		return
 	}
 	if strings.HasSuffix(r.URL.Path, ".pdf") {
@@ -197,19 +197,19 @@ func (s *Server) uploadProposals(w http.ResponseWriter, r *http.Request) {
 	}
 	f, h, err := r.FormFile("proposals")
 	if err != nil {
-		s.flashBack(w, r, "/cases/"+c.ID, "Pilih berkas usulan OPD (CSV atau XLSX).")
+		s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.proposals.choose"))
 		return
 	}
 	defer f.Close()
 	b, err := io.ReadAll(f)
 	if err != nil {
-		s.flashBack(w, r, "/cases/"+c.ID, "Berkas usulan OPD tidak terbaca.")
+		s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.board.unreadable"))
 		return
 	}
 	sum, err := s.drafts.TakeProposals(r.Context(), c, h.Filename, b, userOf(r).NIP, role, s.o.BatchSize)
 	if err != nil {
-		s.refused(w, r, "/cases/"+c.ID, "Usulan tidak diterima. ", err)
+		s.refused(w, r, "/cases/"+c.ID, s.p.T("web.proposals.refused_prefix"), err)
 		return
 	}
-	s.flashBack(w, r, "/cases/"+c.ID, "Usulan OPD tersimpan. "+sum.Text(s.p))
+	s.flashBack(w, r, "/cases/"+c.ID, s.p.T("web.proposals.stored", sum.Text(s.p)))
 }

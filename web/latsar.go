@@ -24,7 +24,7 @@ func (s *Server) trainingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "latsar", map[string]any{"Title": "Latsar per angkatan", "Runs": ts, "Def": s.o.Training})
+	s.render(w, r, "latsar", map[string]any{"Title": s.p.T("web.latsar.title"), "Runs": ts, "Def": s.o.Training})
 }
 
 // trainingBoard is one angkatan as its run holds it: schedule, who confirmed, progress, late
@@ -60,7 +60,7 @@ func (s *Server) trainingBoard(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, rw)
 	}
-	s.render(w, r, "latsar", map[string]any{"Title": "Latsar " + id, "Run": st, "Rows": rows, "Docs": docs, "Def": s.o.Training, "OPDs": opds,
+	s.render(w, r, "latsar", map[string]any{"Title": s.p.T("web.latsar.run_title", id), "Run": st, "Rows": rows, "Docs": docs, "Def": s.o.Training, "OPDs": opds,
 		"Components": s.o.Training.Evaluation.Components})
 }
 
@@ -70,18 +70,18 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) {
 	back := "/latsar/" + id
 	st, err := s.ops.TrainingStatus(r.Context(), id)
 	if err != nil {
-		s.refused(w, r, back, "Hasil tidak dicatat: ", err)
+		s.refused(w, r, back, s.p.T("web.latsar.not_recorded_prefix"), err)
 		return
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		s.flashBack(w, r, back, "Pilih berkas hasil (CSV atau XLSX).")
+		s.flashBack(w, r, back, s.p.T("web.latsar.choose"))
 		return
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxUpload))
 	if err != nil {
-		s.flashBack(w, r, back, "Berkas hasil tidak terbaca.")
+		s.flashBack(w, r, back, s.p.T("web.latsar.unreadable"))
 		return
 	}
 	var members []string
@@ -90,7 +90,7 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) {
 	}
 	imp, err := training.ReadResults(b, s.o.Training, members, userOf(r).NIP)
 	if err != nil {
-		s.flashBack(w, r, back, "Hasil tidak dicatat: "+err.Error())
+		s.flashBack(w, r, back, s.p.T("web.latsar.not_recorded", err.Error()))
 		return
 	}
 	n := 0
@@ -117,10 +117,10 @@ func (s *Server) sendLinks(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	n, err := s.st.SendTrainingLinks(r.Context(), id, s.o.PublicURL, 14*24*time.Hour)
 	if err != nil {
-		s.refused(w, r, "/latsar/"+id, "Tautan tidak dikirim: ", err)
+		s.refused(w, r, "/latsar/"+id, s.p.T("web.latsar.link_not_sent"), err)
 		return
 	}
-	s.flashBack(w, r, "/latsar/"+id, fmt.Sprintf("Tautan masuk %d peserta dikirim melalui OPD masing-masing (berlaku 14 hari, sekali pakai).", n))
+	s.flashBack(w, r, "/latsar/"+id, s.p.T("web.latsar.links_sent", n))
 }
 
 // The participant's session: the run and NIP their link signed in, nothing else.
@@ -130,7 +130,7 @@ func (s *Server) participantSignIn(w http.ResponseWriter, r *http.Request) {
 	runID, nip, err := s.st.UseTrainingLink(r.Context(), r.URL.Query().Get("t"))
 	if errors.Is(err, store.ErrLinkUsed) {
 		w.WriteHeader(http.StatusForbidden)
-		s.render(w, r, "error", map[string]any{"Title": "Tautan tidak berlaku", "Message": err.Error() + ". Minta tautan baru kepada OPD Anda."})
+		s.render(w, r, "error", map[string]any{"Title": s.p.T("web.latsar.link_invalid.title"), "Message": s.p.T("web.latsar.link_invalid", err.Error())})
 		return
 	}
 	if err != nil {
@@ -155,7 +155,7 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request) {
 	runID, nip, ok := s.participant(r)
 	if !ok {
 		w.WriteHeader(http.StatusForbidden)
-		s.render(w, r, "error", map[string]any{"Title": "Belum masuk", "Message": "Buka tautan masuk yang dikirim melalui OPD Anda."})
+		s.render(w, r, "error", map[string]any{"Title": s.p.T("web.latsar.not_signed_in.title"), "Message": s.p.T("web.latsar.not_signed_in")})
 		return
 	}
 	st, err := s.ops.TrainingStatus(r.Context(), runID)
@@ -191,7 +191,7 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request) {
 			mine = append(mine, d)
 		}
 	}
-	s.render(w, r, "peserta", map[string]any{"Title": "Latsar: " + me.Name, "Run": st, "Me": me, "Result": result, "Open": open,
+	s.render(w, r, "peserta", map[string]any{"Title": s.p.T("web.latsar.participant_title", me.Name), "Run": st, "Me": me, "Result": result, "Open": open,
 		"Acts": acts, "Docs": mine, "Fields": training.FormFields})
 }
 
@@ -220,11 +220,11 @@ func (s *Server) participantAct(w http.ResponseWriter, r *http.Request) {
 	var rej *caseops.Rejection
 	switch {
 	case errors.As(err, &rej):
-		s.flashBack(w, r, "/peserta", "Tidak tercatat: "+rej.Message)
+		s.flashBack(w, r, "/peserta", s.p.T("web.latsar.participant_refused", rej.Message))
 	case err != nil:
-		s.refused(w, r, "/peserta", "Tidak tercatat: ", err)
+		s.refused(w, r, "/peserta", s.p.T("web.latsar.participant_refused_prefix"), err)
 	default:
-		s.flashBack(w, r, "/peserta", "Tercatat. Terima kasih.")
+		s.flashBack(w, r, "/peserta", s.p.T("web.latsar.thanks"))
 	}
 }
 

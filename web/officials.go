@@ -36,7 +36,7 @@ func (s *Server) officialsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "officials", map[string]any{"Title": "Pejabat", "Officials": officials, "StandIns": standIns,
+	s.render(w, r, "officials", map[string]any{"Title": s.p.T("web.nav.officials"), "Officials": officials, "StandIns": standIns,
 		"Roles": s.assignable()})
 }
 
@@ -59,19 +59,19 @@ func (s *Server) addOfficial(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	switch {
 	case !nipPattern.MatchString(o.NIP):
-		s.flashBack(w, r, "/officials", "NIP harus 18 angka.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.nip"))
 		return
 	case o.Name == "":
-		s.flashBack(w, r, "/officials", "Nama wajib diisi.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.name"))
 		return
 	case !s.validRole(o.Role):
-		s.flashBack(w, r, "/officials", "Jabatan tidak dikenal.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.role"))
 		return
 	case len(password) < 8:
-		s.flashBack(w, r, "/officials", "Kata sandi minimal 8 karakter.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.password"))
 		return
 	case o.Email != nil && !validEmail(*o.Email):
-		s.flashBack(w, r, "/officials", "Alamat e-mail tidak sah.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.email"))
 		return
 	}
 	added, err := s.st.AddOfficial(r.Context(), o)
@@ -80,14 +80,14 @@ func (s *Server) addOfficial(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !added {
-		s.flashBack(w, r, "/officials", "NIP "+o.NIP+" sudah terdaftar.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.exists", o.NIP))
 		return
 	}
 	if !s.setPassword(w, r, o.NIP, password) {
 		return
 	}
 	s.audit(r, userOf(r).NIP, "official_added", map[string]any{"nip": o.NIP, "role": o.Role})
-	s.flashBack(w, r, "/officials", "Pejabat "+o.Name+" ditambahkan.")
+	s.flashBack(w, r, "/officials", s.p.T("web.officials.added", o.Name))
 }
 
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, nip, password string) bool {
@@ -111,45 +111,45 @@ func (s *Server) changeOfficial(w http.ResponseWriter, r *http.Request) {
 	case "password":
 		p := r.PostFormValue("password")
 		if len(p) < 8 {
-			s.flashBack(w, r, "/officials", "Kata sandi minimal 8 karakter.")
+			s.flashBack(w, r, "/officials", s.p.T("web.officials.password"))
 			return
 		}
 		if _, err := s.st.Official(r.Context(), nip); err != nil {
-			s.flashBack(w, r, "/officials", "NIP "+nip+" tidak terdaftar.")
+			s.flashBack(w, r, "/officials", s.p.T("web.officials.unknown", nip))
 			return
 		}
 		if !s.setPassword(w, r, nip, p) {
 			return
 		}
 		s.audit(r, userOf(r).NIP, "password_reset", detail)
-		s.flashBack(w, r, "/officials", "Kata sandi "+nip+" diganti.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.password_changed", nip))
 		return
 	case "role":
 		role := r.PostFormValue("role")
 		if nip == userOf(r).NIP {
-			s.flashBack(w, r, "/officials", "Anda tidak dapat mengubah jabatan Anda sendiri; minta operator lain.")
+			s.flashBack(w, r, "/officials", s.p.T("web.officials.own_role"))
 			return
 		}
 		if !s.validRole(role) {
-			s.flashBack(w, r, "/officials", "Jabatan tidak dikenal.")
+			s.flashBack(w, r, "/officials", s.p.T("web.officials.role"))
 			return
 		}
 		err, detail["role"] = s.st.SetRole(r.Context(), nip, role), role
 	case "email":
 		e := strings.TrimSpace(r.PostFormValue("email"))
 		if e != "" && !validEmail(e) {
-			s.flashBack(w, r, "/officials", "Alamat e-mail tidak sah.")
+			s.flashBack(w, r, "/officials", s.p.T("web.officials.email"))
 			return
 		}
 		err, detail["email"] = s.st.SetEmail(r.Context(), nip, e), e
 	case "deactivate", "activate":
 		err = s.st.SetActive(r.Context(), nip, op == "activate")
 	default:
-		http.Error(w, "unknown operation", http.StatusBadRequest)
+		http.Error(w, s.p.T("web.form.invalid"), http.StatusBadRequest)
 		return
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		s.flashBack(w, r, "/officials", "NIP "+nip+" tidak terdaftar.")
+		s.flashBack(w, r, "/officials", s.p.T("web.officials.unknown", nip))
 		return
 	}
 	if err != nil {
@@ -157,7 +157,7 @@ func (s *Server) changeOfficial(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, userOf(r).NIP, "official_"+r.PostFormValue("op"), detail)
-	s.flashBack(w, r, "/officials", "Data pejabat "+nip+" diperbarui.")
+	s.flashBack(w, r, "/officials", s.p.T("web.officials.updated", nip))
 }
 
 func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
@@ -167,11 +167,11 @@ func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
 	si := store.StandIn{Role: r.PostFormValue("role"), NIP: strings.TrimSpace(r.PostFormValue("nip")),
 		Holder: strings.TrimSpace(r.PostFormValue("holder")), StartsOn: from, EndsOn: until, CreatedBy: userOf(r).NIP}
 	if _, ok := s.def.Role(si.Role); !ok {
-		s.flashBack(w, r, "/officials", "Pilih jabatan dalam rantai SOP.")
+		s.flashBack(w, r, "/officials", s.p.T("web.standin.role"))
 		return
 	}
 	if err1 != nil || err2 != nil || until.Before(from) {
-		s.flashBack(w, r, "/officials", "Tanggal mulai dan selesai wajib diisi, dan selesai tidak sebelum mulai.")
+		s.flashBack(w, r, "/officials", s.p.T("web.standin.dates"))
 		return
 	}
 	if si.Holder == "" {
@@ -179,7 +179,7 @@ func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
 	}
 	si.Kind = r.PostFormValue("kind")
 	if si.Kind != store.Plt && si.Kind != store.Plh {
-		s.flashBack(w, r, "/officials", "Pilih jenis penugasan: Plt. atau Plh.")
+		s.flashBack(w, r, "/officials", s.p.T("web.standin.kind"))
 		return
 	}
 	if err := textcheck.Line("nama pejabat definitif", si.Holder, textcheck.NameMax); err != nil {
@@ -187,16 +187,16 @@ func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if si.NIP == userOf(r).NIP {
-		s.flashBack(w, r, "/officials", "Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.")
+		s.flashBack(w, r, "/officials", s.p.T("web.standin.self"))
 		return
 	}
 	// A stand-in decides for a role of the chain, so only an official of the chain may be one:
 	// never an operator or an auditor, whose own roles must stay apart from the decisions.
 	if o, err := s.st.Official(r.Context(), si.NIP); err != nil || !o.Active {
-		s.flashBack(w, r, "/officials", "NIP tidak terdaftar atau tidak aktif.")
+		s.flashBack(w, r, "/officials", s.p.T("web.standin.unknown"))
 		return
 	} else if _, chainRole := s.def.Role(o.Role); !chainRole {
-		s.flashBack(w, r, "/officials", "Plt/Plh hanya dapat ditunjuk dari pejabat dalam rantai SOP, bukan operator atau auditor.")
+		s.flashBack(w, r, "/officials", s.p.T("web.standin.chain"))
 		return
 	}
 	if err := s.st.AddStandIn(r.Context(), si); err != nil {
@@ -205,5 +205,5 @@ func (s *Server) addStandIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, userOf(r).NIP, "stand_in_appointed", map[string]any{"nip": si.NIP, "role": si.Role, "kind": si.Kind,
 		"from": r.PostFormValue("from"), "until": r.PostFormValue("until")})
-	s.flashBack(w, r, "/officials", "Plt/Plh ditetapkan.")
+	s.flashBack(w, r, "/officials", s.p.T("web.standin.done"))
 }

@@ -122,6 +122,10 @@ func (s *Server) funcs() template.FuncMap {
 				if v != nil {
 					return *v
 				}
+			case *float64:
+				if v != nil {
+					return *v
+				}
 			}
 			return "–"
 		},
@@ -148,6 +152,10 @@ func derefAll(args []any) []any {
 				args[i] = *v
 			}
 		case *string:
+			if v != nil {
+				args[i] = *v
+			}
+		case *float64:
 			if v != nil {
 				args[i] = *v
 			}

@@ -35,7 +35,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "audit", map[string]any{"Title": "Log audit", "Rows": rows, "Check": check, "Q": q, "Shown": len(rows)})
+	s.render(w, r, "audit", map[string]any{"Title": s.p.T("web.nav.audit"), "Rows": rows, "Check": check, "Q": q, "Shown": len(rows)})
 }
 
 func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +44,7 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "outbox", map[string]any{"Title": "Kotak keluar", "Messages": msgs, "All": r.URL.Query().Get("semua") != ""})
+	s.render(w, r, "outbox", map[string]any{"Title": s.p.T("web.nav.outbox"), "Messages": msgs, "All": r.URL.Query().Get("semua") != ""})
 }
 
 // retryMessage sends an unsent message again now, to a corrected address if one is given.
@@ -66,7 +66,7 @@ func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, r, err)
 	case !ok:
-		s.flashBack(w, r, "/outbox", "Pesan itu sudah terkirim atau tidak ada.")
+		s.flashBack(w, r, "/outbox", s.p.T("web.outbox.gone"))
 	default:
 		s.flashBack(w, r, "/outbox", fmt.Sprintf("Pesan %d dikirim ulang pada putaran berikut (paling lama 15 detik).", id))
 	}

@@ -68,7 +68,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "report", map[string]any{"Title": "Laporan mutu baku", "Steps": steps, "Roles": rep.ByRole(order),
+	s.render(w, r, "report", map[string]any{"Title": s.p.T("web.report.title"), "Steps": steps, "Roles": rep.ByRole(order),
 		"Cases": rep.Totals, "Chart": barChart(s.p, steps), "From": from, "To": to, "Runs": runs, "Lateness": lateness,
 		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training, "Complaints": complaints})
 }

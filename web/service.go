@@ -20,7 +20,7 @@ type Service struct {
 }
 
 func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "layanan", map[string]any{"Title": "Standar pelayanan: " + s.def.Service, "Def": s.def, "Service": s.o.Service,
+	s.render(w, r, "layanan", map[string]any{"Title": s.p.T("web.service.title", s.def.Service), "Def": s.def, "Service": s.o.Service,
 		"Swimlane": swimlane(s.p, s.def, nil, nil)})
 }
 
@@ -30,12 +30,12 @@ func (s *Server) complain(w http.ResponseWriter, r *http.Request) {
 	for _, err := range []error{textcheck.Line("nama", name, textcheck.NameMax), textcheck.Line("kontak", contact, textcheck.NameMax),
 		textcheck.Paragraph("isi pengaduan", body, textcheck.ReasonMax)} {
 		if err != nil {
-			s.flashBack(w, r, "/layanan#pengaduan", "Pengaduan tidak tercatat: "+err.Error()+".")
+			s.flashBack(w, r, "/layanan#pengaduan", s.p.T("web.complaint.not_recorded", err.Error()))
 			return
 		}
 	}
 	if name == "" || contact == "" || body == "" {
-		s.flashBack(w, r, "/layanan#pengaduan", "Pengaduan tidak tercatat: nama, kontak dan isi pengaduan wajib diisi.")
+		s.flashBack(w, r, "/layanan#pengaduan", s.p.T("web.complaint.required"))
 		return
 	}
 	c, err := s.st.AddComplaint(r.Context(), name, contact, body)
@@ -56,7 +56,7 @@ func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request) {
 	if s.missing(w, r, err) {
 		return
 	}
-	s.render(w, r, "pengaduan", map[string]any{"Title": "Pengaduan " + c.Number, "Complaint": c})
+	s.render(w, r, "pengaduan", map[string]any{"Title": s.p.T("web.complaint.title", c.Number), "Complaint": c})
 }
 
 func (s *Server) complaintsPage(w http.ResponseWriter, r *http.Request) {
@@ -65,19 +65,19 @@ func (s *Server) complaintsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "pengaduan", map[string]any{"Title": "Pengaduan layanan", "Complaints": cs})
+	s.render(w, r, "pengaduan", map[string]any{"Title": s.p.T("web.report.complaints"), "Complaints": cs})
 }
 
 func (s *Server) answerComplaint(w http.ResponseWriter, r *http.Request) {
 	number := r.PathValue("number")
 	answer := strings.TrimSpace(r.PostFormValue("jawaban"))
 	if err := textcheck.Paragraph("jawaban", answer, textcheck.ReasonMax); err != nil || answer == "" {
-		s.flashBack(w, r, "/pengaduan", "Jawaban tidak tercatat: tulis jawabannya (tanpa karakter kendali).")
+		s.flashBack(w, r, "/pengaduan", s.p.T("web.complaint.answer_required"))
 		return
 	}
 	err := s.st.AnswerComplaint(r.Context(), number, answer, userOf(r).NIP)
 	if s.missing(w, r, err) {
 		return
 	}
-	s.flashBack(w, r, "/pengaduan", "Jawaban untuk "+number+" tercatat; pengadu membacanya dengan nomor itu.")
+	s.flashBack(w, r, "/pengaduan", s.p.T("web.complaint.answered", number))
 }

@@ -38,13 +38,13 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) {
 	f, h, err := r.FormFile("file")
 	if err != nil {
-		s.flashBack(w, r, r.URL.Path, "Pilih berkas PDF yang akan diperiksa (paling besar 20 MiB).")
+		s.flashBack(w, r, r.URL.Path, s.p.T("web.verify.choose"))
 		return
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
 	if err != nil || len(b) > maxUpload {
-		s.flashBack(w, r, r.URL.Path, "Berkas tidak terbaca atau lebih dari 20 MiB.")
+		s.flashBack(w, r, r.URL.Path, s.p.T("web.verify.unreadable"))
 		return
 	}
 	sum := sha256.Sum256(b)
@@ -97,7 +97,7 @@ func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, v *verdict
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "verify", map[string]any{"Title": "Verifikasi SK " + d.Number, "Decree": d, "Case": c, "Kind": sk.Text().Title,
+	s.render(w, r, "verify", map[string]any{"Title": s.p.T("web.verify.title", d.Number), "Decree": d, "Case": c, "Kind": sk.Text().Title,
 		"Chain": chainOf, "Verdict": v, "Seal": seal})
 }
 
@@ -129,7 +129,7 @@ func (s *Server) renderCertificate(w http.ResponseWriter, r *http.Request, v *ve
 	if v != nil {
 		v.Match = v.SHA256 == d.SHA256
 	}
-	s.render(w, r, "certificate", map[string]any{"Title": "Verifikasi " + training.DocKind(d.Kind).Title(), "Doc": d,
+	s.render(w, r, "certificate", map[string]any{"Title": s.p.T("web.verify.doc_title", training.DocKind(d.Kind).Title()), "Doc": d,
 		"Kind": training.DocKind(d.Kind).Title(), "Who": who, "Training": t, "Seal": seal, "Verdict": v})
 }
 
