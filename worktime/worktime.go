@@ -68,17 +68,6 @@ const (
 	Regional   Kind = "daerah"       // declared by the regency
 )
 
-// Label is the kind as a person reads it.
-func (k Kind) Label() string {
-	switch k {
-	case Collective:
-		return "cuti bersama"
-	case Regional:
-		return "libur daerah"
-	}
-	return "libur nasional"
-}
-
 // DefaultTimeZone is WITA, where BKPSDM Wajo works. It has no daylight saving time.
 const DefaultTimeZone = "Asia/Makassar"
 
