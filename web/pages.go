@@ -131,6 +131,7 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		// Days with the language's decimal mark: 0,5 in Indonesian.
 		"days":      func(f float64) string { return s.p.Decimal(f, 1) },
+		"score":     func(f float64) string { return s.p.Decimal(f, 2) },
 		"label":     func(code any) string { return s.p.Label(fmt.Sprint(code)) },
 		"inc":       func(i int) int { return i + 1 },
 		"pct":       func(f float64) float64 { return f * 100 },
