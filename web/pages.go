@@ -137,6 +137,7 @@ func (s *Server) funcs() template.FuncMap {
 		"pct":       func(f float64) float64 { return f * 100 },
 		"nipSpaced": nip.Spaced,
 		"roles":     func() []sop.Role { return s.def.Roles },
+		"agency":    func() string { return s.def.Agency },
 		"isOp":      func(u *user) bool { return u != nil && u.Role == roleOperator },
 		"isAud":     func(u *user) bool { return u != nil && (u.Role == roleAuditor || u.Role == "kepala") },
 		"isOff":     func(u *user) bool { return u != nil && len(s.roles(u)) > 0 },
