@@ -11,6 +11,7 @@ package i18n
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -101,6 +102,28 @@ func FromEnv(lcAll, lcMessages, lang string) language.Tag {
 		return Indonesian
 	}
 	return Indonesian
+}
+
+// codes are the records' English codes a person must never read as they are.
+var codes = regexp.MustCompile(`\b(running|completed|cancelled|stopped|reminder|escalation|breach|delivery|agree|superseded|` +
+	`tidak_lulus|tidak_hadir|surat_keterangan|cuti_bersama|step_decided|case_started)\b`)
+
+// Leaks lists what in an Indonesian text was not said in words: the records' English codes,
+// raw catalogue keys and misformatted arguments. Tests run it over pages, output and mails.
+func Leaks(text string) []string {
+	var out []string
+	for _, m := range codes.FindAllString(text, -1) {
+		out = append(out, "code "+m)
+	}
+	for _, k := range keys {
+		if strings.Contains(text, k) {
+			out = append(out, "key "+k)
+		}
+	}
+	if strings.Contains(text, "%!") {
+		out = append(out, "a misformatted argument")
+	}
+	return out
 }
 
 // Printer writes the catalogue's messages, dates and numbers in one language.

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -172,16 +171,8 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 					if err != nil {
 						t.Fatalf("read %s: %v", p, err)
 					}
-					if w := englishCode.FindString(text); w != "" {
-						english = append(english, fmt.Sprintf("%s (%s): %q", p, role, w))
-					}
-					if strings.Contains(text, "%!") {
-						english = append(english, fmt.Sprintf("%s (%s): a message's argument misformatted", p, role))
-					}
-					for _, k := range i18n.Keys() {
-						if strings.Contains(text, k) {
-							english = append(english, fmt.Sprintf("%s (%s): raw catalogue key %s", p, role, k))
-						}
+					for _, l := range i18n.Leaks(text) {
+						english = append(english, fmt.Sprintf("%s (%s): %s", p, role, l))
 					}
 				}
 				if axe != "" && width == 1280 {
@@ -229,8 +220,6 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 }
 
 // englishCode finds the records' codes that once leaked onto the pages untranslated.
-var englishCode = regexp.MustCompile(`\b(running|completed|cancelled|stopped|reminder|escalation|breach|delivery|agree|superseded|tidak_lulus|tidak_hadir|surat_keterangan)\b`)
-
 // axeSource is axe-core's script: SKFLOW_AXE_JS, or where .ci/run installs it. Without it the
 // accessibility check says what to install and is left out; the width check still runs.
 func axeSource(t *testing.T) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/skflow/skflow/internal/pdftool"
 	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/sop"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/store"
 )
 
@@ -86,6 +87,9 @@ func TestPublicListingShowsOnlyCompletedDecrees(t *testing.T) {
 	box, _ := e.st.Outbox(context.Background(), "c-done")
 	var deliveries []store.Message
 	for _, m := range box {
+		if l := i18n.Leaks(m.Subject + "\n" + m.Body); len(l) > 0 {
+			t.Errorf("the %s mail says %v:\n%s\n%s", m.Kind, l, m.Subject, m.Body)
+		}
 		if m.Kind == "delivery" {
 			deliveries = append(deliveries, m)
 		}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,6 +34,33 @@ func TestTheAppSpeaksEnglishByConfiguration(t *testing.T) {
 	for _, want := range []string{"Now at step <strong>1</strong>: Kabid", "service deadline 51 calendar days", "The SOP&#39;s flow", "Cancel the case"} {
 		if code != http.StatusOK || !strings.Contains(page, want) || strings.Contains(page, "%!") {
 			t.Fatalf("case page lacks %q (or misformats): %d\n%s", want, code, page)
+		}
+	}
+	// Every page's own words are English: none of the Indonesian interface words, no leak.
+	indonesian := regexp.MustCompile(`\b(Tampilkan|Simpan|Unduh|Kotak masuk|Papan berkas|Kata sandi|Saring|Terapkan|Tambah|Kirim ulang|` +
+		`menunggu|terlambat|belum|Berkas|Langkah|Periksa|Pengaduan layanan|Riwayat)\b`)
+	for role, paths := range map[string][]string{
+		"":         {"/login", "/layanan", "/publik"},
+		"operator": {"/board", "/cases/c-en", "/officials", "/outbox", "/calendar", "/latsar", "/pengaduan"},
+		"auditor":  {"/report", "/audit", "/board"},
+		"kabid":    {"/inbox", "/tasks/c-en"},
+	} {
+		b := e.anonymous()
+		if role != "" {
+			b = e.login(role)
+		}
+		for _, p := range paths {
+			code, page := b.get(p)
+			text := regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(page, " ")
+			var leaks []string // the records' codes are English words here
+			for _, l := range i18n.Leaks(text) {
+				if !strings.HasPrefix(l, "code ") {
+					leaks = append(leaks, l)
+				}
+			}
+			if code != http.StatusOK || indonesian.MatchString(text) || len(leaks) > 0 {
+				t.Errorf("%s (%s): %d, %q %v", p, role, code, indonesian.FindString(text), leaks)
+			}
 		}
 	}
 	if code, page := e.login("kabid").get("/cases/no-such-case"); code != http.StatusNotFound || !strings.Contains(page, "This case or page does not exist.") {

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/worktime"
 )
 
@@ -191,6 +192,8 @@ func assertAlarms(t *testing.T, h *harness, remind, due time.Time) {
 	if len(rn) != 1 || rn[0].ToRole != "analis" {
 		t.Fatalf("reminder notices %+v", rn)
 	}
+	assertIndonesian(t, rn, chainMail)
+	assertIndonesian(t, h.rec.notices(chain.Escalation), chainMail)
 	var to []string
 	for _, n := range h.rec.notices(chain.Escalation) {
 		to = append(to, n.ToRole)
@@ -221,6 +224,7 @@ func TestDeadlineFiresOnceAndTheCaseStillCompletes(t *testing.T) {
 	if !slices.Equal(told, []string{"sekda", "bupati"}) {
 		t.Fatalf("breach told %v", told)
 	}
+	assertIndonesian(t, h.rec.notices(chain.Breach), chainMail)
 	if !atBreach.DeadlineBreached || atBreach.State != chain.Running || atBreach.Open.Step != 10 {
 		t.Fatalf("just after the deadline: %+v", atBreach)
 	}
@@ -489,3 +493,19 @@ func TestANewVersionSendsTheDraftBackToTheFirstReview(t *testing.T) {
 		t.Fatalf("state %s, attempts of steps 6-8 %v: every paraf is given again", s.State, s.Attempts[5:8])
 	}
 }
+
+// assertIndonesian fails on a mail that shows a code, a raw catalogue key or a misformatted
+// argument to the person who reads it.
+func assertIndonesian[N any](t *testing.T, notices []N, mail func(N) string) {
+	t.Helper()
+	if len(notices) == 0 {
+		t.Fatal("no mail to read")
+	}
+	for _, n := range notices {
+		if l := i18n.Leaks(mail(n)); len(l) > 0 {
+			t.Errorf("a mail says %v:\n%s", l, mail(n))
+		}
+	}
+}
+
+func chainMail(n chain.Notice) string { return n.Subject + "\n" + n.Body }

@@ -231,6 +231,7 @@ func TestAnAngkatanGoesThroughEveryPhase(t *testing.T) {
 	if summons != 3 || reminders < 1 || absent != 1 || back != 3 {
 		t.Fatalf("notices: %d summons, %d reminders, %d absent, %d return", summons, reminders, absent, back)
 	}
+	assertIndonesian(t, g.notes, func(n training.Notice) string { return n.Subject + "\n" + n.Body })
 }
 
 // Past its Updates per run, a run hands its whole state to a continuation at the next
