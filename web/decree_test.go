@@ -15,11 +15,11 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/intake"
 	"github.com/skflow/skflow/internal/pdftool"
 	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/sop"
-	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/store"
 )
 
