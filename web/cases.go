@@ -80,14 +80,9 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	case "judul":
 		slices.SortStableFunc(rows, func(a, b caseRow) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
 	}
-	const perPage = 25
-	page, _ := strconv.Atoi(qs.Get("hal"))
-	pages := max(1, (len(rows)+perPage-1)/perPage)
-	page = min(max(page, 1), pages)
-	total := len(rows)
-	rows = rows[(page-1)*perPage : min(page*perPage, len(rows))]
-	s.render(w, r, "board", map[string]any{"Title": s.p.T("web.nav.board"), "Cases": rows, "FilterRole": role, "LateOnly": lateOnly,
-		"Q": q, "Order": order, "Page": page, "Pages": pages, "Total": total, "Prev": page - 1, "Next": page + 1})
+	pg := paginate(len(rows), qs.Get("hal"))
+	s.render(w, r, "board", map[string]any{"Title": s.p.T("web.nav.board"), "Cases": rows[pg.lo:pg.hi], "FilterRole": role, "LateOnly": lateOnly,
+		"Q": q, "Order": order, "Page": pg.Page, "Pages": pg.Pages, "Total": len(rows), "Prev": pg.Page - 1, "Next": pg.Page + 1})
 }
 
 func (s *Server) temporalLink(id string) string {

@@ -70,9 +70,10 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("urut") == "batas" {
 		slices.SortStableFunc(rows, func(a, b taskRow) int { return byDue(a.DueAt, b.DueAt) })
 	}
-	s.render(w, r, "inbox", map[string]any{"Title": s.p.T("web.nav.inbox"), "Tasks": rows, "Waiting": waiting, "Q": r.URL.Query().Get("q"),
-		"Order":    r.URL.Query().Get("urut"),
-		"DueToday": dueToday, "Late": late})
+	pg := paginate(len(rows), r.URL.Query().Get("hal"))
+	s.render(w, r, "inbox", map[string]any{"Title": s.p.T("web.nav.inbox"), "Tasks": rows[pg.lo:pg.hi], "Waiting": waiting,
+		"Q": r.URL.Query().Get("q"), "Order": r.URL.Query().Get("urut"), "DueToday": dueToday, "Late": late,
+		"Page": pg.Page, "Pages": pg.Pages, "Total": len(rows), "Prev": pg.Page - 1, "Next": pg.Page + 1})
 }
 
 func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, now time.Time) taskRow {

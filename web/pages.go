@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,6 +143,20 @@ func (s *Server) funcs() template.FuncMap {
 		"isAud":     func(u *user) bool { return u != nil && (u.Role == roleAuditor || u.Role == "kepala") },
 		"isOff":     func(u *user) bool { return u != nil && len(s.roles(u)) > 0 },
 	}
+}
+
+// perPage is how many rows a list shows at once: a phone scrolls 25 cards without trouble.
+const perPage = 25
+
+// page is one page of a list of n rows: rows lo to hi, page Page of Pages.
+type page struct{ Page, Pages, lo, hi int }
+
+// paginate reads the page asked for (hal, from 1), kept within the list.
+func paginate(n int, asked string) page {
+	p, _ := strconv.Atoi(asked)
+	pages := max(1, (n+perPage-1)/perPage)
+	p = min(max(p, 1), pages)
+	return page{Page: p, Pages: pages, lo: (p - 1) * perPage, hi: min(p*perPage, n)}
 }
 
 // derefAll gives a message the values a template holds by pointer, as the template would

@@ -101,8 +101,8 @@ func TestTheBoardSearchesSortsAndPages(t *testing.T) {
 	}
 }
 
-// The inbox finds a task by its case's title or ID.
-func TestTheInboxSearches(t *testing.T) {
+// The inbox finds a task by its case's title or ID, sorts and pages by 25.
+func TestTheInboxSearchesSortsAndPages(t *testing.T) {
 	e := newEnv(t)
 	e.startCase("c-satu")
 	e.startCase("c-dua")
@@ -112,5 +112,24 @@ func TestTheInboxSearches(t *testing.T) {
 	}
 	if _, page := k.get("/inbox?urut=batas"); !strings.Contains(page, `href="/tasks/c-dua"`) || !strings.Contains(page, `href="/tasks/c-satu"`) {
 		t.Fatalf("sorted:\n%s", page)
+	}
+	// 25 tasks a page, oldest first: the 28 waiting put the newest three on page 2.
+	at := time.Now().Add(-time.Hour)
+	for i := 0; i < 26; i++ {
+		id, opened := fmt.Sprintf("c-wait-%02d", i), at.Add(time.Duration(i)*time.Minute)
+		if err := e.st.Apply(context.Background(), chain.Transition{Events: []chain.Event{
+			{CaseID: id, Kind: chain.CaseStarted, At: opened, By: "op", Case: &chain.CaseFacts{Title: "Latsar menunggu " + id, DefinitionID: "latsar",
+				Version: 2, Deadline: opened.AddDate(0, 0, 51), DeadlineDays: 51, Steps: 15}},
+			{CaseID: id, Kind: chain.StepOpened, At: opened, Task: &chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: opened, StandardMinutes: 30}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, page := k.get("/inbox")
+	if !strings.Contains(page, "28 tugas · halaman 1 dari 2") || strings.Count(page, `href="/tasks/`) != 25 || !strings.Contains(page, "c-wait-00") ||
+		strings.Contains(page, "c-wait-25") || !strings.Contains(page, `hal=2">berikutnya</a>`) {
+		t.Fatalf("inbox page 1:\n%s", page)
+	}
+	if _, page = k.get("/inbox?hal=2"); strings.Count(page, `href="/tasks/`) != 3 || !strings.Contains(page, "c-wait-25") || !strings.Contains(page, `hal=1">sebelumnya</a>`) {
+		t.Fatalf("inbox page 2:\n%s", page)
 	}
 }
