@@ -165,6 +165,11 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 				if over > 0 {
 					wide = append(wide, fmt.Sprintf("%s (%s) is %d px too wide", p, role, over))
 				}
+				if p == "/cases/c-phone" || p == "/layanan" {
+					if msg := standingFlow(ctx, width); msg != "" {
+						wide = append(wide, fmt.Sprintf("%s (%s): %s", p, role, msg))
+					}
+				}
 				// What a person reads says the records' codes in Bahasa Indonesia.
 				if width == 1280 {
 					text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
@@ -234,4 +239,29 @@ func axeSource(t *testing.T) string {
 		return ""
 	}
 	return string(b)
+}
+
+// standingFlow checks the SOP's flow as the width shows it: a phone has the steps standing as
+// cards, opened by a tap, and no swimlane; a wide screen the swimlane. It says what is wrong.
+func standingFlow(ctx context.Context, width int64) string {
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const seen = el => el && getComputedStyle(el).display !== "none" && el.getBoundingClientRect().width > 0;
+		return (seen(document.querySelector("ol.flow")) ? "cards" : "") + (seen(document.querySelector("svg.swimlane")) ? "swimlane" : "");
+	})()`))
+	if want := map[bool]string{true: "cards", false: "swimlane"}[width < 760]; err != nil || shown != want {
+		return fmt.Sprintf("the flow shows %q (%v), want %q", shown, err, want)
+	}
+	if width >= 760 {
+		return ""
+	}
+	const card = "ol.flow li:nth-child(3)"
+	if err := chromedp.Do(ctx, chromedp.Click(card+" summary")); err != nil {
+		return fmt.Sprintf("tap a step: %v", err)
+	}
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("`+card+` details").open && `+
+		`document.querySelector("`+card+` summary").getBoundingClientRect().height >= 44`))
+	if err != nil || !open {
+		return fmt.Sprintf("a tapped step does not open, or its tap target is under 44 px (%v)", err)
+	}
+	return ""
 }

@@ -211,7 +211,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		"Outbox": outbox, "ProposalsStep": proposalsStep, "CanCorrect": s.correctable(userOf(r), c), "Versions": versions,
 		"CanUpload":  s.mayDraft(userOf(r)) && c.State == string(chain.Running),
 		"CanPropose": s.mayDraft(userOf(r)) && c.State == string(chain.Running) && len(cands) == 0 && len(problems) == 0,
-		"Swimlane":   swimlane(s.p, s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID), "Steps": s.def.Steps,
+		"Flow":       newFlow(s.p, s.def, c.OpenStep, tasks), "UI": s.temporalLink(c.ID), "Steps": s.def.Steps,
 		"DaysUsed": c.DaysUsed(s.o.Now()), "CanCancel": userOf(r).Role == roleOperator && c.State == string(chain.Running)})
 }
 

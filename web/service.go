@@ -21,7 +21,7 @@ type Service struct {
 
 func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "layanan", map[string]any{"Title": s.p.T("web.service.title", s.def.Service), "Def": s.def, "Service": s.o.Service,
-		"Swimlane": swimlane(s.p, s.def, nil, nil)})
+		"Flow": newFlow(s.p, s.def, nil, nil)})
 }
 
 // complain records a complaint and answers with its tracking number.

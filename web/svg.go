@@ -22,18 +22,47 @@ const (
 	leftPad = 8
 )
 
-// swimlane draws the SOP as lanes (one per role) with a box per step, arrows in step order,
-// dashed arrows for returns, decided steps shaded and the open step marked.
-func swimlane(p *i18n.Printer, def *sop.Definition, open *int, tasks []store.Task) template.HTML {
-	lane := map[string]int{}
-	for i, r := range def.Roles {
-		lane[r.ID] = i
-	}
+// flow is the SOP drawn for a case: the swimlane for a wide screen, and the same steps as a
+// vertical list for a phone, each opened by a tap (a phone has no hover for the details).
+type flow struct {
+	SVG   template.HTML
+	Steps []flowStep
+}
+
+// flowStep is a step with its state on the case: "done", "open" or "".
+type flowStep struct {
+	sop.Step
+	State string
+}
+
+func newFlow(p *i18n.Printer, def *sop.Definition, open *int, tasks []store.Task) flow {
 	done := map[int]bool{}
 	for _, t := range tasks {
 		if t.DecidedAt != nil {
 			done[t.Step] = true
 		}
+	}
+	f := flow{}
+	for _, s := range def.Steps {
+		st := ""
+		switch {
+		case open != nil && *open == s.Number:
+			st = "open"
+		case done[s.Number]:
+			st = "done"
+		}
+		f.Steps = append(f.Steps, flowStep{Step: s, State: st})
+	}
+	f.SVG = swimlane(p, def, f.Steps)
+	return f
+}
+
+// swimlane draws the SOP as lanes (one per role) with a box per step, arrows in step order,
+// dashed arrows for returns, decided steps shaded and the open step marked.
+func swimlane(p *i18n.Printer, def *sop.Definition, steps []flowStep) template.HTML {
+	lane := map[string]int{}
+	for i, r := range def.Roles {
+		lane[r.ID] = i
 	}
 	width := laneW + len(def.Steps)*stepW + 2*leftPad
 	height := topPad + len(def.Roles)*laneH + 10
@@ -70,17 +99,11 @@ func swimlane(p *i18n.Printer, def *sop.Definition, open *int, tasks []store.Tas
 			}
 		}
 	}
-	for i, s := range def.Steps {
+	for i, s := range steps {
 		x, y := center(i, s.Role)
-		class := "step"
-		switch {
-		case open != nil && *open == s.Number:
-			class = "step open"
-		case done[s.Number]:
-			class = "step done"
-		}
+		class := strings.TrimSpace("step " + s.State)
 		fmt.Fprintf(&b, `<g class="%s"><rect x="%d" y="%d" width="%d" height="%d" rx="5"/><text x="%d" y="%d">%d</text><title>%s</title></g>`,
-			class, x-boxW/2, y-boxH/2, boxW, boxH, x, y+5, s.Number, html.EscapeString(p.T("web.svg.step", s.Number, s.Action, minutesText(p, s))))
+			class, x-boxW/2, y-boxH/2, boxW, boxH, x, y+5, s.Number, html.EscapeString(p.T("web.svg.step", s.Number, s.Action, minutesText(p, s.Step))))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above
