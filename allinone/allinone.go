@@ -160,22 +160,12 @@ func (s *System) serveWeb(def *sop.Definition) error {
 	}()
 	s.WebURL = "http://" + ln.Addr().String()
 	// Expired sessions are never read again; sweep them so the table stays small.
-	sweep, stopSweep := context.WithCancel(context.Background())
-	go func() {
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			if err := s.Store.PurgeSessions(sweep); err != nil && sweep.Err() == nil {
-				s.log.Warn("purge expired sessions", "err", err)
-			}
-			select {
-			case <-sweep.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	s.stops = append(s.stops, func() error { stopSweep(); return nil })
+	s.every(time.Hour, "purge expired sessions", s.Store.PurgeSessions)
+	// Every stream's head goes into a checkpoint, so a case's audit rows cut short are caught.
+	s.every(time.Minute, "checkpoint the audit log", func(ctx context.Context) error {
+		_, err := s.Store.Checkpoint(ctx, time.Now())
+		return err
+	})
 	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.
 	rec, stopRec := context.WithCancel(context.Background())
 	cals := &calsync.Syncer{Store: s.Store, Ops: caseops.New(s.Client, cfg.Temporal.TaskQueue), Seed: cfg.Calendar}
@@ -214,4 +204,25 @@ func (s *System) Stop() error {
 	}
 	s.stops = nil
 	return errors.Join(errs...)
+}
+
+// every runs job now and then every interval until the system stops; a failure is logged and
+// the next round tries again.
+func (s *System) every(interval time.Duration, what string, job func(context.Context) error) {
+	ctx, stop := context.WithCancel(context.Background())
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn(what, "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	s.stops = append(s.stops, func() error { stop(); return nil })
 }

@@ -146,14 +146,50 @@ func (a *app) auditCmd() *cobra.Command {
 				if c.Broken != nil {
 					return nil
 				}
-				_, err := fmt.Fprintln(w, a.t("cli.audit.intact", c.Rows, c.HeadSeq, c.HeadHash))
+				_, err := fmt.Fprintln(w, a.auditIntact(c))
 				return err
 			})
 			if err == nil && c.Broken != nil {
-				err = errors.New(a.t("cli.audit.broken", c.Broken.Seq, c.Broken.ID, c.Broken.Key, c.Broken.Reason))
+				err = errors.New(a.auditBroken(*c.Broken))
 			}
 			return err
 		},
 	})
+	audit.AddCommand(&cobra.Command{
+		Use:   "checkpoint",
+		Short: a.t("cli.audit.checkpoint.short"),
+		Args:  a.noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			made, err := st.Checkpoint(a.ctx, time.Now())
+			if err != nil {
+				return err
+			}
+			return a.emit(map[string]any{"made": made}, func(w io.Writer) error {
+				_, err := fmt.Fprintln(w, map[bool]string{true: a.t("cli.audit.checkpoint.made"), false: a.t("cli.audit.checkpoint.none")}[made])
+				return err
+			})
+		},
+	})
 	return audit
+}
+
+// auditBroken says where the log does not hold: a checkpoint, or a chain's row.
+func (a *app) auditBroken(b store.Break) string {
+	what := a.p.Label("break_" + b.Kind)
+	if b.Kind == store.BreakCheckpoint || b.Kind == store.BreakRoot {
+		return a.t("cli.audit.broken_checkpoint", what, b.Seq)
+	}
+	return a.t("cli.audit.broken", what, b.Stream, b.Seq, b.Key)
+}
+
+// auditIntact says an intact log's figures, and the hash to keep elsewhere.
+func (a *app) auditIntact(c store.AuditCheck) string {
+	if c.Checkpoints == 0 {
+		return a.t("cli.audit.intact_unchecked", c.Rows, c.Streams)
+	}
+	return a.t("cli.audit.intact", c.Rows, c.Streams, c.Checkpoints, a.wita(c.CheckedAt), c.HeadHash, c.Unchecked)
 }

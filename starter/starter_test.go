@@ -123,14 +123,20 @@ func TestCLIRunsACase(t *testing.T) {
 		t.Fatalf("list: %q %v", out, err)
 	}
 
-	if out, err = run("audit", "verify"); err != nil || !strings.HasPrefix(out, "Log audit utuh: ") {
+	if out, err = run("audit", "verify"); err != nil || !strings.HasPrefix(out, "Log audit utuh: ") || !strings.Contains(out, "belum ada titik periksa") {
 		t.Fatalf("audit verify: %q %v", out, err)
+	}
+	if out, err = run("audit", "checkpoint"); err != nil || out != "Titik periksa baru tersimpan.\n" {
+		t.Fatalf("audit checkpoint: %q %v", out, err)
+	}
+	if out, err = run("audit", "verify"); err != nil || !strings.Contains(out, "1 titik periksa") || !strings.HasSuffix(out, "; 0 baris sesudahnya.\n") {
+		t.Fatalf("audit verify after a checkpoint: %q %v", out, err)
 	}
 	if _, err := e.Store.DB().Exec(`UPDATE audit_log SET actor = 'someone else' WHERE action = 'step_decided'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = run("audit", "verify"); err == nil || !strings.Contains(err.Error(), "its content no longer matches its hash") ||
-		!strings.Contains(err.Error(), "step_decided/1/1") {
+	if _, err = run("audit", "verify"); err == nil || !strings.Contains(err.Error(), "isi baris tidak cocok lagi dengan hash-nya") ||
+		!strings.Contains(err.Error(), id+`", baris 4, `+id+"/step_decided/1/1") {
 		t.Fatalf("audit verify after an edit: %v", err)
 	}
 }

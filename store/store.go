@@ -35,6 +35,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.SetMaxOpenConns(20)
+	// As many kept as may be open: under load, a connection handed back is needed again at once,
+	// and database/sql's default of 2 idle would have PostgreSQL fork a backend for each.
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

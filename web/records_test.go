@@ -18,7 +18,7 @@ func TestAuditLogAndOutboxInTheApp(t *testing.T) {
 	e.advance("c-rec", 3)
 	aud := e.login("auditor")
 	code, page := aud.get("/audit?berkas=c-rec")
-	if code != http.StatusOK || !strings.Contains(page, "Rantai log audit utuh") || !strings.Contains(page, "langkah diputuskan") || strings.Contains(page, ">masuk<") {
+	if code != http.StatusOK || !strings.Contains(page, "Log audit utuh") || !strings.Contains(page, "langkah diputuskan") || strings.Contains(page, ">masuk<") {
 		t.Fatalf("the audit page (%d):\n%s", code, page)
 	}
 	if _, page = aud.get("/audit?oleh=" + nip["kabid"]); !strings.Contains(page, "langkah diputuskan") || strings.Contains(page, "berkas dimulai") {
@@ -30,7 +30,7 @@ func TestAuditLogAndOutboxInTheApp(t *testing.T) {
 	if _, err := e.st.DB().Exec(`UPDATE audit_log SET actor = 'orang lain' WHERE action = 'step_decided'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, page = aud.get("/audit"); !strings.Contains(page, "Rantai log audit RUSAK") {
+	if _, page = aud.get("/audit"); !strings.Contains(page, "Log audit RUSAK: isi baris tidak cocok lagi dengan hash-nya (rantai &#34;c-rec&#34;") {
 		t.Fatalf("an edited log reads as intact:\n%s", page)
 	}
 
