@@ -101,26 +101,14 @@ func TestSafeCell(t *testing.T) {
 	}
 }
 
-func TestStatsPerStepAndRole(t *testing.T) {
-	day := time.Date(2026, 11, 16, 8, 0, 0, 0, wita)
-	var rows []Row
-	for i, m := range []int{5, 10, 20, 30, 40, 50, 60, 70, 80, 100} { // step 7, mutu baku 15
-		rows = append(rows, Row{Step: 7, Role: "kabid", DecidedAt: &day, WorkingMinutes: m, StandardMinutes: ptr(15), Late: m > 15,
-			Decision: map[bool]string{true: "return", false: "agree"}[i == 0]})
+func TestStatsAsTheReportShowsThem(t *testing.T) {
+	rows := []store.DecidedStat{{Role: "sekretaris", Count: 2, Late: 1}, {Role: "kabid", Count: 10, Late: 8, Median: 40, P90: 80, Returns: 1}}
+	roles := ByRole(rows, []string{"analis", "kabid", "sekretaris"})
+	if len(roles) != 2 || roles[0].Role != "kabid" || roles[0].LatePct != 80 || roles[0].Key != "kabid" || roles[1].LatePct != 50 {
+		t.Fatalf("roles %+v", roles)
 	}
-	rows = append(rows, Row{Step: 1, Role: "kabid", DecidedAt: &day, WorkingMinutes: 12, StandardMinutes: ptr(30), Decision: "agree"},
-		Row{Step: 8, Role: "sekretaris", WorkingMinutes: 999, Decision: "open"})
-	r := Report{Rows: rows}
-	steps := r.ByStep()
-	if len(steps) != 2 || steps[0].Step != 1 || steps[1].Step != 7 {
+	steps := ByStep([]store.DecidedStat{{Step: 7, Role: "kabid", Count: 4, Late: 1, Standard: ptr(15)}})
+	if len(steps) != 1 || steps[0].Key != "7" || *steps[0].Standard != 15 || steps[0].LatePct != 25 {
 		t.Fatalf("steps %+v", steps)
-	}
-	s7 := steps[1]
-	if s7.Count != 10 || s7.Median != 40 || s7.P90 != 80 || s7.LatePct != 80 || s7.Returns != 1 || *s7.Standard != 15 {
-		t.Fatalf("step 7 %+v", s7)
-	}
-	roles := r.ByRole([]string{"analis", "kabid", "sekretaris"})
-	if len(roles) != 1 || roles[0].Role != "kabid" || roles[0].Count != 11 {
-		t.Fatalf("roles %+v (open tasks are not in the statistics)", roles)
 	}
 }

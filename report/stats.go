@@ -2,8 +2,9 @@ package report
 
 import (
 	"slices"
-	"sort"
 	"strconv"
+
+	"github.com/skflow/skflow/store"
 )
 
 // Stat summarises decided attempts of one step or one role.
@@ -19,63 +20,39 @@ type Stat struct {
 	Returns  int     `json:"returns"`
 }
 
-// ByStep summarises decided attempts per step, in step order.
-func (r Report) ByStep() []Stat {
-	groups := map[int][]Row{}
-	for _, x := range r.Rows {
-		if x.DecidedAt != nil {
-			groups[x.Step] = append(groups[x.Step], x)
-		}
-	}
-	steps := make([]int, 0, len(groups))
-	for s := range groups {
-		steps = append(steps, s)
-	}
-	sort.Ints(steps)
-	out := make([]Stat, 0, len(steps))
-	for _, s := range steps {
-		st := summarise(groups[s])
-		st.Step, st.Key, st.Role, st.Standard = s, strconv.Itoa(s), groups[s][0].Role, groups[s][0].StandardMinutes
+// ByStep is the store's per-step statistics as the report shows them, in step order.
+func ByStep(rows []store.DecidedStat) []Stat {
+	out := make([]Stat, 0, len(rows))
+	for _, r := range rows {
+		st := stat(r)
+		st.Step, st.Key, st.Standard = r.Step, strconv.Itoa(r.Step), r.Standard
 		out = append(out, st)
 	}
 	return out
 }
 
-// ByRole summarises decided attempts per role, in the given role order.
-func (r Report) ByRole(order []string) []Stat {
-	groups := map[string][]Row{}
-	for _, x := range r.Rows {
-		if x.DecidedAt != nil {
-			groups[x.Role] = append(groups[x.Role], x)
-		}
+// ByRole is the store's per-role statistics in the given role order; roles outside it last.
+func ByRole(rows []store.DecidedStat, order []string) []Stat {
+	out := make([]Stat, 0, len(rows))
+	for _, r := range rows {
+		st := stat(r)
+		st.Key = r.Role
+		out = append(out, st)
 	}
-	var out []Stat
-	for _, role := range order {
-		if rows := groups[role]; len(rows) > 0 {
-			st := summarise(rows)
-			st.Key, st.Role = role, role
-			out = append(out, st)
+	rank := func(role string) int {
+		if i := slices.Index(order, role); i >= 0 {
+			return i
 		}
+		return len(order)
 	}
+	slices.SortStableFunc(out, func(a, b Stat) int { return rank(a.Role) - rank(b.Role) })
 	return out
 }
 
-func summarise(rows []Row) Stat {
-	mins := make([]int, len(rows))
-	st := Stat{Count: len(rows)}
-	late := 0
-	for i, x := range rows {
-		mins[i] = x.WorkingMinutes
-		if x.Late {
-			late++
-		}
-		if x.Decision == "return" {
-			st.Returns++
-		}
+func stat(r store.DecidedStat) Stat {
+	st := Stat{Role: r.Role, Count: r.Count, Median: r.Median, P90: r.P90, Returns: r.Returns}
+	if r.Count > 0 {
+		st.LatePct = round1(100 * float64(r.Late) / float64(r.Count))
 	}
-	slices.Sort(mins)
-	st.Median = mins[(len(mins)-1)/2]   // the lower median
-	st.P90 = mins[(len(mins)*9+9)/10-1] // nearest rank: the ceil(0.9 n)-th smallest
-	st.LatePct = round1(100 * float64(late) / float64(len(rows)))
 	return st
 }

@@ -5,55 +5,78 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 )
 
-func (s *Server) reportData(r *http.Request) (report.Report, string, string, error) {
+// reportPeriod reads the form's period (days in the calendar's zone, both included); a day
+// left empty or not a date leaves that end open.
+func (s *Server) reportPeriod(r *http.Request) (store.Period, string, string) {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
-	cases, err := s.st.Cases(r.Context())
+	var p store.Period
+	if d, err := time.ParseInLocation("2006-01-02", from, s.cal.Location()); err == nil {
+		p.From = d
+	}
+	if d, err := time.ParseInLocation("2006-01-02", to, s.cal.Location()); err == nil {
+		p.To = d.AddDate(0, 0, 1)
+	}
+	return p, from, to
+}
+
+// reportOf builds the report rows of some cases with the calendar in force.
+func (s *Server) reportOf(r *http.Request, cases []store.Case) (report.Report, error) {
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	tasks, err := s.st.TasksOf(r.Context(), ids)
 	if err != nil {
-		return report.Report{}, from, to, err
-	}
-	loc := s.cal.Location()
-	in := func(c store.Case) bool {
-		day := c.StartedAt.In(loc).Format("2006-01-02")
-		return (from == "" || day >= from) && (to == "" || day <= to)
-	}
-	var kept []store.Case
-	keep := map[string]bool{}
-	for _, c := range cases {
-		if in(c) {
-			kept = append(kept, c)
-			keep[c.ID] = true
-		}
-	}
-	tasks, err := s.st.Tasks(r.Context(), "")
-	if err != nil {
-		return report.Report{}, from, to, err
-	}
-	var mine []store.Task
-	for _, t := range tasks {
-		if keep[t.CaseID] {
-			mine = append(mine, t)
-		}
+		return report.Report{}, err
 	}
 	_, cal, err := s.calendars.Current(r.Context())
 	if err != nil {
-		return report.Report{}, from, to, err
+		return report.Report{}, err
 	}
-	return report.Build(kept, mine, cal, s.o.Now()), from, to, nil
+	return report.Build(cases, tasks, cal, s.o.Now()), nil
 }
 
+// reportPage shows the statistics PostgreSQL computes over the period, and one page of its
+// cases against the deadline.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	rep, from, to, err := s.reportData(r)
+	period, from, to := s.reportPeriod(r)
+	byStep, err := s.st.DecidedStats(r.Context(), period, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	steps := rep.ByStep()
+	byRole, err := s.st.DecidedStats(r.Context(), period, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	asked, _ := strconv.Atoi(r.URL.Query().Get("hal"))
+	cases, total, err := s.st.CasesStarted(r.Context(), period, perPage, (max(asked, 1)-1)*perPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := paginate(total, r.URL.Query().Get("hal"))
+	if len(cases) == 0 && total > 0 { // a page past the last: the last
+		if cases, _, err = s.st.CasesStarted(r.Context(), period, perPage, pg.lo); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	rep, err := s.reportOf(r, cases)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	steps := report.ByStep(byStep)
 	var order []string
 	for _, role := range s.def.Roles {
 		order = append(order, role.ID)
@@ -68,14 +91,21 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "report", map[string]any{"Title": s.p.T("web.report.title"), "Steps": steps, "Roles": rep.ByRole(order),
+	s.render(w, r, "report", map[string]any{"Title": s.p.T("web.report.title"), "Steps": steps, "Roles": report.ByRole(byRole, order),
 		"Cases": rep.Totals, "Chart": barChart(s.p, steps), "From": from, "To": to, "Runs": runs, "Lateness": lateness,
-		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training, "Complaints": complaints})
+		"Bands": s.o.Training.Evaluation.Bands, "Def": s.o.Training, "Complaints": complaints,
+		"Page": pg.Page, "Pages": pg.Pages, "Total": total, "Prev": pg.Page - 1, "Next": pg.Page + 1})
 }
 
 // reportExport is the step rows as CSV (for Excel set to Indonesian) or, at .xlsx, a workbook.
 func (s *Server) reportExport(w http.ResponseWriter, r *http.Request) {
-	rep, _, _, err := s.reportData(r)
+	period, _, _ := s.reportPeriod(r)
+	cases, _, err := s.st.CasesStarted(r.Context(), period, 0, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rep, err := s.reportOf(r, cases)
 	if err != nil {
 		s.fail(w, r, err)
 		return
