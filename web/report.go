@@ -48,12 +48,7 @@ func (s *Server) reportOf(r *http.Request, cases []store.Case) (report.Report, e
 // cases against the deadline.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	period, from, to := s.reportPeriod(r)
-	byStep, err := s.st.DecidedStats(r.Context(), period, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	byRole, err := s.st.DecidedStats(r.Context(), period, true)
+	byStep, byRole, err := s.st.DecidedStats(r.Context(), period)
 	if err != nil {
 		s.fail(w, r, err)
 		return
