@@ -60,32 +60,40 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 }
 
-// BenchmarkReportAtProvinceScale is the auditors' report over a province: 70,000 cases and
-// 1,000,000 step rows (10,000 of them open), seeded in SQL. One op is the page's reads: the
-// per-step and per-role statistics and one page of cases with their tasks.
-//
-//	go test ./store -run '^$' -bench ReportAtProvinceScale -benchtime 20x
-func BenchmarkReportAtProvinceScale(b *testing.B) {
+// provinceScale is a province's records: 70,000 cases and 1,000,000 step rows (10,000 of
+// them open, spread over four roles), seeded in SQL.
+func provinceScale(b *testing.B) *store.Store {
+	b.Helper()
 	s, _ := storetest.New(b)
-	ctx := context.Background()
-	seed := []string{
-		`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps)
+	for _, q := range []string{
+		`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps, open_role, open_due)
 			SELECT 'p-' || i, 'Latsar ' || i, 'latsar', 2, 'op', timestamptz '2025-01-01' + i * interval '7 minutes',
-				timestamptz '2025-03-01' + i * interval '7 minutes', 51, 15 FROM generate_series(1, 70000) i`,
+				timestamptz '2025-03-01' + i * interval '7 minutes', 51, 15,
+				CASE WHEN i <= 10000 THEN (ARRAY['kabid','analis','pelaksana','sekretaris'])[i % 4 + 1] END,
+				CASE WHEN i <= 10000 THEN timestamptz '2025-01-02' + i * interval '7 minutes' END
+			FROM generate_series(1, 70000) i`,
 		`INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, standard_minutes, decided_at, decision, working_minutes, late)
 			SELECT 'p-' || (r % 70000 + 1), r / 70000 % 15 + 1, r / 1050000 + 1 + r / 70000 / 15, (ARRAY['kabid','analis','pelaksana','sekretaris'])[r % 4 + 1],
 				timestamptz '2025-01-01' + r * interval '1 minute', 30, CASE WHEN r >= 10000 THEN timestamptz '2025-01-01' + r * interval '1 minute' END,
 				CASE WHEN r >= 10000 THEN (CASE WHEN r % 17 = 0 THEN 'return' ELSE 'agree' END) END, r % 240, r % 240 > 30
 			FROM generate_series(0, 999999) r`,
 		`VACUUM ANALYZE step_tasks`, `ANALYZE cases`,
-	}
-	for _, q := range seed {
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+	} {
+		if _, err := s.DB().ExecContext(context.Background(), q); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return s
+}
+
+// BenchmarkReportAtProvinceScale is the auditors' report page's reads over a province: the
+// per-step and per-role statistics and one page of cases with their tasks.
+//
+//	go test ./store -run '^$' -bench ProvinceScale -benchtime 20x
+func BenchmarkReportAtProvinceScale(b *testing.B) {
+	s := provinceScale(b)
+	ctx := context.Background()
 	year := store.Period{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	b.ResetTimer()
 	for b.Loop() {
 		if steps, roles, err := s.DecidedStats(ctx, year); err != nil || len(steps) != 15 || len(roles) != 4 {
 			b.Fatal(steps, roles, err)
@@ -101,5 +109,33 @@ func BenchmarkReportAtProvinceScale(b *testing.B) {
 		if _, err := s.TasksOf(ctx, ids); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkBoardAtProvinceScale is the board's reads over a province: the first page, newest
+// first, and a search by title; and one role's inbox of 2,500 open tasks.
+func BenchmarkBoardAtProvinceScale(b *testing.B) {
+	s := provinceScale(b)
+	ctx := context.Background()
+	var board, search, inbox time.Duration
+	for b.Loop() {
+		t := time.Now()
+		if cases, total, err := s.Board(ctx, store.BoardQuery{Limit: 25}); err != nil || total != 70000 || len(cases) != 25 {
+			b.Fatal(total, err)
+		}
+		board += time.Since(t)
+		t = time.Now()
+		if _, total, err := s.Board(ctx, store.BoardQuery{Search: "latsar 6999", Order: "judul", Limit: 25}); err != nil || total != 11 {
+			b.Fatal(total, err)
+		}
+		search += time.Since(t)
+		t = time.Now()
+		if tasks, err := s.OpenTasks(ctx, "kabid"); err != nil || len(tasks) != 2500 {
+			b.Fatal(len(tasks), err)
+		}
+		inbox += time.Since(t)
+	}
+	for name, d := range map[string]time.Duration{"board-ms": board, "search-ms": search, "inbox-ms": inbox} {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), name)
 	}
 }

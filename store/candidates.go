@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -175,17 +174,3 @@ func (s *Store) Duplicates(ctx context.Context, sha string, nips []string) ([]Du
 	return out, nil
 }
 
-// CasesNaming lists the cases whose candidates match q: a NIP (spaces allowed), or part of an
-// OPD's name.
-func (s *Store) CasesNaming(ctx context.Context, q string) (map[string]bool, error) {
-	var ids []string
-	digits := strings.Join(strings.Fields(q), "")
-	if err := s.db.SelectContext(ctx, &ids, `SELECT DISTINCT case_id FROM candidates WHERE nip = $1 OR opd ILIKE '%' || $2 || '%'`, digits, q); err != nil {
-		return nil, fmt.Errorf("cases naming %q: %w", q, err)
-	}
-	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, nil
-}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,45 +43,36 @@ type caseRow struct {
 }
 
 func (s *Server) board(w http.ResponseWriter, r *http.Request) {
-	cases, err := s.st.Cases(r.Context())
+	qs := r.URL.Query()
+	role, lateOnly, q, order := qs.Get("role"), qs.Get("late") == "1", strings.TrimSpace(qs.Get("q")), qs.Get("urut")
+	now := s.o.Now()
+	// PostgreSQL filters, sorts and pages: a province's board is one page, not every case.
+	bq := store.BoardQuery{Role: role, Search: q, Order: order, Limit: perPage}
+	if lateOnly {
+		bq.LateAt = &now
+	}
+	var cases []store.Case
+	var total int
+	pg, err := fetchPage(qs.Get("hal"), func(offset int) (int, int, error) {
+		bq.Offset = offset
+		var err error
+		cases, total, err = s.st.Board(r.Context(), bq)
+		return total, len(cases), err
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	qs := r.URL.Query()
-	role, lateOnly, q, order := qs.Get("role"), qs.Get("late") == "1", strings.TrimSpace(qs.Get("q")), qs.Get("urut")
-	// A search finds a case by its title or ID, or by a candidate's NIP or OPD.
-	naming := map[string]bool{}
-	if q != "" {
-		if naming, err = s.st.CasesNaming(r.Context(), q); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	now := s.o.Now()
-	var rows []caseRow
+	rows := make([]caseRow, 0, len(cases))
 	for _, c := range cases {
 		row := caseRow{Case: c, Late: c.StepLate(now), DaysUsed: c.DaysUsed(now), UI: s.temporalLink(c.ID)}
 		if c.OpenRole != nil {
 			row.RoleName = s.def.RoleName(*c.OpenRole)
 		}
-		if (role != "" && (c.OpenRole == nil || *c.OpenRole != role)) || (lateOnly && !row.Late) {
-			continue
-		}
-		if q != "" && !naming[c.ID] && !strings.Contains(strings.ToLower(c.Title+" "+c.ID), strings.ToLower(q)) {
-			continue
-		}
 		rows = append(rows, row)
 	}
-	switch order {
-	case "batas": // the nearest step due first; cases with none last
-		slices.SortStableFunc(rows, func(a, b caseRow) int { return byDue(a.OpenDue, b.OpenDue) })
-	case "judul":
-		slices.SortStableFunc(rows, func(a, b caseRow) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
-	}
-	pg := paginate(len(rows), qs.Get("hal"))
-	s.render(w, r, "board", map[string]any{"Title": s.p.T("web.nav.board"), "Cases": rows[pg.lo:pg.hi], "FilterRole": role, "LateOnly": lateOnly,
-		"Q": q, "Order": order, "Page": pg.Page, "Pages": pg.Pages, "Total": len(rows), "Prev": pg.Page - 1, "Next": pg.Page + 1})
+	s.render(w, r, "board", map[string]any{"Title": s.p.T("web.nav.board"), "Cases": rows, "FilterRole": role, "LateOnly": lateOnly,
+		"Q": q, "Order": order, "Page": pg.Page, "Pages": pg.Pages, "Total": total, "Prev": pg.Page - 1, "Next": pg.Page + 1})
 }
 
 func (s *Server) temporalLink(id string) string {

@@ -159,6 +159,21 @@ func paginate(n int, asked string) page {
 	return page{Page: p, Pages: pages, lo: (p - 1) * perPage, hi: min(p*perPage, n)}
 }
 
+// fetchPage fetches the page asked for, from the offset fetch is given, which answers how
+// many rows there are in all and how many it got; a page past the last is the last.
+func fetchPage(asked string, fetch func(offset int) (total, got int, err error)) (page, error) {
+	p, _ := strconv.Atoi(asked)
+	total, got, err := fetch((max(p, 1) - 1) * perPage)
+	if err != nil {
+		return page{}, err
+	}
+	pg := paginate(total, asked)
+	if got == 0 && total > 0 {
+		_, _, err = fetch(pg.lo)
+	}
+	return pg, err
+}
+
 // derefAll gives a message the values a template holds by pointer, as the template would
 // print them.
 func derefAll(args []any) []any {

@@ -5,7 +5,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -53,18 +52,16 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	asked, _ := strconv.Atoi(r.URL.Query().Get("hal"))
-	cases, total, err := s.st.CasesStarted(r.Context(), period, perPage, (max(asked, 1)-1)*perPage)
+	var cases []store.Case
+	var total int
+	pg, err := fetchPage(r.URL.Query().Get("hal"), func(offset int) (int, int, error) {
+		var err error
+		cases, total, err = s.st.CasesStarted(r.Context(), period, perPage, offset)
+		return total, len(cases), err
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	pg := paginate(total, r.URL.Query().Get("hal"))
-	if len(cases) == 0 && total > 0 { // a page past the last: the last
-		if cases, _, err = s.st.CasesStarted(r.Context(), period, perPage, pg.lo); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	rep, err := s.reportOf(r, cases)
 	if err != nil {
