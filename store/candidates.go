@@ -173,4 +173,3 @@ func (s *Store) Duplicates(ctx context.Context, sha string, nips []string) ([]Du
 	}
 	return out, nil
 }
-
