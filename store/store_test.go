@@ -150,3 +150,35 @@ func TestSessionsExpire(t *testing.T) {
 		t.Fatal("a deleted session was found")
 	}
 }
+
+// Sign-in attempts are counted in the database: two workers (two pools on one database) allow
+// together what one allows, and a new window starts afresh.
+func TestSignInAttemptsAreCountedAcrossWorkers(t *testing.T) {
+	s, url := storetest.New(t)
+	ctx := context.Background()
+	other, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	allowed := 0
+	for i := range 8 {
+		w := []*store.Store{s, other}[i%2]
+		ok, err := w.AllowSignIn(ctx, "nip:abc", 5, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			allowed++
+		}
+	}
+	if allowed != 5 {
+		t.Fatalf("%d of 8 attempts allowed across two workers, want 5", allowed)
+	}
+	if ok, err := s.AllowSignIn(ctx, "nip:abc", 5, time.Millisecond); err != nil || !ok {
+		t.Fatalf("a new window: %v %v", ok, err)
+	}
+	if ok, _ := s.AllowSignIn(ctx, "ip:10.0.0.1", 5, time.Minute); !ok {
+		t.Fatal("another key shares the count")
+	}
+}

@@ -171,6 +171,24 @@ func (ss SessionStore) DeleteCtx(ctx context.Context, token string) error {
 
 // PurgeSessions deletes expired sessions.
 func (s *Store) PurgeSessions(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expiry < now()`); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sign_in_limits WHERE window_start < now() - interval '1 day'`)
 	return err
+}
+
+// AllowSignIn counts an attempt under key and says whether it is within n per window. The
+// count is kept in the database, so every worker sees the same one.
+func (s *Store) AllowSignIn(ctx context.Context, key string, n int, window time.Duration) (bool, error) {
+	var attempts int
+	err := s.db.GetContext(ctx, &attempts, `INSERT INTO sign_in_limits AS l (key, window_start, attempts) VALUES ($1, now(), 1)
+		ON CONFLICT (key) DO UPDATE SET
+			window_start = CASE WHEN l.window_start <= now() - $2 * interval '1 microsecond' THEN now() ELSE l.window_start END,
+			attempts = CASE WHEN l.window_start <= now() - $2 * interval '1 microsecond' THEN 1 ELSE l.attempts + 1 END
+		RETURNING attempts`, key, window.Microseconds())
+	if err != nil {
+		return false, fmt.Errorf("count sign-in attempts: %w", err)
+	}
+	return attempts <= n, nil
 }

@@ -2,17 +2,17 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/store"
@@ -162,7 +162,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	// Five tries a minute per account; an office shares one address, so an address gets more.
-	if !s.loginsByIP.allow(clientIP(r)) || (nipPattern.MatchString(nip) && !s.logins.allow(nip)) {
+	allowed, err := s.allowSignIn(r, nip)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !allowed {
 		w.WriteHeader(http.StatusTooManyRequests)
 		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
 			"Error": s.p.T("web.login.too_many")})
@@ -237,37 +242,13 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// limiter allows a burst of n attempts per key, refilled over the window.
-type limiter struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	keys   map[string]*entry
-}
-
-type entry struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newLimiter(n int, window time.Duration) *limiter {
-	return &limiter{n: n, window: window, keys: map[string]*entry{}}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	for k, e := range l.keys { // forget idle keys so the map stays small
-		if now.Sub(e.seen) > 2*l.window {
-			delete(l.keys, k)
-		}
+// allowSignIn counts the attempt against its address and, when it names one, its account (by
+// a hash: the table is no list of NIPs).
+func (s *Server) allowSignIn(r *http.Request, nip string) (bool, error) {
+	ok, err := s.st.AllowSignIn(r.Context(), "ip:"+clientIP(r), 60, time.Minute)
+	if err != nil || !ok || !nipPattern.MatchString(nip) {
+		return ok, err
 	}
-	e := l.keys[key]
-	if e == nil {
-		e = &entry{lim: rate.NewLimiter(rate.Every(l.window/time.Duration(l.n)), l.n)}
-		l.keys[key] = e
-	}
-	e.seen = now
-	return e.lim.Allow()
+	sum := sha256.Sum256([]byte(nip))
+	return s.st.AllowSignIn(r.Context(), "nip:"+hex.EncodeToString(sum[:12]), 5, time.Minute)
 }

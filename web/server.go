@@ -61,19 +61,17 @@ type Options struct {
 
 // Server serves the web app.
 type Server struct {
-	st         *store.Store
-	ops        *caseops.Ops
-	def        *sop.Definition
-	cal        *worktime.Calendar
-	o          Options
-	p          *i18n.Printer
-	sessions   *scs.SessionManager
-	pages      map[string]*template.Template
-	drafts     *drafts.Drafts
-	calendars  *calsync.Syncer
-	logins     *limiter // per NIP
-	loginsByIP *limiter
-	metrics    *metrics
+	st        *store.Store
+	ops       *caseops.Ops
+	def       *sop.Definition
+	cal       *worktime.Calendar
+	o         Options
+	p         *i18n.Printer
+	sessions  *scs.SessionManager
+	pages     map[string]*template.Template
+	drafts    *drafts.Drafts
+	calendars *calsync.Syncer
+	metrics   *metrics
 }
 
 // New builds the web app.
@@ -102,11 +100,10 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.SecureCookies
-	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, p: o.Printer, sessions: sm, logins: newLimiter(5, time.Minute),
-		drafts:     &drafts.Drafts{St: st, Ops: ops, Def: def, Decrees: o.Publisher},
-		calendars:  &calsync.Syncer{Store: st, Ops: ops, Seed: o.Calendar},
-		loginsByIP: newLimiter(60, time.Minute),
-		metrics:    newMetrics()}
+	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, p: o.Printer, sessions: sm,
+		drafts:    &drafts.Drafts{St: st, Ops: ops, Def: def, Decrees: o.Publisher},
+		calendars: &calsync.Syncer{Store: st, Ops: ops, Seed: o.Calendar},
+		metrics:   newMetrics()}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
