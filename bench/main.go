@@ -2,7 +2,7 @@
 // goes through the workflow Update, is recorded, and the next task is visible in the store.
 // It starts its own embedded Temporal server and PostgreSQL cluster in a temporary directory
 // (or uses --database-url), runs N concurrent cases through every step, and prints p50, p90,
-// p99 and decisions per second.
+// p99 and decisions per second, beside the same figures for the floors (floors.go).
 package main
 
 import (
@@ -33,18 +33,19 @@ func main() {
 	port := flag.Int("temporal-port", 7300, "port of the benchmark's own embedded Temporal server")
 	pgPort := flag.Int("pg-port", 5499, "port of the benchmark's own embedded PostgreSQL")
 	keep := flag.Bool("keep", false, "keep the temporary data directory")
+	floors := flag.Bool("floors", true, "also measure the floors: an Update alone, and an Update with a local activity writing one row")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bench [flags]\n\nMeasures decide → accepted → next task in the store, on an embedded skflow.\n\nFlags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := run(*cases, *dbURL, *port, *pgPort, *keep); err != nil {
+	if err := run(*cases, *dbURL, *port, *pgPort, *keep, *floors); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, dbURL string, port, pgPort int, keep bool) error {
+func run(n int, dbURL string, port, pgPort int, keep, floors bool) error {
 	if n < 1 {
 		return errors.New("--cases must be 1 or more")
 	}
@@ -103,44 +104,106 @@ func run(n int, dbURL string, port, pgPort int, keep bool) error {
 	}
 	fmt.Printf("all %d starts recorded %s after the last start call\n", n, time.Since(t0).Round(time.Millisecond))
 	fmt.Printf("driving %d cases through %d steps each, concurrently...\n", n, steps)
+	drafts := make(map[string]string, n)
 	var mu sync.Mutex
-	var lat []time.Duration
-	byStep := make([][]time.Duration, steps)
+	skflow, err := drive(ids, steps, func(id string, i int) (time.Duration, error) {
+		step := def.Steps[i]
+		// The outputs the SOP makes steps produce are given before their agreement, as the web
+		// gives them; they are not timed apart from the decision.
+		mu.Lock()
+		draft := drafts[id]
+		mu.Unlock()
+		var err error
+		switch step.Produces {
+		case sop.DraftSK:
+			draft = benchHash(id, "draft")
+			mu.Lock()
+			drafts[id] = draft
+			mu.Unlock()
+			_, err = ops.Version(ctx, id, chain.Revision{Version: 1, SHA256: draft, By: "bench", Generated: true})
+		case sop.Classification:
+			_, err = ops.Output(ctx, id, chain.Output{Artefact: step.Produces, SHA256: benchHash(id, "classification"),
+				By: "bench-" + step.Role, Role: step.Role})
+		}
+		if err != nil {
+			return 0, fmt.Errorf("case %s step %d output: %w", id, step.Number, err)
+		}
+		d := chain.Decision{Step: step.Number, Attempt: 1, Action: chain.Agree, Document: draft,
+			Actor: chain.Actor{NIP: "bench-" + step.Role, Role: step.Role}}
+		t0 := time.Now()
+		if err := decideAndSee(ctx, ops, sys.Store, id, d, i+1 < steps); err != nil {
+			return 0, fmt.Errorf("case %s step %d: %w", id, step.Number, err)
+		}
+		return time.Since(t0), nil
+	})
+	if err != nil {
+		return err
+	}
+	skflow.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases", len(skflow.lat), n))
+	fmt.Println("\n  step  p50        p99")
+	for i, l := range skflow.byStep {
+		slices.Sort(l)
+		fmt.Printf("  %4d  %-9s  %s\n", def.Steps[i].Number, l[len(l)/2].Round(time.Millisecond), l[int(0.99*float64(len(l)-1))].Round(time.Millisecond))
+	}
+	if !floors {
+		return nil
+	}
+	stop, err := startFloors(ctx, sys.Client, sys.Store)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	alone, err := floor(ctx, sys.Client, n, steps, false, "update")
+	if err != nil {
+		return fmt.Errorf("floor, Update alone: %w", err)
+	}
+	alone.print("floor, Update alone")
+	rec, err := floor(ctx, sys.Client, n, steps, true, "recorded")
+	if err != nil {
+		return fmt.Errorf("floor, Update + local activity + row: %w", err)
+	}
+	rec.print("floor, Update + local activity + one row")
+	fmt.Printf("\nskflow against the recorded floor: throughput %.2f×, p50 %.2f×, p99 %.2f×\n",
+		skflow.rate()/rec.rate(), skflow.pct(0.5).Seconds()/rec.pct(0.5).Seconds(), skflow.pct(0.99).Seconds()/rec.pct(0.99).Seconds())
+	return nil
+}
+
+// result is one run's latencies, all and per step, and its wall time.
+type result struct {
+	lat    []time.Duration
+	byStep [][]time.Duration
+	wall   time.Duration
+}
+
+func (r result) rate() float64 { return float64(len(r.lat)) / r.wall.Seconds() }
+
+func (r result) pct(p float64) time.Duration { return r.lat[int(p*float64(len(r.lat)-1))] }
+
+func (r result) print(title string) {
+	fmt.Printf("\n%s in %s\n", title, r.wall.Round(time.Millisecond))
+	fmt.Printf("  decisions/s  %.1f\n", r.rate())
+	for _, p := range []float64{0.5, 0.9, 0.99} {
+		fmt.Printf("  p%-2.0f          %s\n", p*100, r.pct(p).Round(100*time.Microsecond))
+	}
+	fmt.Printf("  max          %s\n", r.lat[len(r.lat)-1].Round(100*time.Microsecond))
+}
+
+// drive runs every id through steps calls of one, concurrently per id and in order within
+// one; one says how long its measured part took. The first error stops that id and is returned.
+func drive(ids []string, steps int, one func(id string, step int) (time.Duration, error)) (result, error) {
+	var mu sync.Mutex
+	r := result{byStep: make([][]time.Duration, steps)}
 	var firstErr error
 	var wg sync.WaitGroup
 	start := time.Now()
 	for _, id := range ids {
 		wg.Go(func() {
-			draft := ""
-			for i, step := range def.Steps {
-				// The outputs the SOP makes steps produce are given before their agreement, as the
-				// web gives them; they are not timed.
-				var err error
-				switch step.Produces {
-				case sop.DraftSK:
-					draft = benchHash(id, "draft")
-					_, err = ops.Version(ctx, id, chain.Revision{Version: 1, SHA256: draft, By: "bench", Generated: true})
-				case sop.Classification:
-					_, err = ops.Output(ctx, id, chain.Output{Artefact: step.Produces, SHA256: benchHash(id, "classification"),
-						By: "bench-" + step.Role, Role: step.Role})
-				}
-				if err != nil {
-					mu.Lock()
-					firstErr = cmp.Or(firstErr, fmt.Errorf("case %s step %d output: %w", id, step.Number, err))
-					mu.Unlock()
-					return
-				}
-				d := chain.Decision{Step: step.Number, Attempt: 1, Action: chain.Agree, Document: draft,
-					Actor: chain.Actor{NIP: "bench-" + step.Role, Role: step.Role}}
-				t0 := time.Now()
-				err = decideAndSee(ctx, ops, sys.Store, id, d, i+1 < steps)
-				took := time.Since(t0)
+			for i := range steps {
+				took, err := one(id, i)
 				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("case %s step %d: %w", id, step.Number, err)
-				}
-				lat = append(lat, took)
-				byStep[i] = append(byStep[i], took)
+				firstErr = cmp.Or(firstErr, err)
+				r.lat = append(r.lat, took)
+				r.byStep[i] = append(r.byStep[i], took)
 				mu.Unlock()
 				if err != nil {
 					return
@@ -149,24 +212,9 @@ func run(n int, dbURL string, port, pgPort int, keep bool) error {
 		})
 	}
 	wg.Wait()
-	wall := time.Since(start)
-	if firstErr != nil {
-		return firstErr
-	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
-	fmt.Printf("\n%d decisions by %d concurrent cases in %s\n", len(lat), n, wall.Round(time.Millisecond))
-	fmt.Printf("  decisions/s  %.1f\n", float64(len(lat))/wall.Seconds())
-	fmt.Printf("  p50          %s\n", pct(0.50).Round(100*time.Microsecond))
-	fmt.Printf("  p90          %s\n", pct(0.90).Round(100*time.Microsecond))
-	fmt.Printf("  p99          %s\n", pct(0.99).Round(100*time.Microsecond))
-	fmt.Printf("  max          %s\n", lat[len(lat)-1].Round(100*time.Microsecond))
-	fmt.Println("\n  step  p50        p99")
-	for i, l := range byStep {
-		slices.Sort(l)
-		fmt.Printf("  %4d  %-9s  %s\n", def.Steps[i].Number, l[len(l)/2].Round(time.Millisecond), l[int(0.99*float64(len(l)-1))].Round(time.Millisecond))
-	}
-	return nil
+	r.wall = time.Since(start)
+	slices.Sort(r.lat)
+	return r, firstErr
 }
 
 // decideAndSee decides and then checks the store shows the next step open (or the case closed).

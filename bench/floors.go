@@ -1,0 +1,88 @@
+package main
+
+// The floors skflow's decision is measured against: what the least durable, recorded decision
+// costs on the same server and database. "Update alone" is a workflow Update that changes the
+// workflow's state and returns; "Update + local activity + row" also writes one row through a
+// local activity before it answers, as a recorded decision must.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/skflow/skflow/store"
+)
+
+const floorQueue = "bench-floor"
+
+// floorWorkflow takes steps Updates named "step" and ends; with record, each Update first
+// writes its row through a local activity.
+func floorWorkflow(ctx workflow.Context, steps int, record bool) error {
+	done := 0
+	if err := workflow.SetUpdateHandler(ctx, "step", func(ctx workflow.Context, n int) (int, error) {
+		if record {
+			lao := workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second}
+			if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, lao), "RecordRow",
+				workflow.GetInfo(ctx).WorkflowExecution.ID, n).Get(ctx, nil); err != nil {
+				return 0, err
+			}
+		}
+		done++
+		return done, nil
+	}); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return done >= steps })
+}
+
+// floorRows is the local activity's one row per Update, idempotent on its key.
+type floorRows struct{ st *store.Store }
+
+func (f *floorRows) RecordRow(ctx context.Context, id string, n int) error {
+	_, err := f.st.DB().ExecContext(ctx, `INSERT INTO bench_floor (id, n, at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, id, n)
+	return err
+}
+
+// startFloors runs the floor workflows' worker beside the system's.
+func startFloors(ctx context.Context, c client.Client, st *store.Store) (func(), error) {
+	if _, err := st.DB().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_floor (id text, n int, at timestamptz, PRIMARY KEY (id, n))`); err != nil {
+		return nil, fmt.Errorf("floor table: %w", err)
+	}
+	w := worker.New(c, floorQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(floorWorkflow, workflow.RegisterOptions{Name: "FloorWorkflow"})
+	w.RegisterActivity(&floorRows{st: st})
+	if err := w.Start(); err != nil {
+		return nil, err
+	}
+	return w.Stop, nil
+}
+
+// floor drives n floor workflows through steps Updates each, concurrently. A first Update,
+// not timed, has every workflow through its first task, as skflow's cases are (their starts
+// are recorded) before their decisions are timed.
+func floor(ctx context.Context, c client.Client, n, steps int, record bool, label string) (result, error) {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("floor-%s-%s-%03d", label, time.Now().Format("150405"), i)
+		if _, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: ids[i], TaskQueue: floorQueue}, "FloorWorkflow", steps+1, record); err != nil {
+			return result{}, err
+		}
+	}
+	update := func(id string, step int) (time.Duration, error) {
+		t0 := time.Now()
+		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: "step", Args: []any{step},
+			UpdateID: fmt.Sprintf("%s/%d", id, step), WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		return time.Since(t0), err
+	}
+	if _, err := drive(ids, 1, update); err != nil {
+		return result{}, err
+	}
+	return drive(ids, steps, func(id string, step int) (time.Duration, error) { return update(id, step+1) })
+}
