@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -15,7 +16,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,18 +38,19 @@ func main() {
 	pgPort := flag.Int("pg-port", 5499, "port of the benchmark's own embedded PostgreSQL")
 	keep := flag.Bool("keep", false, "keep the temporary data directory")
 	floors := flag.Bool("floors", true, "also measure the floors: an Update alone, and an Update with a local activity writing one row")
+	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bench [flags]\n\nMeasures decide → accepted → next task in the store, on an embedded skflow.\n\nFlags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := run(*cases, *dbURL, *port, *pgPort, *keep, *floors); err != nil {
+	if err := run(*cases, *dbURL, *port, *pgPort, *keep, *floors, *waiting); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, dbURL string, port, pgPort int, keep, floors bool) error {
+func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) error {
 	if n < 1 {
 		return errors.New("--cases must be 1 or more")
 	}
@@ -78,6 +83,9 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool) error {
 	def := sop.Default()
 	steps := len(def.Steps)
 
+	if waiting > 0 {
+		n = waiting
+	}
 	fmt.Printf("starting %d cases...\n", n)
 	run := time.Now().Format("150405")
 	ids := make([]string, n)
@@ -103,6 +111,9 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool) error {
 		}
 	}
 	fmt.Printf("all %d starts recorded %s after the last start call\n", n, time.Since(t0).Round(time.Millisecond))
+	if waiting > 0 {
+		return idle(n)
+	}
 	fmt.Printf("driving %d cases through %d steps each, concurrently...\n", n, steps)
 	drafts := make(map[string]string, n)
 	var mu sync.Mutex
@@ -166,6 +177,55 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool) error {
 	fmt.Printf("\nskflow against the recorded floor: throughput %.2f×, p50 %.2f×, p99 %.2f×\n",
 		skflow.rate()/rec.rate(), skflow.pct(0.5).Seconds()/rec.pct(0.5).Seconds(), skflow.pct(0.99).Seconds()/rec.pct(0.99).Seconds())
 	return nil
+}
+
+// idle measures the all-in-one process (Temporal server, PostgreSQL's client side, worker and
+// web app) while n cases wait on people: its resident memory, and the CPU it spends in a
+// minute in which nothing happens.
+func idle(n int) error {
+	runtime.GC()
+	time.Sleep(10 * time.Second) // let the starts' work settle
+	cpu0, err := processCPU()
+	if err != nil {
+		return err
+	}
+	const span = time.Minute
+	time.Sleep(span)
+	cpu1, err := processCPU()
+	if err != nil {
+		return err
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return err
+	}
+	rss := ""
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			rss = strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
+		}
+	}
+	fmt.Printf("\n%d cases waiting: resident memory %s, idle CPU %.1f%% of one core over %s\n",
+		n, rss, 100*(cpu1-cpu0).Seconds()/span.Seconds(), span)
+	return nil
+}
+
+// processCPU is the CPU time this process has used (user and system), from /proc.
+func processCPU() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0, err
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	ticks := 0
+	for _, i := range []int{11, 12} { // utime and stime, after the command's name
+		v, err := strconv.Atoi(f[i])
+		if err != nil {
+			return 0, err
+		}
+		ticks += v
+	}
+	return time.Duration(ticks) * time.Second / 100, nil // USER_HZ is 100 on Linux
 }
 
 // result is one run's latencies, all and per step, and its wall time.
