@@ -38,12 +38,14 @@ func main() {
 	pgPort := flag.Int("pg-port", 5499, "port of the benchmark's own embedded PostgreSQL")
 	keep := flag.Bool("keep", false, "keep the temporary data directory")
 	floors := flag.Bool("floors", true, "also measure the floors: an Update alone, and an Update with a local activity writing one row")
+	openLoop := flag.Float64("open-loop", 0, "decisions per second arriving at a fixed rate, whatever the answers (0: each case decides as soon as its last decision is answered)")
 	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bench [flags]\n\nMeasures decide → accepted → next task in the store, on an embedded skflow.\n\nFlags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	rate = *openLoop
 	if err := run(*cases, *dbURL, *port, *pgPort, *keep, *floors, *waiting); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -150,7 +152,11 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) 
 	if err != nil {
 		return err
 	}
-	skflow.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases", len(skflow.lat), n))
+	loop := "as fast as answered"
+	if rate > 0 {
+		loop = fmt.Sprintf("arriving at %.0f/s", rate)
+	}
+	skflow.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases, %s", len(skflow.lat), n, loop))
 	fmt.Println("\n  step  p50        p99")
 	for i, l := range skflow.byStep {
 		slices.Sort(l)
@@ -248,8 +254,14 @@ func (r result) print(title string) {
 	fmt.Printf("  max          %s\n", r.lat[len(r.lat)-1].Round(100*time.Microsecond))
 }
 
+// rate is --open-loop: when set, decisions arrive at this many per second.
+var rate float64
+
 // drive runs every id through steps calls of one, concurrently per id and in order within
-// one; one says how long its measured part took. The first error stops that id and is returned.
+// one; one says how long its measured part took. The first error stops that id and is
+// returned. In an open loop, the k-th decision of all is due at start + k/rate (round robin
+// over the ids), and a call that starts late counts its lateness, so a slow answer is not
+// hidden by the arrivals it delayed.
 func drive(ids []string, steps int, one func(id string, step int) (time.Duration, error)) (result, error) {
 	var mu sync.Mutex
 	r := result{byStep: make([][]time.Duration, steps)}
@@ -259,7 +271,14 @@ func drive(ids []string, steps int, one func(id string, step int) (time.Duration
 	for _, id := range ids {
 		wg.Go(func() {
 			for i := range steps {
+				var late time.Duration
+				if rate > 0 {
+					due := start.Add(time.Duration(float64((i*len(ids))+slices.Index(ids, id)) / rate * float64(time.Second)))
+					time.Sleep(time.Until(due))
+					late = max(0, time.Since(due))
+				}
 				took, err := one(id, i)
+				took += late
 				mu.Lock()
 				firstErr = cmp.Or(firstErr, err)
 				r.lat = append(r.lat, took)
