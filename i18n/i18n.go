@@ -75,9 +75,6 @@ func load(src []byte) (map[string]map[string]string, *catalog.Builder, []string,
 // Keys lists the catalogue's keys, sorted.
 func Keys() []string { return append([]string(nil), keys...) }
 
-// Source is a key's unformatted message in each language, for tests that compare them.
-func Source(key string) map[string]string { return raw[key] }
-
 // Parse reads a configured language: "id" or "en" (a region such as "en-US" is allowed).
 func Parse(s string) (language.Tag, error) {
 	t, err := language.Parse(strings.ReplaceAll(strings.TrimSpace(s), "_", "-"))

@@ -171,25 +171,12 @@ func (s *Store) Checkpoint(ctx context.Context, now time.Time) (bool, error) {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7140526, 0)`); err != nil {
 			return err
 		}
-		var changed []head
-		rows, err := tx.QueryxContext(ctx, `SELECT h.stream, h.stream_seq, h.hash FROM audit_heads h
+		changed, err := heads(ctx, tx, `SELECT h.stream, h.stream_seq, h.hash FROM audit_heads h
 			LEFT JOIN audit_checkpoint_heads c USING (stream)
 			WHERE c.stream IS NULL OR c.stream_seq <> h.stream_seq OR c.hash <> h.hash`)
-		if err != nil {
+		if err != nil || len(changed) == 0 {
 			return err
 		}
-		for rows.Next() {
-			var h head
-			if err := rows.Scan(&h.Stream, &h.Seq, &h.Hash); err != nil {
-				rows.Close()
-				return err
-			}
-			changed = append(changed, h)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil || len(changed) == 0 {
-			return err
-		}
-		slices.SortFunc(changed, byStream)
 		streams, seqs, hashes := columns(changed)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_checkpoint_heads (stream, stream_seq, hash)
 			SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
@@ -197,7 +184,7 @@ func (s *Store) Checkpoint(ctx context.Context, now time.Time) (bool, error) {
 			pq.Array(streams), pq.Array(seqs), pq.ByteaArray(hashes)); err != nil {
 			return err
 		}
-		all, err := checkpointHeads(ctx, tx)
+		all, err := heads(ctx, tx, `SELECT stream, stream_seq, hash FROM audit_checkpoint_heads`)
 		if err != nil {
 			return err
 		}
@@ -229,8 +216,9 @@ func (s *Store) Checkpoint(ctx context.Context, now time.Time) (bool, error) {
 	return made, nil
 }
 
-func checkpointHeads(ctx context.Context, tx *sqlx.Tx) ([]head, error) {
-	rows, err := tx.QueryxContext(ctx, `SELECT stream, stream_seq, hash FROM audit_checkpoint_heads`)
+// heads reads a query's (stream, stream_seq, hash) rows, in stream order.
+func heads(ctx context.Context, tx *sqlx.Tx, query string) ([]head, error) {
+	rows, err := tx.QueryxContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

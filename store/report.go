@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -40,7 +39,10 @@ func (p Period) args() []any {
 	return []any{bound(p.From), bound(p.To)}
 }
 
-const inPeriod = `($1::timestamptz IS NULL OR c.started_at >= $1) AND ($2::timestamptz IS NULL OR c.started_at < $2)`
+// during is the condition that an instant column falls in the period held by $1 and $2.
+func during(column string) string {
+	return `($1::timestamptz IS NULL OR ` + column + ` >= $1) AND ($2::timestamptz IS NULL OR ` + column + ` < $2)`
+}
 
 // bucket is how many decided attempts of one step or one role took the same working minutes.
 type bucket struct {
@@ -64,7 +66,7 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 			count(*) FILTER (WHERE t.late) AS late, count(*) FILTER (WHERE t.decision = 'return') AS returns,
 			min(t.standard_minutes) AS standard
 		FROM step_tasks t
-		WHERE t.decided_at IS NOT NULL AND ($1::timestamptz IS NULL OR t.case_started_at >= $1) AND ($2::timestamptz IS NULL OR t.case_started_at < $2)
+		WHERE t.decided_at IS NOT NULL AND `+during("t.case_started_at")+`
 		GROUP BY GROUPING SETS ((t.step, coalesce(t.working_minutes, 0)), (t.role, coalesce(t.working_minutes, 0)))
 		ORDER BY 1, 2, CASE WHEN GROUPING(t.step) = 1 THEN t.role END, 4`, p.args()...)
 	if err != nil {
@@ -119,11 +121,11 @@ func summarise(group []bucket) DecidedStat {
 // limit of 0 is every case.
 func (s *Store) CasesStarted(ctx context.Context, p Period, limit, offset int) ([]Case, int, error) {
 	var total int
-	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM cases c WHERE `+inPeriod, p.args()...); err != nil {
+	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM cases c WHERE `+during("c.started_at"), p.args()...); err != nil {
 		return nil, 0, fmt.Errorf("count cases: %w", err)
 	}
 	var out []Case
-	if err := s.db.SelectContext(ctx, &out, `SELECT c.* FROM cases c WHERE `+inPeriod+` ORDER BY c.started_at, c.id LIMIT $3 OFFSET $4`,
+	if err := s.db.SelectContext(ctx, &out, `SELECT c.* FROM cases c WHERE `+during("c.started_at")+` ORDER BY c.started_at, c.id LIMIT $3 OFFSET $4`,
 		append(p.args(), sql.NullInt64{Int64: int64(limit), Valid: limit > 0}, offset)...); err != nil {
 		return nil, 0, fmt.Errorf("list cases: %w", err)
 	}
@@ -140,40 +142,4 @@ func (s *Store) TasksOf(ctx context.Context, ids []string) ([]Task, error) {
 		return nil, fmt.Errorf("tasks: %w", err)
 	}
 	return out, nil
-}
-
-// BoardQuery is what the operators' board asks: cases open at a role, late only, a search
-// (title or ID, a candidate's NIP or OPD), an order ("" newest first, "batas" nearest step
-// due, "judul" by title) and one page.
-type BoardQuery struct {
-	Role          string
-	LateAt        *time.Time // only cases whose open step was due before this instant
-	Search, Order string
-	Limit, Offset int
-}
-
-// Board is one page of the cases the query asks for, and how many there are.
-func (s *Store) Board(ctx context.Context, q BoardQuery) ([]Case, int, error) {
-	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Search)
-	where := `($1 = '' OR c.open_role = $1) AND ($2::timestamptz IS NULL OR c.open_due < $2)
-		AND ($3 = '' OR position(lower($3) IN lower(c.title || ' ' || c.id)) > 0
-			OR c.id IN (SELECT k.case_id FROM candidates k WHERE k.nip = $4 OR k.opd ILIKE '%' || $5 || '%'))`
-	args := []any{q.Role, q.LateAt, q.Search, strings.Join(strings.Fields(q.Search), ""), like}
-	var total int
-	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM cases c WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count the board's cases: %w", err)
-	}
-	order := `c.started_at DESC, c.id`
-	switch q.Order {
-	case "batas":
-		order = `c.open_due NULLS LAST, ` + order
-	case "judul":
-		order = `lower(c.title) COLLATE "C", ` + order
-	}
-	var out []Case
-	if err := s.db.SelectContext(ctx, &out, `SELECT c.* FROM cases c WHERE `+where+` ORDER BY `+order+` LIMIT $6 OFFSET $7`,
-		append(args, q.Limit, q.Offset)...); err != nil {
-		return nil, 0, fmt.Errorf("the board's cases: %w", err)
-	}
-	return out, total, nil
 }

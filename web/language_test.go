@@ -9,6 +9,8 @@ import (
 	"github.com/skflow/skflow/i18n"
 )
 
+var tags = regexp.MustCompile(`(?s)<[^>]*>`)
+
 // English by configuration: the pages already in the catalogue (sign-in, navigation, the
 // inbox, errors) speak English, with the page's language said to the browser.
 func TestTheAppSpeaksEnglishByConfiguration(t *testing.T) {
@@ -51,7 +53,7 @@ func TestTheAppSpeaksEnglishByConfiguration(t *testing.T) {
 		}
 		for _, p := range paths {
 			code, page := b.get(p)
-			text := regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(page, " ")
+			text := tags.ReplaceAllString(page, " ")
 			var leaks []string // the records' codes are English words here
 			for _, l := range i18n.Leaks(text) {
 				if !strings.HasPrefix(l, "code ") {

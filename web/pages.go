@@ -110,9 +110,8 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return template.HTML(s.p.T(key, args...)) // #nosec G203: the catalogue's own markup, arguments escaped
 		},
-		"lang":      s.p.Lang,
-		"roleName":  func(id string) string { return s.p.Label(s.def.RoleName(id)) },
-		"stateName": func(state string) string { return s.p.Label(state) },
+		"lang":     s.p.Lang,
+		"roleName": func(id string) string { return s.p.Label(s.def.RoleName(id)) },
 		"deref": func(p any) any {
 			switch v := p.(type) {
 			case *string:

@@ -1,0 +1,46 @@
+package store
+
+// The operators' board: a province's cases filtered, searched, sorted and paged where they are.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// BoardQuery is what the operators' board asks: cases open at a role, late only, a search
+// (title or ID, a candidate's NIP or OPD), an order ("" newest first, "batas" nearest step
+// due, "judul" by title) and one page.
+type BoardQuery struct {
+	Role          string
+	LateAt        *time.Time // only cases whose open step was due before this instant
+	Search, Order string
+	Limit, Offset int
+}
+
+// Board is one page of the cases the query asks for, and how many there are.
+func (s *Store) Board(ctx context.Context, q BoardQuery) ([]Case, int, error) {
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Search)
+	where := `($1 = '' OR c.open_role = $1) AND ($2::timestamptz IS NULL OR c.open_due < $2)
+		AND ($3 = '' OR position(lower($3) IN lower(c.title || ' ' || c.id)) > 0
+			OR c.id IN (SELECT k.case_id FROM candidates k WHERE k.nip = $4 OR k.opd ILIKE '%' || $5 || '%'))`
+	args := []any{q.Role, q.LateAt, q.Search, strings.Join(strings.Fields(q.Search), ""), like}
+	var total int
+	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM cases c WHERE `+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("count the board's cases: %w", err)
+	}
+	order := `c.started_at DESC, c.id`
+	switch q.Order {
+	case "batas":
+		order = `c.open_due NULLS LAST, ` + order
+	case "judul":
+		order = `lower(c.title) COLLATE "C", ` + order
+	}
+	var out []Case
+	if err := s.db.SelectContext(ctx, &out, `SELECT c.* FROM cases c WHERE `+where+` ORDER BY `+order+` LIMIT $6 OFFSET $7`,
+		append(args, q.Limit, q.Offset)...); err != nil {
+		return nil, 0, fmt.Errorf("the board's cases: %w", err)
+	}
+	return out, total, nil
+}
