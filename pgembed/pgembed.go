@@ -104,18 +104,23 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 		}
 		fresh = false
 	}
-	if err := c.start(ctx); err != nil {
+	started, err := c.start(ctx)
+	if err != nil {
 		return nil, err
-	}
-	if fresh {
-		if err := c.secure(ctx, password); err != nil {
-			return nil, err
-		}
 	}
 	u := url.URL{Scheme: "postgres", User: url.UserPassword("postgres", password), Host: fmt.Sprintf("127.0.0.1:%d", o.Port),
 		Path: "/" + o.Database, RawQuery: "sslmode=disable"}
 	c.URL = u.String()
-	if err := c.createDatabase(ctx); err != nil {
+	if fresh {
+		err = c.secure(ctx, password)
+	}
+	if err == nil {
+		err = c.createDatabase(ctx)
+	}
+	if err != nil {
+		if started { // not left running for the next start to trip on
+			err = errors.Join(err, c.Stop())
+		}
 		return nil, err
 	}
 	return c, nil
@@ -123,7 +128,9 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 
 // place returns the directory the cluster really lives in: dir itself, or the target of a link
 // made at an earlier start, or (when the postgres user cannot reach dir) a new directory under
-// /var/lib/skflow with dir made a link to it.
+// /var/lib/skflow with dir made a link to it. A directory there that no link names any more
+// (its checkout was removed, its password with it) is left as it is, and the new one gets a
+// name of its own.
 func (c *Cluster) place(dir string) (string, error) {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		if real != dir || c.reachable(filepath.Dir(dir)) {
@@ -144,6 +151,12 @@ func (c *Cluster) place(dir string) (string, error) {
 	}
 	sum := sha256.Sum256([]byte(dir))
 	target := filepath.Join(relocated, "postgres-"+hex.EncodeToString(sum[:8]))
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		target = filepath.Join(relocated, fmt.Sprintf("postgres-%s-%d", hex.EncodeToString(sum[:8]), n))
+	}
 	if err := os.MkdirAll(relocated, 0o755); err != nil {
 		return "", fmt.Errorf("database directory %s: %w", relocated, err)
 	}
@@ -218,22 +231,22 @@ func (c *Cluster) initdb(ctx context.Context, password string) error {
 	return nil
 }
 
-func (c *Cluster) start(ctx context.Context) error {
+func (c *Cluster) start(ctx context.Context) (started bool, err error) {
 	if c.run(ctx, "pg_ctl", "-D", c.o.Dir, "status") == nil {
-		return nil
+		return false, nil
 	}
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", c.o.Port))
 	if err != nil {
-		return fmt.Errorf("database port %d is in use (is another skflow running? set database.embedded_port)", c.o.Port)
+		return false, fmt.Errorf("database port %d is in use (is another skflow running? set database.embedded_port)", c.o.Port)
 	}
 	l.Close()
 	// TCP on loopback only: a socket path under a deep data directory can pass the 107 bytes
 	// a Unix socket name may have.
 	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", c.o.Port)
 	if err := c.run(ctx, "pg_ctl", "-D", c.o.Dir, "-o", opts, "-l", filepath.Join(c.o.Dir, "server.log"), "-w", "-t", "60", "start"); err != nil {
-		return fmt.Errorf("start database cluster (log: %s): %w", filepath.Join(c.o.Dir, "server.log"), err)
+		return false, fmt.Errorf("start database cluster (log: %s): %w", filepath.Join(c.o.Dir, "server.log"), err)
 	}
-	return nil
+	return true, nil
 }
 
 // secure gives a cluster made with trust authentication its password and SCRAM-SHA-256 for

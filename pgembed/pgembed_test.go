@@ -106,11 +106,35 @@ func TestRootInAClosedHomeStartsAndRestarts(t *testing.T) {
 		}
 		t.Fatalf("second start: %v", err)
 	}
-	defer c.Stop()
 	db, _ := sql.Open("postgres", c.URL)
-	defer db.Close()
 	if err := db.PingContext(ctx); err != nil {
 		t.Fatalf("second start: %v", err)
+	}
+	db.Close()
+	// The checkout is removed and cloned again at the same path: its data directory and
+	// password are new, so it gets a cluster of its own; the old one is left as it was.
+	first, _ := os.Readlink(o.Dir)
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(home, "skflow")); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Start(ctx, o)
+	if err != nil {
+		t.Fatalf("start after a fresh clone at the same path: %v", err)
+	}
+	defer c.Stop()
+	if second, _ := os.Readlink(o.Dir); second == first {
+		t.Fatalf("the new checkout was given the old cluster %s", first)
+	}
+	if _, err := os.Stat(filepath.Join(first, "PG_VERSION")); err != nil {
+		t.Fatalf("the old cluster was not left as it was: %v", err)
+	}
+	db, _ = sql.Open("postgres", c.URL)
+	defer db.Close()
+	if err := db.PingContext(ctx); err != nil {
+		t.Fatalf("after a fresh clone: %v", err)
 	}
 }
 
