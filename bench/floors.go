@@ -61,6 +61,23 @@ func startFloors(ctx context.Context, c client.Client, st *store.Store) (func(),
 	return w.Stop, nil
 }
 
+// startFloor starts one floor workflow that takes steps Updates.
+func startFloor(ctx context.Context, c client.Client, id string, steps int, record bool) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: floorQueue}, "FloorWorkflow", steps, record)
+	return err
+}
+
+// floorStep sends a floor workflow its step-th Update and waits for the answer.
+func floorStep(ctx context.Context, c client.Client, id string, step int) (time.Duration, error) {
+	t0 := time.Now()
+	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: "step", Args: []any{step},
+		UpdateID: fmt.Sprintf("%s/%d", id, step), WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err == nil {
+		err = h.Get(ctx, nil)
+	}
+	return time.Since(t0), err
+}
+
 // floor drives n floor workflows through steps Updates each, concurrently. A first Update,
 // not timed, has every workflow through its first task, as skflow's cases are (their starts
 // are recorded) before their decisions are timed.
@@ -68,21 +85,12 @@ func floor(ctx context.Context, c client.Client, n, steps int, record bool, labe
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("floor-%s-%s-%03d", label, time.Now().Format("150405"), i)
-		if _, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: ids[i], TaskQueue: floorQueue}, "FloorWorkflow", steps+1, record); err != nil {
+		if err := startFloor(ctx, c, ids[i], steps+1, record); err != nil {
 			return result{}, err
 		}
 	}
-	update := func(id string, step int) (time.Duration, error) {
-		t0 := time.Now()
-		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: "step", Args: []any{step},
-			UpdateID: fmt.Sprintf("%s/%d", id, step), WaitForStage: client.WorkflowUpdateStageCompleted})
-		if err == nil {
-			err = h.Get(ctx, nil)
-		}
-		return time.Since(t0), err
-	}
-	if _, err := drive(ids, 1, update); err != nil {
+	if _, err := drive(ids, 1, func(id string, _ int) (time.Duration, error) { return floorStep(ctx, c, id, 0) }); err != nil {
 		return result{}, err
 	}
-	return drive(ids, steps, func(id string, step int) (time.Duration, error) { return update(id, step+1) })
+	return drive(ids, steps, func(id string, step int) (time.Duration, error) { return floorStep(ctx, c, id, step+1) })
 }

@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +41,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary data directory")
 	floors := flag.Bool("floors", true, "also measure the floors: an Update alone, and an Update with a local activity writing one row")
 	openLoop := flag.Float64("open-loop", 0, "decisions per second arriving at a fixed rate, whatever the answers (0: each case decides as soon as its last decision is answered)")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the process while skflow's decisions run (go tool pprof)")
 	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bench [flags]\n\nMeasures decide → accepted → next task in the store, on an embedded skflow.\n\nFlags:\n")
@@ -56,31 +59,13 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) 
 	if n < 1 {
 		return errors.New("--cases must be 1 or more")
 	}
-	dir, err := os.MkdirTemp("", "skflow-bench-")
-	if err != nil {
-		return err
-	}
-	if !keep {
-		defer os.RemoveAll(dir)
-	}
-	// The embedded PostgreSQL runs as the postgres user, who must be able to enter the directory.
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return err
-	}
-	cfg := config.Defaults()
-	cfg.DataDir = dir
-	cfg.Temporal.Port = port
-	cfg.Temporal.UIPort = 0
-	cfg.Database.EmbeddedPort = pgPort
-	cfg.Database.URL = dbURL
-	cfg.HTTP.Address = "127.0.0.1:0"
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
-	sys, err := allinone.Up(ctx, &cfg, log)
+	sys, stop, err := embedded(ctx, dbURL, port, pgPort, keep)
 	if err != nil {
 		return err
 	}
-	defer sys.Stop()
+	defer stop()
+	cfg := sys.Config
 	ops := caseops.New(sys.Client, cfg.Temporal.TaskQueue)
 	def := sop.Default()
 	steps := len(def.Steps)
@@ -89,67 +74,31 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) 
 		n = waiting
 	}
 	fmt.Printf("starting %d cases...\n", n)
-	run := time.Now().Format("150405")
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("bench-%s-%03d", run, i)
-		in := chain.CaseInput{CaseID: ids[i], Title: "bench", StartedBy: "bench", Definition: *def, Calendar: cfg.Calendar,
-			Proposals: benchHash(ids[i], "proposals")}
-		if err := ops.Start(ctx, in); err != nil {
-			return err
-		}
-	}
-	// Cases are decided minutes after they start, not milliseconds: wait until every start is
-	// recorded so the figures measure decisions, not the first workflow tasks.
 	t0 := time.Now()
-	for _, id := range ids {
-		for {
-			if _, err := sys.Store.Case(ctx, id); err == nil {
-				break
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+	ids, err := startCases(ctx, sys, ops, "bench-"+time.Now().Format("150405"), n)
+	if err != nil {
+		return err
 	}
-	fmt.Printf("all %d starts recorded %s after the last start call\n", n, time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("all %d starts recorded %s after the first start call\n", n, time.Since(t0).Round(time.Millisecond))
 	if waiting > 0 {
 		return idle(n)
 	}
 	fmt.Printf("driving %d cases through %d steps each, concurrently...\n", n, steps)
-	drafts := make(map[string]string, n)
-	var mu sync.Mutex
-	skflow, err := drive(ids, steps, func(id string, i int) (time.Duration, error) {
-		step := def.Steps[i]
-		// The outputs the SOP makes steps produce are given before their agreement, as the web
-		// gives them; they are not timed apart from the decision.
-		mu.Lock()
-		draft := drafts[id]
-		mu.Unlock()
-		var err error
-		switch step.Produces {
-		case sop.DraftSK:
-			draft = benchHash(id, "draft")
-			mu.Lock()
-			drafts[id] = draft
-			mu.Unlock()
-			_, err = ops.Version(ctx, id, chain.Revision{Version: 1, SHA256: draft, By: "bench", Generated: true})
-		case sop.Classification:
-			_, err = ops.Output(ctx, id, chain.Output{Artefact: step.Produces, SHA256: benchHash(id, "classification"),
-				By: "bench-" + step.Role, Role: step.Role})
-		}
-		if err != nil {
-			return 0, fmt.Errorf("case %s step %d output: %w", id, step.Number, err)
-		}
-		d := chain.Decision{Step: step.Number, Attempt: 1, Action: chain.Agree, Document: draft,
-			Actor: chain.Actor{NIP: "bench-" + step.Role, Role: step.Role}}
-		t0 := time.Now()
-		if err := decideAndSee(ctx, ops, sys.Store, id, d, i+1 < steps); err != nil {
-			return 0, fmt.Errorf("case %s step %d: %w", id, step.Number, err)
-		}
-		return time.Since(t0), nil
-	})
+	dc := &decider{ops: ops, st: sys.Store, def: def, drafts: make(map[string]string, n)}
+	if _, err := drive(ids, 1, func(id string, _ int) (time.Duration, error) { return 0, dc.prepare(id) }); err != nil {
+		return err
+	}
+	stopProfile, err := profile()
 	if err != nil {
+		return err
+	}
+	meter := newCPUMeter(sys)
+	skflow, err := meter.measure(func() (result, error) { return drive(ids, steps, dc.step) })
+	stopProfile()
+	if err != nil {
+		return err
+	}
+	if err := dc.verify(ctx, ids); err != nil {
 		return err
 	}
 	loop := "as fast as answered"
@@ -165,17 +114,17 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) 
 	if !floors {
 		return nil
 	}
-	stop, err := startFloors(ctx, sys.Client, sys.Store)
+	stopFloors, err := startFloors(ctx, sys.Client, sys.Store)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	alone, err := floor(ctx, sys.Client, n, steps, false, "update")
+	defer stopFloors()
+	alone, err := meter.measure(func() (result, error) { return floor(ctx, sys.Client, n, steps, false, "update") })
 	if err != nil {
 		return fmt.Errorf("floor, Update alone: %w", err)
 	}
 	alone.print("floor, Update alone")
-	rec, err := floor(ctx, sys.Client, n, steps, true, "recorded")
+	rec, err := meter.measure(func() (result, error) { return floor(ctx, sys.Client, n, steps, true, "recorded") })
 	if err != nil {
 		return fmt.Errorf("floor, Update + local activity + row: %w", err)
 	}
@@ -185,19 +134,58 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) 
 	return nil
 }
 
+// embedded starts the all-in-one in a temporary directory, with its own Temporal server on port
+// and PostgreSQL cluster on pgPort (or the database at dbURL); stop stops it and removes the
+// directory unless keep.
+func embedded(ctx context.Context, dbURL string, port, pgPort int, keep bool) (*allinone.System, func(), error) {
+	dir, err := os.MkdirTemp("", "skflow-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	remove := func() {
+		if !keep {
+			os.RemoveAll(dir)
+		}
+	}
+	// The embedded PostgreSQL runs as the postgres user, who must be able to enter the directory.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		remove()
+		return nil, nil, err
+	}
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	cfg.Temporal.Port = port
+	cfg.Temporal.UIPort = 0
+	cfg.Database.EmbeddedPort = pgPort
+	cfg.Database.URL = dbURL
+	cfg.HTTP.Address = "127.0.0.1:0"
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sys, err := allinone.Up(ctx, &cfg, log)
+	if err != nil {
+		remove()
+		return nil, nil, err
+	}
+	return sys, func() {
+		if err := sys.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: stopping the system:", err)
+		}
+		remove()
+	}, nil
+}
+
 // idle measures the all-in-one process (Temporal server, PostgreSQL's client side, worker and
 // web app) while n cases wait on people: its resident memory, and the CPU it spends in a
 // minute in which nothing happens.
 func idle(n int) error {
 	runtime.GC()
 	time.Sleep(10 * time.Second) // let the starts' work settle
-	cpu0, err := processCPU()
+	cpu0, err := processCPU("self")
 	if err != nil {
 		return err
 	}
 	const span = time.Minute
 	time.Sleep(span)
-	cpu1, err := processCPU()
+	cpu1, err := processCPU("self")
 	if err != nil {
 		return err
 	}
@@ -215,10 +203,9 @@ func idle(n int) error {
 		n, rss, 100*(cpu1-cpu0).Seconds()/span.Seconds(), span)
 	return nil
 }
-
-// processCPU is the CPU time this process has used (user and system), from /proc.
-func processCPU() (time.Duration, error) {
-	b, err := os.ReadFile("/proc/self/stat")
+// processCPU is the CPU time (user and system) the process pid has used; "self" is this one.
+func processCPU(pid string) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		return 0, err
 	}
@@ -234,11 +221,56 @@ func processCPU() (time.Duration, error) {
 	return time.Duration(ticks) * time.Second / 100, nil // USER_HZ is 100 on Linux
 }
 
+// cpuMeter reads the CPU time of this process and of the embedded PostgreSQL cluster (its
+// postmaster and backends; none with --database-url), to say what a decision costs.
+type cpuMeter struct{ postmaster string }
+
+func newCPUMeter(sys *allinone.System) cpuMeter {
+	if !sys.Config.EmbeddedDatabase() {
+		return cpuMeter{}
+	}
+	b, err := os.ReadFile(filepath.Join(sys.Config.Path("postgres"), "postmaster.pid"))
+	if err != nil {
+		return cpuMeter{}
+	}
+	return cpuMeter{postmaster: strings.SplitN(string(b), "\n", 2)[0]}
+}
+
+// read returns this process's CPU time and the cluster's.
+func (m cpuMeter) read() (self, pg time.Duration) {
+	self, _ = processCPU("self")
+	if m.postmaster == "" {
+		return self, 0
+	}
+	pg, _ = processCPU(m.postmaster)
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		if b, err := os.ReadFile("/proc/" + p.Name() + "/stat"); err == nil {
+			if f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:])); len(f) > 1 && f[1] == m.postmaster {
+				d, _ := processCPU(p.Name())
+				pg += d
+			}
+		}
+	}
+	return self, pg
+}
+
+// measure runs phase and records in its result the CPU it cost.
+func (m cpuMeter) measure(phase func() (result, error)) (result, error) {
+	s0, p0 := m.read()
+	r, err := phase()
+	s1, p1 := m.read()
+	r.cpuSelf, r.cpuPG = s1-s0, p1-p0
+	return r, err
+}
+
 // result is one run's latencies, all and per step, and its wall time.
 type result struct {
 	lat    []time.Duration
 	byStep [][]time.Duration
 	wall   time.Duration
+	// cpuSelf and cpuPG are the CPU time this process and the embedded PostgreSQL spent.
+	cpuSelf, cpuPG time.Duration
 }
 
 func (r result) rate() float64 { return float64(len(r.lat)) / r.wall.Seconds() }
@@ -252,6 +284,34 @@ func (r result) print(title string) {
 		fmt.Printf("  p%-2.0f          %s\n", p*100, r.pct(p).Round(100*time.Microsecond))
 	}
 	fmt.Printf("  max          %s\n", r.lat[len(r.lat)-1].Round(100*time.Microsecond))
+	if n := time.Duration(len(r.lat)); r.cpuSelf > 0 {
+		fmt.Printf("  CPU/decision %s (this process %s, PostgreSQL %s)\n", ((r.cpuSelf + r.cpuPG) / n).Round(10*time.Microsecond),
+			(r.cpuSelf / n).Round(10*time.Microsecond), (r.cpuPG / n).Round(10*time.Microsecond))
+	}
+}
+
+// cpuProfile is --cpuprofile.
+var cpuProfile string
+
+// profile starts the CPU profile --cpuprofile asks for; stop ends it.
+func profile() (stop func(), err error) {
+	if cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(cpuProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: CPU profile:", err)
+		}
+	}, nil
 }
 
 // rate is --open-loop: when set, decisions arrive at this many per second.
@@ -296,21 +356,110 @@ func drive(ids []string, steps int, one func(id string, step int) (time.Duration
 	return r, firstErr
 }
 
-// decideAndSee decides and then checks the store shows the next step open (or the case closed).
-func decideAndSee(ctx context.Context, ops *caseops.Ops, st *store.Store, id string, d chain.Decision, more bool) error {
-	res, err := ops.Decide(ctx, id, fmt.Sprintf("%s/%d", id, d.Step), d)
-	if err != nil {
-		return err
+// startCases starts n cases of the default definition named prefix-NNN and returns once every
+// start is recorded: cases are decided minutes after they start, not milliseconds, so the
+// figures measure decisions, not the first workflow tasks.
+func startCases(ctx context.Context, sys *allinone.System, ops *caseops.Ops, prefix string, n int) ([]string, error) {
+	def := sop.Default()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%s-%03d", prefix, i)
+		in := chain.CaseInput{CaseID: ids[i], Title: "bench", StartedBy: "bench", Definition: *def, Calendar: sys.Config.Calendar,
+			Proposals: benchHash(ids[i], "proposals")}
+		if err := ops.Start(ctx, in); err != nil {
+			return nil, err
+		}
 	}
-	c, err := st.Case(ctx, id)
-	if err != nil {
-		return err
+	for _, id := range ids {
+		for {
+			if _, err := sys.Store.Case(ctx, id); err == nil {
+				break
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
+	return ids, nil
+}
+
+// decider takes bench cases through their steps.
+type decider struct {
+	ops    *caseops.Ops
+	st     *store.Store
+	def    *sop.Definition
+	mu     sync.Mutex
+	drafts map[string]string // each case's draft
+}
+
+// prepare hands a case, while its first step is open, the outputs the SOP makes later steps
+// produce (the classification and the draft), as a drafting role may: what is timed is then
+// the decisions alone, as the floors time their Updates alone.
+func (dc *decider) prepare(id string) error {
+	ctx := context.Background()
+	for _, step := range dc.def.Steps {
+		var err error
+		switch step.Produces {
+		case sop.DraftSK:
+			draft := benchHash(id, "draft")
+			dc.mu.Lock()
+			dc.drafts[id] = draft
+			dc.mu.Unlock()
+			_, err = dc.ops.Version(ctx, id, chain.Revision{Version: 1, SHA256: draft, By: "bench", Generated: true})
+		case sop.Classification:
+			_, err = dc.ops.Output(ctx, id, chain.Output{Artefact: step.Produces, SHA256: benchHash(id, "classification"),
+				By: "bench-" + step.Role, Role: step.Role})
+		}
+		if err != nil {
+			return fmt.Errorf("case %s, the output of step %d: %w", id, step.Number, err)
+		}
+	}
+	return nil
+}
+
+// step decides the i-th step of case id and returns how long the decision took to be
+// answered; the answer must name the next step.
+func (dc *decider) step(id string, i int) (time.Duration, error) {
+	step := dc.def.Steps[i]
+	dc.mu.Lock()
+	draft := dc.drafts[id]
+	dc.mu.Unlock()
+	d := chain.Decision{Step: step.Number, Attempt: 1, Action: chain.Agree, Document: draft,
+		Actor: chain.Actor{NIP: "bench-" + step.Role, Role: step.Role}}
+	t0 := time.Now()
+	res, err := dc.ops.Decide(context.Background(), id, fmt.Sprintf("%s/%d", id, d.Step), d)
+	took := time.Since(t0)
 	switch {
-	case more && (res.Next == nil || c.OpenStep == nil || *c.OpenStep != res.Next.Step):
-		return fmt.Errorf("next task not in the store after the decision (store: %v)", c.OpenStep)
-	case !more && c.State != string(chain.Completed):
-		return fmt.Errorf("case not completed in the store after the last decision (%s)", c.State)
+	case err != nil:
+		return 0, fmt.Errorf("case %s step %d: %w", id, step.Number, err)
+	case i+1 < len(dc.def.Steps) && (res.Next == nil || res.Next.Step != dc.def.Steps[i+1].Number):
+		return 0, fmt.Errorf("case %s step %d: the answer names %v as the next task", id, step.Number, res.Next)
+	}
+	return took, nil
+}
+
+// verify checks, after the clock, that the store holds what the answers said: every case
+// completed, each of its steps decided once. The workflow answers only after its write is
+// committed, so this holds the moment each answer arrives.
+func (dc *decider) verify(ctx context.Context, ids []string) error {
+	tasks, err := dc.st.TasksOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	decided := map[string]int{}
+	for _, t := range tasks {
+		if t.Decision != nil {
+			decided[t.CaseID]++
+		}
+	}
+	for _, id := range ids {
+		c, err := dc.st.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c.State != string(chain.Completed) || decided[id] != len(dc.def.Steps) {
+			return fmt.Errorf("case %s in the store: %s with %d steps decided, want completed with %d", id, c.State, decided[id], len(dc.def.Steps))
+		}
 	}
 	return nil
 }

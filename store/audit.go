@@ -103,7 +103,7 @@ type checkpoint struct {
 	At       time.Time `db:"at"`
 	Streams  int64     `db:"streams"`
 	Rows     int64     `db:"rows"`
-	Changed  []byte    `db:"changed"`
+	Changed  jsonText  `db:"changed"`
 	Root     []byte    `db:"root"`
 	PrevHash []byte    `db:"prev_hash"`
 	Hash     []byte    `db:"hash"`

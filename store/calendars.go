@@ -62,7 +62,7 @@ func (s *Store) SeedCalendar(ctx context.Context, spec worktime.Spec, by string)
 		return CalendarVersion{}, err
 	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO calendars (version, spec, note, created_by) VALUES (1, $1, 'dari konfigurasi', $2)
-		ON CONFLICT (version) DO NOTHING`, b, by); err != nil {
+		ON CONFLICT (version) DO NOTHING`, jsonText(b), by); err != nil {
 		return CalendarVersion{}, fmt.Errorf("seed working calendar: %w", err)
 	}
 	return s.Calendar(ctx)
@@ -90,7 +90,7 @@ func (s *Store) SaveCalendar(ctx context.Context, base int, spec worktime.Spec, 
 			return ErrCalendarChanged
 		}
 		if err := tx.GetContext(ctx, &v, `INSERT INTO calendars (version, spec, note, created_by) VALUES ($1, $2, $3, $4)
-			RETURNING version, spec, note, created_by, created_at`, cur+1, b, note, by); err != nil {
+			RETURNING version, spec, note, created_by, created_at`, cur+1, jsonText(b), note, by); err != nil {
 			return err
 		}
 		detail, err := json.Marshal(map[string]any{"version": v.Version, "note": note})
@@ -98,7 +98,7 @@ func (s *Store) SaveCalendar(ctx context.Context, base int, spec worktime.Spec, 
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, detail) VALUES ($1, now(), $2, 'calendar_changed', $3)`,
-			fmt.Sprintf("calendar/%d", v.Version), by, detail)
+			fmt.Sprintf("calendar/%d", v.Version), by, jsonText(detail))
 		return err
 	})
 	if err != nil {

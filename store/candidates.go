@@ -143,7 +143,7 @@ func (s *Store) Correct(ctx context.Context, c Correction) error {
 			"after":  map[string]any{"eligible": c.Eligible, "group": grp, "batch": batch}})
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, case_id, detail)
 			VALUES ($1, now(), $2, 'candidate_corrected', $3, $4)`,
-			fmt.Sprintf("%s/candidate_corrected/%s/%d", c.CaseID, c.NIP, time.Now().UnixNano()), c.By, c.CaseID, detail); err != nil {
+			fmt.Sprintf("%s/candidate_corrected/%s/%d", c.CaseID, c.NIP, time.Now().UnixNano()), c.By, c.CaseID, jsonText(detail)); err != nil {
 			return fmt.Errorf("audit correction of %s: %w", c.NIP, err)
 		}
 		return nil

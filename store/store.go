@@ -30,10 +30,19 @@ type Store struct {
 
 // Open connects and checks the database answers.
 func Open(ctx context.Context, url string) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+	cfg, err := pq.NewConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	// A statement with parameters goes in one round trip (parse, bind and execute together)
+	// instead of two (parse and describe, then bind and execute): a transition's transaction
+	// is some ten statements, each a wait on the database.
+	cfg.BinaryParameters = true
+	conn, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
 	db.SetMaxOpenConns(20)
 	// As many kept as may be open: under load, a connection handed back is needed again at once,
 	// and database/sql's default of 2 idle would have PostgreSQL fork a backend for each.

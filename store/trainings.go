@@ -34,7 +34,7 @@ func (s *Store) ApplyTraining(ctx context.Context, t training.Transition) error 
 				return err
 			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, case_id, detail) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (key) DO NOTHING`, e.Key(), e.At, actorOr(e.By), string(e.Kind), e.RunID, trimmedDetail(b))
+				ON CONFLICT (key) DO NOTHING`, e.Key(), e.At, actorOr(e.By), string(e.Kind), e.RunID, jsonText(trimmedDetail(b)))
 			if err != nil {
 				return fmt.Errorf("audit %s: %w", e.Key(), err)
 			}
@@ -111,7 +111,7 @@ func projectTraining(ctx context.Context, tx *sqlx.Tx, e training.Event) error {
 	case training.Closed:
 		late, _ := json.Marshal(append([]string{}, e.Window.Late...))
 		if _, err = tx.ExecContext(ctx, `UPDATE training_windows SET closed_at = $3, late = $4 WHERE training_id = $1 AND activity = $2`,
-			e.RunID, e.Window.Activity, e.At, late); err != nil {
+			e.RunID, e.Window.Activity, e.At, jsonText(late)); err != nil {
 			return err
 		}
 		for _, nip := range e.Absent {
@@ -122,7 +122,7 @@ func projectTraining(ctx context.Context, tx *sqlx.Tx, e training.Event) error {
 	case training.Confirmed:
 		form, _ := json.Marshal(e.Confirm.Form)
 		_, err = tx.ExecContext(ctx, `UPDATE training_participants SET confirmed_at = $3, form = $4 WHERE training_id = $1 AND nip = $2`,
-			e.RunID, e.Confirm.NIP, e.At, form)
+			e.RunID, e.Confirm.NIP, e.At, jsonText(form))
 	case training.Recorded:
 		for _, en := range e.Record.Entries {
 			if en.Score != nil {

@@ -171,7 +171,7 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, case_id, step, attempt, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
-		e.Key(), e.At, actor, string(e.Kind), e.CaseID, step, attempt, b)
+		e.Key(), e.At, actor, string(e.Kind), e.CaseID, step, attempt, jsonText(b))
 	if err != nil {
 		return false, fmt.Errorf("append audit %s: %w", e.Key(), err)
 	}

@@ -120,7 +120,7 @@ func (s *Store) Note(ctx context.Context, actor, action string, detail map[strin
 	_, _ = rand.Read(r)
 	key := fmt.Sprintf("note/%s/%s/%d/%s", action, actor, time.Now().UnixNano(), hex.EncodeToString(r))
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, detail) VALUES ($1, now(), $2, $3, $4)`,
-		key, actor, action, b); err != nil {
+		key, actor, action, jsonText(b)); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil

@@ -25,6 +25,11 @@ func Dial(cfg *config.Config, logger *slog.Logger) (client.Client, error) {
 		Namespace: cfg.Temporal.Namespace,
 		Logger:    log.NewStructuredLogger(slog.New(warnOnly{logger.Handler()})),
 	}
+	// The embedded server is on loopback, where gzip (the SDK's default) only spends CPU on
+	// both ends of every call: a tenth of the all-in-one's under load.
+	if cfg.EmbeddedTemporal() {
+		opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
+	}
 	t := cfg.Temporal
 	if t.TLS.Enabled || t.TLS.Cert != "" || t.APIKey != "" {
 		tc, err := tlsConfig(t.TLS)
