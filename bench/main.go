@@ -41,6 +41,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary data directory")
 	floors := flag.Bool("floors", true, "also measure the floors: an Update alone, and an Update with a local activity writing one row")
 	openLoop := flag.Float64("open-loop", 0, "decisions per second arriving at a fixed rate, whatever the answers (0: each case decides as soon as its last decision is answered)")
+	flag.StringVar(&memProfile, "memprofile", "", "with --waiting: write a heap profile of the process once the cases wait (go tool pprof)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the process while skflow's decisions run (go tool pprof)")
 	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
 	flag.Usage = func() {
@@ -201,8 +202,20 @@ func idle(n int) error {
 	}
 	fmt.Printf("\n%d cases waiting: resident memory %s, idle CPU %.1f%% of one core over %s\n",
 		n, rss, 100*(cpu1-cpu0).Seconds()/span.Seconds(), span)
-	return nil
+	if memProfile == "" {
+		return nil
+	}
+	f, err := os.Create(memProfile)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
+
 // processCPU is the CPU time (user and system) the process pid has used; "self" is this one.
 func processCPU(pid string) (time.Duration, error) {
 	b, err := os.ReadFile("/proc/" + pid + "/stat")
@@ -290,8 +303,8 @@ func (r result) print(title string) {
 	}
 }
 
-// cpuProfile is --cpuprofile.
-var cpuProfile string
+// cpuProfile and memProfile are --cpuprofile and --memprofile.
+var cpuProfile, memProfile string
 
 // profile starts the CPU profile --cpuprofile asks for; stop ends it.
 func profile() (stop func(), err error) {

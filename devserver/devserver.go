@@ -37,6 +37,9 @@ type Options struct {
 	Retention time.Duration // how long closed cases stay in Temporal; 7 days by default
 }
 
+// historyCacheSize is how many workflows' mutable state the embedded server keeps in memory.
+const historyCacheSize = 1000
+
 // Server is a running dev server.
 type Server struct {
 	srv       temporal.Server
@@ -111,7 +114,12 @@ func Start(o Options) (*Server, error) {
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claims }),
-		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{}),
+		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
+			// A case waits days on a person between decisions: its mutable state need not stay
+			// in memory meanwhile (the default keeps 128,000 for an hour), and is read back
+			// from SQLite in a millisecond when the next decision comes.
+			dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): []dynamicconfig.ConstrainedValue{{Value: historyCacheSize}},
+		}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("create temporal server: %w", err)

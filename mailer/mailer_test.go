@@ -4,89 +4,18 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"net/textproto"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/classify"
 	"github.com/skflow/skflow/config"
+	"github.com/skflow/skflow/internal/smtpsink"
 	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
 )
-
-// sink is a minimal SMTP server on loopback that keeps what it receives, and can refuse.
-type sink struct {
-	mu     sync.Mutex
-	mails  map[string]string // recipient to message
-	refuse bool
-	addr   string
-}
-
-func newSink(t *testing.T) *sink {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	s := &sink{mails: map[string]string{}, addr: l.Addr().String()}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
-	return s
-}
-
-func (s *sink) serve(c net.Conn) {
-	defer c.Close()
-	tp := textproto.NewConn(c)
-	_ = tp.PrintfLine("220 sink")
-	var rcpt string
-	for {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.SplitN(line, " ", 2)[0])
-		s.mu.Lock()
-		refuse := s.refuse
-		s.mu.Unlock()
-		switch {
-		case cmd == "EHLO" || cmd == "HELO":
-			_ = tp.PrintfLine("250 sink")
-		case cmd == "MAIL" && refuse:
-			_ = tp.PrintfLine("451 try again later")
-		case cmd == "MAIL":
-			_ = tp.PrintfLine("250 ok")
-		case cmd == "RCPT":
-			rcpt = strings.Trim(line[strings.Index(line, ":")+1:], "<> ")
-			_ = tp.PrintfLine("250 ok")
-		case cmd == "DATA":
-			_ = tp.PrintfLine("354 go on")
-			body, err := tp.ReadDotBytes()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.mails[rcpt] = string(body)
-			s.mu.Unlock()
-			_ = tp.PrintfLine("250 kept")
-		case cmd == "QUIT":
-			_ = tp.PrintfLine("221 bye")
-			return
-		default:
-			_ = tp.PrintfLine("250 ok")
-		}
-	}
-}
 
 func TestEachOPDGetsExactlyItsParticipants(t *testing.T) {
 	st, _ := storetest.New(t)
@@ -118,9 +47,9 @@ func TestEachOPDGetsExactlyItsParticipants(t *testing.T) {
 		t.Fatalf("%d delivery messages, want one per OPD with participants (2)", len(box))
 	}
 
-	sk := newSink(t)
-	sk.refuse = true
-	m := New(st, config.SMTP{Address: sk.addr, From: "bkpsdm@wajokab.go.id"},
+	sk := smtpsink.New(t)
+	sk.Refuse(true)
+	m := New(st, config.SMTP{Address: sk.Addr, From: "bkpsdm@wajokab.go.id"},
 		config.Delivery{OPDEmails: map[string]string{"dinas pendidikan": "disdik@wajokab.go.id"}}, slog.Default())
 	// The mail server refuses for now: both wait (Diskominfo has no address of its own or fallback).
 	if sent, failed, err := m.Flush(ctx); err != nil || sent != 0 || failed != 2 {
@@ -149,19 +78,17 @@ func TestEachOPDGetsExactlyItsParticipants(t *testing.T) {
 	if _, err := st.DB().ExecContext(ctx, `UPDATE outbox SET next_attempt_at = now()`); err != nil {
 		t.Fatal(err)
 	}
-	sk.mu.Lock()
-	sk.refuse = false
-	sk.mu.Unlock()
+	sk.Refuse(false)
 	m.fall = "bkpsdm@wajokab.go.id"
 	if sent, failed, err := m.Flush(ctx); err != nil || sent != 2 || failed != 0 {
 		t.Fatalf("retry: sent %d failed %d %v", sent, failed, err)
 	}
-	got := sk.mails["disdik@wajokab.go.id"]
+	got := sk.Last()["disdik@wajokab.go.id"]
 	if !strings.Contains(got, "Andi, NIP 199801152024032001") || !strings.Contains(got, "Rahma, NIP 200001012024032003") ||
 		strings.Contains(got, "Arfah") || strings.Contains(got, "Syukri") {
 		t.Fatalf("Dinas Pendidikan's message:\n%s", got)
 	}
-	if fb := sk.mails["bkpsdm@wajokab.go.id"]; !strings.Contains(fb, "Arfah") || strings.Contains(fb, "Andi,") {
+	if fb := sk.Last()["bkpsdm@wajokab.go.id"]; !strings.Contains(fb, "Arfah") || strings.Contains(fb, "Andi,") {
 		t.Fatalf("Diskominfo's message (to the fallback):\n%s", fb)
 	}
 	box, _ = st.Outbox(ctx, "c1")
@@ -190,8 +117,8 @@ func TestRemindersGoToTheOfficialsCurrentAddress(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	sk := newSink(t)
-	m := New(st, config.SMTP{Address: sk.addr, From: "bkpsdm@wajokab.go.id"}, config.Delivery{}, slog.Default())
+	sk := smtpsink.New(t)
+	m := New(st, config.SMTP{Address: sk.Addr, From: "bkpsdm@wajokab.go.id"}, config.Delivery{}, slog.Default())
 	if sent, failed, _ := m.Flush(ctx); sent != 0 || failed != 1 {
 		t.Fatalf("without an address: sent %d failed %d", sent, failed)
 	}
@@ -204,7 +131,7 @@ func TestRemindersGoToTheOfficialsCurrentAddress(t *testing.T) {
 	if sent, failed, err := m.Flush(ctx); err != nil || sent != 1 || failed != 0 {
 		t.Fatalf("with an address: sent %d failed %d %v", sent, failed, err)
 	}
-	if got := sk.mails["analis@wajokab.go.id"]; !strings.Contains(got, "75% mutu baku terpakai") || !strings.Contains(got, "Subject: Pengingat: langkah 4\n") {
+	if got := sk.Last()["analis@wajokab.go.id"]; !strings.Contains(got, "75% mutu baku terpakai") || !strings.Contains(got, "Subject: Pengingat: langkah 4\n") {
 		t.Fatalf("reminder mail:\n%s", got)
 	}
 }

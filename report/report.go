@@ -3,19 +3,13 @@
 package report
 
 import (
-	"encoding/csv"
-	"encoding/json"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/skflow/skflow/i18n"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
-	"github.com/xuri/excelize/v2"
 )
 
 // Row is one attempt at one step.
@@ -54,66 +48,94 @@ type Report struct {
 	Totals []Total `json:"cases"`
 }
 
-// Build makes the report at now. Open tasks count the working time so far.
+// Build makes the report of some cases and their attempts at now, in memory: for a page of
+// cases. A whole period goes through Stream.
 func Build(cases []store.Case, tasks []store.Task, cal *worktime.Calendar, now time.Time) Report {
-	r := Report{Rows: []Row{}, Totals: []Total{}}
-	byCase := map[string]*Total{}
-	for _, c := range cases {
-		days := c.DaysUsed(now)
-		r.Totals = append(r.Totals, Total{CaseID: c.ID, Title: c.Title, State: c.State, StartedAt: c.StartedAt,
-			EndedAt: c.EndedAt, DaysUsed: round1(days), DeadlineDays: c.DeadlineDays,
-			WithinDeadline: c.DeadlineBreachedAt == nil && days <= float64(c.DeadlineDays)})
-	}
-	for i := range r.Totals {
-		byCase[r.Totals[i].CaseID] = &r.Totals[i]
-	}
-	for _, t := range tasks {
-		row := Row{CaseID: t.CaseID, Step: t.Step, Attempt: t.Attempt, Role: t.Role, OpenedAt: t.OpenedAt,
-			DecidedAt: t.DecidedAt, StandardMinutes: t.StandardMinutes, Late: t.Late, Decision: "open",
-			Reason: deref(t.Reason), Actor: deref(t.ActorNIP)}
-		if t.DecidedAt != nil {
-			row.Decision = deref(t.Decision)
-			row.WorkingMinutes = derefInt(t.WorkingMinutes)
-		} else {
-			row.WorkingMinutes = int(cal.WorkingTime(t.OpenedAt, now) / time.Minute)
-			row.Late = t.Late || (t.StandardMinutes != nil && row.WorkingMinutes > *t.StandardMinutes)
+	var r Report
+	_ = Stream(func(task func(store.Task) error, kase func(store.Case) error) error {
+		for _, t := range tasks {
+			_ = task(t)
 		}
-		r.Rows = append(r.Rows, row)
-		if tot := byCase[t.CaseID]; tot != nil {
-			if row.Decision == "return" {
-				tot.Returns++
-			}
-			if row.Late {
-				tot.LateSteps++
-			}
+		for _, c := range cases {
+			_ = kase(c)
 		}
-	}
+		return nil
+	}, cal, now, &r) // nothing here fails: the records are in memory and Report keeps them
 	return r
 }
 
-// WriteJSON writes the report as one JSON document.
-func (r Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+// Sink takes a report's step rows, then its case totals, one at a time.
+type Sink interface {
+	Row(Row) error
+	Total(Total) error
+	Close() error
 }
 
-// WriteTable writes the steps and the case totals as aligned text in p's language, times in loc.
-func (r Report) WriteTable(w io.Writer, loc *time.Location, p *i18n.Printer) error {
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, p.T("report.table.steps"))
-	for _, x := range r.Rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.CaseID, x.Step, x.Attempt, x.Role,
-			x.OpenedAt.In(loc).Format("02-01 15:04"), when(x.DecidedAt, loc), x.WorkingMinutes, standard(x.StandardMinutes),
-			YesNo(p, x.Late), p.Label(x.Decision))
+// Records reads a report's attempts and then its cases, handing each to task and kase, as
+// store.Records does.
+type Records func(task func(store.Task) error, kase func(store.Case) error) error
+
+// Stream turns records into report rows and totals for sink as they are read: a case's total
+// needs only its counts of returns and late steps, so nothing else is kept.
+func Stream(read Records, cal *worktime.Calendar, now time.Time, sink Sink) error {
+	type counts struct{ returns, late int }
+	byCase := map[string]*counts{}
+	err := read(func(t store.Task) error {
+		row := rowOf(t, cal, now)
+		c := byCase[t.CaseID]
+		if c == nil {
+			c = &counts{}
+			byCase[t.CaseID] = c
+		}
+		if row.Decision == "return" {
+			c.returns++
+		}
+		if row.Late {
+			c.late++
+		}
+		return sink.Row(row)
+	}, func(c store.Case) error {
+		days := c.DaysUsed(now)
+		t := Total{CaseID: c.ID, Title: c.Title, State: c.State, StartedAt: c.StartedAt,
+			EndedAt: c.EndedAt, DaysUsed: round1(days), DeadlineDays: c.DeadlineDays,
+			WithinDeadline: c.DeadlineBreachedAt == nil && days <= float64(c.DeadlineDays)}
+		if n := byCase[c.ID]; n != nil {
+			t.Returns, t.LateSteps = n.returns, n.late
+		}
+		return sink.Total(t)
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, p.T("report.table.totals"))
-	for _, t := range r.Totals {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\n", t.CaseID, p.Label(t.State), p.Decimal(t.DaysUsed, 1), t.DeadlineDays,
-			YesNo(p, t.WithinDeadline), t.Returns, t.LateSteps, t.Title)
+	return sink.Close()
+}
+
+// rowOf is one attempt as the report shows it at now: an open one counts its working time so far.
+func rowOf(t store.Task, cal *worktime.Calendar, now time.Time) Row {
+	row := Row{CaseID: t.CaseID, Step: t.Step, Attempt: t.Attempt, Role: t.Role, OpenedAt: t.OpenedAt,
+		DecidedAt: t.DecidedAt, StandardMinutes: t.StandardMinutes, Late: t.Late, Decision: "open",
+		Reason: deref(t.Reason), Actor: deref(t.ActorNIP)}
+	if t.DecidedAt != nil {
+		row.Decision = deref(t.Decision)
+		row.WorkingMinutes = derefInt(t.WorkingMinutes)
+	} else {
+		row.WorkingMinutes = int(cal.WorkingTime(t.OpenedAt, now) / time.Minute)
+		row.Late = t.Late || (t.StandardMinutes != nil && row.WorkingMinutes > *t.StandardMinutes)
 	}
-	return tw.Flush()
+	return row
+}
+
+// Row, Total and Close make a Report a Sink that keeps everything.
+func (r *Report) Row(x Row) error     { r.Rows = append(r.Rows, x); return nil }
+func (r *Report) Total(t Total) error { r.Totals = append(r.Totals, t); return nil }
+func (r *Report) Close() error {
+	if r.Rows == nil {
+		r.Rows = []Row{}
+	}
+	if r.Totals == nil {
+		r.Totals = []Total{}
+	}
+	return nil
 }
 
 // Headers are the step rows' columns in p's language, times named by their zone.
@@ -138,57 +160,6 @@ func (x Row) cells(loc *time.Location, p *i18n.Printer) []string {
 	return []string{SafeCell(x.CaseID), strconv.Itoa(x.Step), strconv.Itoa(x.Attempt), SafeCell(x.Role),
 		x.OpenedAt.In(loc).Format("2006-01-02 15:04"), decided, strconv.Itoa(x.WorkingMinutes), std,
 		YesNo(p, x.Late), SafeCell(p.Label(x.Decision)), SafeCell(x.Reason), SafeCell(x.Actor)}
-}
-
-// WriteCSV writes the step rows as CSV for a spreadsheet set to Indonesian: a byte-order mark,
-// semicolons between cells, headers in p's language. Text a spreadsheet would run as a formula
-// is prefixed with a quote.
-func (r Report) WriteCSV(w io.Writer, loc *time.Location, p *i18n.Printer) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	_ = cw.Write(Headers(p, loc))
-	for _, x := range r.Rows {
-		_ = cw.Write(x.cells(loc, p))
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// WriteXLSX writes the step rows as an XLSX workbook, numbers as numbers.
-func (r Report) WriteXLSX(w io.Writer, loc *time.Location, p *i18n.Printer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := p.T("report.sheet")
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	headers := Headers(p, loc)
-	head := make([]any, len(headers))
-	for i, h := range headers {
-		head[i] = h
-	}
-	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
-		return err
-	}
-	for i, x := range r.Rows {
-		row := make([]any, 0, len(headers))
-		for j, c := range x.cells(loc, p) {
-			if n, err := strconv.Atoi(c); err == nil && (j == 1 || j == 2 || j == 6 || j == 7) {
-				row = append(row, n)
-			} else {
-				row = append(row, c)
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return err
-		}
-	}
-	_, err := f.WriteTo(w)
-	return err
 }
 
 // SafeCell defuses spreadsheet formula injection (CWE-1236).

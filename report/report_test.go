@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +49,7 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 
 	var buf bytes.Buffer
 	id := i18n.New(i18n.Indonesian)
-	if err := r.WriteCSV(&buf, wita, id); err != nil {
+	if err := r.WriteTo(NewCSV(&buf, wita, id)); err != nil {
 		t.Fatal(err)
 	}
 	// For a spreadsheet set to Indonesian: a byte-order mark, semicolons, Indonesian headers.
@@ -64,7 +66,7 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 		t.Fatalf("csv rows %q", rows)
 	}
 	buf.Reset()
-	if err := r.WriteXLSX(&buf, wita, id); err != nil {
+	if err := r.WriteTo(NewXLSX(&buf, wita, id)); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&buf)
@@ -81,16 +83,40 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 		t.Fatalf("xlsx rows %d", len(n))
 	}
 	buf.Reset()
-	if err := r.WriteTable(&buf, wita, id); err != nil || !strings.Contains(buf.String(), "breached") ||
+	if err := r.WriteTo(NewTable(&buf, wita, id)); err != nil || !strings.Contains(buf.String(), "breached") ||
 		!strings.Contains(buf.String(), "dikembalikan") || !strings.Contains(buf.String(), "0,2") {
 		t.Fatalf("table: %v\n%s", err, buf.String())
 	}
+	// JSON, written as it is read, is the report.
+	buf.Reset()
+	var back Report
+	if err := r.WriteTo(NewJSON(&buf)); err != nil || json.Unmarshal(buf.Bytes(), &back) != nil || !reflect.DeepEqual(jsonRound(t, r), back) {
+		t.Fatalf("json: %v\n%s", err, buf.String())
+	}
+	buf.Reset()
+	if err := (Report{}).WriteTo(NewJSON(&buf)); err != nil || buf.String() != "{\"steps\": [\n  ],\n  \"cases\": [\n  ]\n}\n" {
+		t.Fatalf("empty json: %v %q", err, buf.String())
+	}
 	// English by configuration: the same export with English headers and words.
 	buf.Reset()
-	if err := r.WriteCSV(&buf, wita, i18n.New(i18n.English)); err != nil || !strings.HasPrefix(buf.String(), "\ufeffCase ID;Step;Attempt;Role;Opened (WITA)") ||
+	if err := r.WriteTo(NewCSV(&buf, wita, i18n.New(i18n.English))); err != nil || !strings.HasPrefix(buf.String(), "\ufeffCase ID;Step;Attempt;Role;Opened (WITA)") ||
 		!strings.Contains(buf.String(), ";returned;") {
 		t.Fatalf("English csv: %v\n%s", err, buf.String())
 	}
+}
+
+// jsonRound is r as it reads back from encoding/json (times lose their zone's name).
+func jsonRound(t *testing.T, r Report) Report {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Report
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestSafeCell(t *testing.T) {

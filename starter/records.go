@@ -88,37 +88,24 @@ func (a *app) reportCmd() *cobra.Command {
 			if a.asJSON {
 				format = "json"
 			}
-			if format != "table" && format != "csv" && format != "xlsx" && format != "json" {
+			sink, ok := report.Formats[format]
+			if !ok {
 				return errors.New(a.t("cli.report.format", format))
 			}
 			st, err := a.store()
 			if err != nil {
 				return err
 			}
-			var cases []store.Case
 			if caseID != "" {
-				c, err := a.loadCase(st, caseID)
-				if err != nil {
+				if _, err := a.loadCase(st, caseID); err != nil {
 					return err
 				}
-				cases = []store.Case{c}
-			} else if cases, err = st.Cases(a.ctx); err != nil {
-				return err
 			}
-			tasks, err := st.Tasks(a.ctx, caseID)
-			if err != nil {
-				return err
+			// Written as it is read: a province's report never sits whole in memory.
+			read := func(task func(store.Task) error, kase func(store.Case) error) error {
+				return st.Records(a.ctx, store.Scope{CaseID: caseID}, task, kase)
 			}
-			r := report.Build(cases, tasks, a.cal, time.Now())
-			switch format {
-			case "csv":
-				return r.WriteCSV(a.out, a.cal.Location(), a.p)
-			case "xlsx":
-				return r.WriteXLSX(a.out, a.cal.Location(), a.p)
-			case "json":
-				return r.WriteJSON(a.out)
-			}
-			return r.WriteTable(a.out, a.cal.Location(), a.p)
+			return report.Stream(read, a.cal, time.Now(), sink(a.out, a.cal.Location(), a.p))
 		},
 	}
 	cmd.Flags().StringVar(&caseID, "case", "", a.t("cli.report.flag.case"))

@@ -3,14 +3,17 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
+	"github.com/skflow/skflow/worktime"
 )
 
 // BenchmarkConcurrentTransitions is the store's write path as 200 cases use it at once: each
@@ -139,3 +142,56 @@ func BenchmarkBoardAtProvinceScale(b *testing.B) {
 		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), name)
 	}
 }
+
+// BenchmarkReportJSONAtProvinceScale writes the whole report of a province (1,000,000
+// attempts, 70,000 cases) as the CLI's --json does, read and written a row at a time. It
+// reports the megabytes written and the largest live heap seen while writing.
+//
+//	go test ./store -run '^$' -bench ReportJSONAtProvinceScale -benchtime 3x
+func BenchmarkReportJSONAtProvinceScale(b *testing.B) {
+	s := provinceScale(b)
+	ctx := context.Background()
+	cal := worktime.MustNew(worktime.DefaultSpec())
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	runtime.GC()
+	var written int64
+	var peak uint64
+	for b.Loop() {
+		out := &countingWriter{}
+		sink := &heapWatch{Sink: report.NewJSON(out), peak: &peak}
+		read := func(task func(store.Task) error, kase func(store.Case) error) error {
+			return s.Records(ctx, store.Scope{}, task, kase)
+		}
+		if err := report.Stream(read, cal, now, sink); err != nil {
+			b.Fatal(err)
+		}
+		if sink.rows != 1_000_000 || sink.totals != 70_000 {
+			b.Fatalf("%d rows, %d totals", sink.rows, sink.totals)
+		}
+		written = out.n
+	}
+	b.ReportMetric(float64(written)/1e6, "MB-written")
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// heapWatch passes rows on and samples the live heap every 100,000 of them.
+type heapWatch struct {
+	report.Sink
+	rows, totals int
+	peak         *uint64
+}
+
+func (h *heapWatch) Row(x report.Row) error {
+	if h.rows++; h.rows%100_000 == 0 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		*h.peak = max(*h.peak, m.HeapAlloc)
+	}
+	return h.Sink.Row(x)
+}
+
+func (h *heapWatch) Total(t report.Total) error { h.totals++; return h.Sink.Total(t) }

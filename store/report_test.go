@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +64,23 @@ func TestDecidedStatsAndAPageOfCases(t *testing.T) {
 	tasks, err := s.TasksOf(ctx, []string{"r2"})
 	if err != nil || len(tasks) != 6 {
 		t.Fatalf("tasks of r2: %d %v", len(tasks), err)
+	}
+
+	// The records of a report, a row at a time: a period, one case, and a stop on the caller's
+	// error.
+	var got []string
+	task := func(t store.Task) error { got = append(got, fmt.Sprintf("%s/%d/%d", t.CaseID, t.Step, t.Attempt)); return nil }
+	kase := func(c store.Case) error { got = append(got, c.ID); return nil }
+	if err := s.Records(ctx, store.Scope{Period: upTo}, task, kase); err != nil || len(got) != 14 || got[0] != "r1/1/1" ||
+		got[11] != "r2/8/1" || got[12] != "r1" || got[13] != "r2" {
+		t.Fatalf("records up to day 15: %q %v", got, err)
+	}
+	got = nil
+	if err := s.Records(ctx, store.Scope{CaseID: "r-late"}, task, kase); err != nil || strings.Join(got, " ") != "r-late/1/1 r-late" {
+		t.Fatalf("records of r-late: %q %v", got, err)
+	}
+	stop := errors.New("enough")
+	if err := s.Records(ctx, store.Scope{}, func(store.Task) error { return stop }, kase); !errors.Is(err, stop) {
+		t.Fatalf("a sink's error: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -92,23 +93,40 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 // reportExport is the step rows as CSV (for Excel set to Indonesian) or, at .xlsx, a workbook.
 func (s *Server) reportExport(w http.ResponseWriter, r *http.Request) {
 	period, _, _ := s.reportPeriod(r)
-	cases, _, err := s.st.CasesStarted(r.Context(), period, 0, 0)
+	_, cal, err := s.calendars.Current(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rep, err := s.reportOf(r, cases)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	write, ext, ctype := rep.WriteCSV, "csv", "text/csv; charset=utf-8"
+	ext, ctype := "csv", "text/csv; charset=utf-8"
 	if strings.HasSuffix(r.URL.Path, ".xlsx") {
-		write, ext, ctype = rep.WriteXLSX, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		ext, ctype = "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
+	// Written as it is read, so a province's export is never held whole. A failure before the
+	// first byte is an error page; after it, it can only cut the download short, and is logged.
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="laporan-mutu-baku.%s"`, ext))
-	if err := write(w, s.cal.Location(), s.p); err != nil {
+	out := &sentWriter{w: w}
+	read := func(task func(store.Task) error, kase func(store.Case) error) error {
+		return s.st.Records(r.Context(), store.Scope{Period: period}, task, kase)
+	}
+	if err := report.Stream(read, cal, s.o.Now(), report.Formats[ext](out, s.cal.Location(), s.p)); err != nil {
+		if !out.sent {
+			w.Header().Del("Content-Disposition")
+			s.fail(w, r, err)
+			return
+		}
 		s.o.Log.Error("write report export", "format", ext, "err", err)
 	}
+}
+
+// sentWriter tells whether anything was written yet.
+type sentWriter struct {
+	w    io.Writer
+	sent bool
+}
+
+func (s *sentWriter) Write(p []byte) (int, error) {
+	s.sent = true
+	return s.w.Write(p)
 }

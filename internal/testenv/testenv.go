@@ -65,19 +65,29 @@ func New(t *testing.T, taskQueue string, noWorker ...bool) *Env {
 // development CA made in the test's temporary directory.
 func NewPublisher(t *testing.T, st *store.Store) *publish.Publisher {
 	t.Helper()
-	cert, key, err := esign.DevCA(filepath.Join(t.TempDir(), "signing"), "BKPSDM Kabupaten Wajo", time.Now())
+	p, err := PublisherIn(filepath.Join(t.TempDir(), "signing"), st)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return p
+}
+
+// PublisherIn is NewPublisher with the development CA kept in dir (made there if missing), for
+// processes that share it.
+func PublisherIn(dir string, st *store.Store) (*publish.Publisher, error) {
+	cert, key, err := esign.DevCA(dir, "BKPSDM Kabupaten Wajo", time.Now())
+	if err != nil {
+		return nil, err
 	}
 	signer, err := esign.LoadLocal(cert, key)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	wita, err := time.LoadLocation("Asia/Makassar")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return &publish.Publisher{St: st, Def: sop.Default(), Signer: signer, BatchSize: 40, Location: wita, PublicURL: PublicURL}
+	return &publish.Publisher{St: st, Def: sop.Default(), Signer: signer, BatchSize: 40, Location: wita, PublicURL: PublicURL}, nil
 }
 
 // Register adds the workflows and activities to a worker: writing through rec, issuing
