@@ -53,6 +53,11 @@ type System struct {
 // Up starts everything the configuration asks for. On error, whatever was started is stopped.
 func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, err error) {
 	s := &System{Config: cfg, log: log}
+	// Cases wait days on people; keeping each one's workflow in memory between decisions (the
+	// SDK keeps 10,000) saves only the replay of a short history when the next decision comes.
+	// The SDK's cache is one per process, made by its first worker: the embedded server's own
+	// system workers come first.
+	worker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkflowCache)
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, s.Stop())

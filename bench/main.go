@@ -200,8 +200,12 @@ func idle(n int) error {
 			rss = strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
 		}
 	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
 	fmt.Printf("\n%d cases waiting: resident memory %s, idle CPU %.1f%% of one core over %s\n",
 		n, rss, 100*(cpu1-cpu0).Seconds()/span.Seconds(), span)
+	fmt.Printf("  Go heap in use %d MB, goroutine stacks %d MB, from the OS %d MB, %d goroutines\n",
+		m.HeapInuse>>20, m.StackInuse>>20, m.Sys>>20, runtime.NumGoroutine())
 	if memProfile == "" {
 		return nil
 	}
@@ -213,7 +217,19 @@ func idle(n int) error {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// The goroutines beside it: each one's stack is memory too.
+	g, err := os.Create(memProfile + ".goroutines")
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("goroutine").WriteTo(g, 0); err != nil {
+		g.Close()
+		return err
+	}
+	return g.Close()
 }
 
 // processCPU is the CPU time (user and system) the process pid has used; "self" is this one.

@@ -118,6 +118,9 @@ type Temporal struct {
 	Address   string `yaml:"address"` // host:port of an external Temporal; empty: embedded
 	Namespace string `yaml:"namespace"`
 	TaskQueue string `yaml:"task_queue"`
+	// WorkflowCache is how many cases the worker keeps in memory between their tasks; one not
+	// kept replays its short history when its next decision comes.
+	WorkflowCache int `yaml:"workflow_cache"`
 	Port      int    `yaml:"port"`    // embedded server's gRPC port
 	UIPort    int    `yaml:"ui_port"` // embedded server's Web UI port; 0: no UI
 	UIURL     string `yaml:"ui_url"`  // Web UI address for links to an external Temporal
@@ -165,7 +168,7 @@ type Log struct {
 func Defaults() Config {
 	return Config{
 		DataDir:  "data",
-		Temporal: Temporal{Namespace: "default", TaskQueue: "skflow", Port: 7233, UIPort: 8233},
+		Temporal: Temporal{Namespace: "default", TaskQueue: "skflow", WorkflowCache: 250, Port: 7233, UIPort: 8233},
 		Database: Database{EmbeddedPort: 5433, Name: "skflow"},
 		HTTP:     HTTP{Address: "127.0.0.1:8080"},
 		Calendar: worktime.DefaultSpec(),
@@ -283,6 +286,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Temporal.Namespace == "" {
 		bad("temporal.namespace: must not be empty")
+	}
+	if c.Temporal.WorkflowCache < 1 {
+		bad("temporal.workflow_cache: must be 1 or more")
 	}
 	if c.Temporal.TaskQueue == "" {
 		bad("temporal.task_queue: must not be empty")
