@@ -124,19 +124,20 @@ type Outcome struct {
 
 // DecideOnce decides unless the case already holds a decision made under updateID; the key
 // should name what the person acted on (the attempt they saw), so a repeat is recognised by
-// the workflow itself, never by a table that may lag it.
+// the workflow itself, never by a table that may lag it. It is one Update: Temporal (or the
+// workflow, after a continue-as-new) answers a repeated key with the first decision's answer,
+// which names the sending that made it, not this one.
 func (o *Ops) DecideOnce(ctx context.Context, caseID, updateID string, d chain.Decision) (Outcome, error) {
-	s, err := o.Status(ctx, caseID)
+	nonce := make([]byte, 12)
+	if _, err := rand.Read(nonce); err != nil {
+		return Outcome{}, fmt.Errorf("decide step %d of case %s: %w", d.Step, caseID, err)
+	}
+	d.Request = hex.EncodeToString(nonce)
+	res, err := o.Decide(ctx, caseID, updateID, d)
 	if err != nil {
 		return Outcome{}, err
 	}
-	for _, rec := range s.Decisions {
-		if rec.UpdateID == updateID {
-			return Outcome{DecisionResult: chain.DecisionResult{Record: rec, Next: s.Open, State: s.State}, Repeat: true}, nil
-		}
-	}
-	res, err := o.Decide(ctx, caseID, updateID, d)
-	return Outcome{DecisionResult: res}, err
+	return Outcome{DecisionResult: res, Repeat: res.Request != d.Request}, nil
 }
 
 // Cancel stops a case for the given reason.

@@ -112,6 +112,9 @@ type Decision struct {
 	Document string `json:"document,omitempty"` // SHA-256 of the draft version decided on
 	// Note is the instruction (arahan, disposisi) an agreement gives the next role.
 	Note string `json:"note,omitempty"`
+	// Request names this sending of the decision, so its sender can tell from the answer
+	// whether the decision was made now or by an earlier sending under the same key.
+	Request string `json:"request,omitempty"`
 }
 
 // Revision is a new version of the draft SK: the payload of the version Update (and of the
@@ -182,6 +185,9 @@ type DecisionResult struct {
 	Record DecisionRecord `json:"record"`
 	Next   *Task          `json:"next,omitempty"` // nil when the decision completed the case
 	State  CaseState      `json:"state"`
+	// Request is the Request of the sending that made the decision (empty for decisions made
+	// before results carried it).
+	Request string `json:"request,omitempty"`
 }
 
 // CaseState is where a case is in its life.

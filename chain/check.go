@@ -49,6 +49,7 @@ func CheckDecision(d Decision) error {
 		textcheck.Paragraph("arahan", d.Note, textcheck.ReasonMax),
 		checkActor(d.Actor),
 		checkHash("dokumen", d.Document, true),
+		textcheck.Line("permintaan", d.Request, textcheck.IDMax),
 	)
 }
 

@@ -49,6 +49,8 @@ const (
 	changeIndonesianDates = "indonesian-dates-in-notices"
 	// The deadline's watch runs on a context of its own, so a re-plan can stop it.
 	changeReplannableDeadline = "replannable-deadline-watch"
+	// A decision's answer names the sending that made it (DecisionResult.Request).
+	changeAnswerNamesRequest = "answer-names-request"
 )
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
@@ -272,6 +274,9 @@ func (r *run) applyDecision() error {
 		return err
 	}
 	res := chain.DecisionResult{Record: rec, Next: copyTask(r.s.Open), State: r.s.State}
+	if workflow.GetVersion(r.ctx, changeAnswerNamesRequest, workflow.DefaultVersion, 1) == 1 {
+		res.Request = p.d.Request
+	}
 	r.remember(p.id, res)
 	p.result = &res
 	r.pending = nil
