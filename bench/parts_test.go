@@ -22,7 +22,8 @@ import (
 //	update-la-row  the same with a local activity writing one row: the recorded floor
 //	apply          the store's transaction for a decision (the step decided, the next one
 //	               opened, both in the audit log), without Temporal
-//	status         the status query the web and the CLI send before a decision
+//	status         a status query, which the web and the CLI sent before each decision until
+//	               the answer told a repeat itself
 //	decide         skflow's decision through caseops, answered with the next task
 //
 // Each reports the mean (ns/op), p50-ms, p99-ms and, where a workflow runs, its history
