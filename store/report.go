@@ -4,9 +4,13 @@ package store
 // grouped and ranked by PostgreSQL, and only a page of cases comes back whole.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -44,9 +48,8 @@ func during(column string) string {
 	return `($1::timestamptz IS NULL OR ` + column + ` >= $1) AND ($2::timestamptz IS NULL OR ` + column + ` < $2)`
 }
 
-// bucket is how many decided attempts of one step or one role took the same working minutes.
+// bucket is how many decided attempts of one step, by one role, took the same working minutes.
 type bucket struct {
-	ByRole   bool   `db:"by_role"`
 	Step     int    `db:"step"`
 	Role     string `db:"role"`
 	Minutes  int    `db:"minutes"`
@@ -57,37 +60,48 @@ type bucket struct {
 }
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
-// order) and per role. PostgreSQL counts them by working minutes, one scan for both; the
-// percentiles are read off those counts exactly, as nearest ranks.
+// order) and per role. PostgreSQL counts them by step, role and working minutes in one
+// parallel scan (grouping sets would be one scan too, but not a parallel one: 2.5 times
+// slower over a million rows); the groups and their percentiles are read off those counts
+// exactly, as nearest ranks.
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
-	err = s.db.SelectContext(ctx, &buckets, `SELECT GROUPING(t.step) = 1 AS by_role, coalesce(t.step, 0) AS step,
-			coalesce(t.role, min(t.role)) AS role, coalesce(t.working_minutes, 0) AS minutes, count(*) AS n,
+	err = s.db.SelectContext(ctx, &buckets, `SELECT t.step, t.role, coalesce(t.working_minutes, 0) AS minutes, count(*) AS n,
 			count(*) FILTER (WHERE t.late) AS late, count(*) FILTER (WHERE t.decision = 'return') AS returns,
 			min(t.standard_minutes) AS standard
 		FROM step_tasks t
 		WHERE t.decided_at IS NOT NULL AND `+during("t.case_started_at")+`
-		GROUP BY GROUPING SETS ((t.step, coalesce(t.working_minutes, 0)), (t.role, coalesce(t.working_minutes, 0)))
-		ORDER BY 1, 2, CASE WHEN GROUPING(t.step) = 1 THEN t.role END, 4`, p.args()...)
+		GROUP BY 1, 2, 3`, p.args()...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("report statistics: %w", err)
 	}
-	for i := 0; i < len(buckets); {
-		j := i
-		for j < len(buckets) && buckets[j].ByRole == buckets[i].ByRole && buckets[j].Step == buckets[i].Step &&
-			(!buckets[i].ByRole || buckets[j].Role == buckets[i].Role) {
-			j++
-		}
-		st := summarise(buckets[i:j])
-		if buckets[i].ByRole {
-			st.Step, st.Standard = 0, nil
-			byRoles = append(byRoles, st)
-		} else {
-			bySteps = append(bySteps, st)
-		}
-		i = j
+	slices.SortFunc(buckets, func(a, b bucket) int { return cmp.Or(cmp.Compare(a.Step, b.Step), cmp.Compare(a.Minutes, b.Minutes)) })
+	for group := range groups(buckets, func(a, b bucket) bool { return a.Step == b.Step }) {
+		bySteps = append(bySteps, summarise(group))
+	}
+	slices.SortFunc(buckets, func(a, b bucket) int { return cmp.Or(strings.Compare(a.Role, b.Role), cmp.Compare(a.Minutes, b.Minutes)) })
+	for group := range groups(buckets, func(a, b bucket) bool { return a.Role == b.Role }) {
+		st := summarise(group)
+		st.Step, st.Standard = 0, nil
+		byRoles = append(byRoles, st)
 	}
 	return bySteps, byRoles, nil
+}
+
+// groups yields the runs of sorted whose neighbours are alike.
+func groups(sorted []bucket, alike func(a, b bucket) bool) iter.Seq[[]bucket] {
+	return func(yield func([]bucket) bool) {
+		for i := 0; i < len(sorted); {
+			j := i + 1
+			for j < len(sorted) && alike(sorted[i], sorted[j]) {
+				j++
+			}
+			if !yield(sorted[i:j]) {
+				return
+			}
+			i = j
+		}
+	}
 }
 
 // summarise is one group's figures from its counts by minutes (in ascending minutes): the
