@@ -50,18 +50,22 @@ type Report struct {
 
 // Build makes the report of some cases and their attempts at now, in memory: for a page of
 // cases. A whole period goes through Stream.
-func Build(cases []store.Case, tasks []store.Task, cal *worktime.Calendar, now time.Time) Report {
+func Build(cases []store.Case, tasks []store.Task, cal *worktime.Calendar, now time.Time) (Report, error) {
 	var r Report
-	_ = Stream(func(task func(store.Task) error, kase func(store.Case) error) error {
+	err := Stream(func(task func(store.Task) error, kase func(store.Case) error) error {
 		for _, t := range tasks {
-			_ = task(t)
+			if err := task(t); err != nil {
+				return err
+			}
 		}
 		for _, c := range cases {
-			_ = kase(c)
+			if err := kase(c); err != nil {
+				return err
+			}
 		}
 		return nil
-	}, cal, now, &r) // nothing here fails: the records are in memory and Report keeps them
-	return r
+	}, cal, now, &r)
+	return r, err
 }
 
 // Sink takes a report's step rows, then its case totals, one at a time.

@@ -35,7 +35,10 @@ func TestBuildComparesWithMutuBakuAndDeadline(t *testing.T) {
 		{CaseID: "b", Step: 8, Attempt: 1, Role: "sekretaris", OpenedAt: start, DecidedAt: ptr(start.Add(time.Hour)),
 			Decision: ptr("agree"), WorkingMinutes: ptr(60)},
 	}
-	r := Build(cases, tasks, cal, now)
+	r, err := Build(cases, tasks, cal, now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if open := r.Rows[1]; open.Decision != "open" || open.WorkingMinutes != 220 || !open.Late {
 		t.Fatalf("open task row %+v: 220 working minutes so far against 60 is late", open)
 	}

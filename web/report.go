@@ -41,7 +41,7 @@ func (s *Server) reportOf(r *http.Request, cases []store.Case) (report.Report, e
 	if err != nil {
 		return report.Report{}, err
 	}
-	return report.Build(cases, tasks, cal, s.o.Now()), nil
+	return report.Build(cases, tasks, cal, s.o.Now())
 }
 
 // reportPage shows the statistics PostgreSQL computes over the period, and one page of its
