@@ -140,7 +140,13 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+	s.loginForm(w, r, map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+}
+
+// loginForm shows the sign-in form with data (where to go next, the NIP typed, an error).
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, data map[string]any) {
+	data["Title"] = s.p.T("web.login.title")
+	s.render(w, r, "login", data)
 }
 
 // safeNext is where to go after signing in: a path of this site, or the home page. Browsers
@@ -169,7 +175,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !allowed {
 		w.WriteHeader(http.StatusTooManyRequests)
-		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
+		s.loginForm(w, r, map[string]any{"Next": next, "NIP": echoNIP(nip),
 			"Error": s.p.T("web.login.too_many")})
 		return
 	}
@@ -178,7 +184,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !nipPattern.MatchString(nip) || len(password) > 72 {
 		s.audit(r, "nip-tidak-sah:"+textcheck.Clean(nip, 24), "sign_in_failed", nil)
 		w.WriteHeader(http.StatusUnauthorized)
-		s.render(w, r, "login", map[string]any{"Next": next, "NIP": echoNIP(nip),
+		s.loginForm(w, r, map[string]any{"Next": next, "NIP": echoNIP(nip),
 			"Error": s.p.T("web.login.malformed")})
 		return
 	}
@@ -194,7 +200,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || c.PasswordHash == nil || !c.Active {
 		s.audit(r, nip, "sign_in_failed", nil)
 		w.WriteHeader(http.StatusUnauthorized)
-		s.render(w, r, "login", map[string]any{"Next": next, "NIP": nip, "Error": s.p.T("web.login.wrong")})
+		s.loginForm(w, r, map[string]any{"Next": next, "NIP": nip, "Error": s.p.T("web.login.wrong")})
 		return
 	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {

@@ -143,7 +143,7 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancelCtx := chromedp.NewContext(alloc)
 		ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-		var wide, violations, english []string
+		var wide, violations, english, untitled []string
 		for role, paths := range pages {
 			actions := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(width, 844)}
 			if role != "" {
@@ -170,11 +170,19 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 						wide = append(wide, fmt.Sprintf("%s (%s): %s", p, role, msg))
 					}
 				}
-				// What a person reads says the records' codes in Bahasa Indonesia.
+				// What a person reads says the records' codes in Bahasa Indonesia, and every page
+				// is named by what it is before the site's name (a tab, a screen reader).
 				if width == 1280 {
 					text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 					if err != nil {
 						t.Fatalf("read %s: %v", p, err)
+					}
+					title, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
+					if err != nil {
+						t.Fatalf("title of %s: %v", p, err)
+					}
+					if strings.HasPrefix(strings.TrimSpace(title), "·") {
+						untitled = append(untitled, fmt.Sprintf("%s (%s): %q", p, role, title))
 					}
 					for _, l := range i18n.Leaks(text) {
 						english = append(english, fmt.Sprintf("%s (%s): %s", p, role, l))
@@ -220,6 +228,9 @@ func TestNoPageScrollsSidewaysOnAPhone(t *testing.T) {
 		}
 		if len(english) > 0 {
 			t.Errorf("pages show the records' English codes:\n%s", strings.Join(english, "\n"))
+		}
+		if len(untitled) > 0 {
+			t.Errorf("pages without a title of their own:\n%s", strings.Join(untitled, "\n"))
 		}
 	}
 }
