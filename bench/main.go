@@ -44,16 +44,34 @@ func main() {
 	flag.StringVar(&memProfile, "memprofile", "", "with --waiting: write a heap profile of the process once the cases wait (go tool pprof)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the process while skflow's decisions run (go tool pprof)")
 	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
+	provinceRequests := flag.Int("province", 0, "instead: seed a province's records (70,000 cases, 1,000,000 step rows) and time this many requests of each page over them")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bench [flags]\n\nMeasures decide → accepted → next task in the store, on an embedded skflow.\n\nFlags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	rate = *openLoop
-	if err := run(*cases, *dbURL, *port, *pgPort, *keep, *floors, *waiting); err != nil {
+	var err error
+	if *provinceRequests > 0 {
+		err = pages(*dbURL, *port, *pgPort, *keep, *provinceRequests)
+	} else {
+		err = run(*cases, *dbURL, *port, *pgPort, *keep, *floors, *waiting)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// pages is --province.
+func pages(dbURL string, port, pgPort int, keep bool, requests int) error {
+	ctx := context.Background()
+	sys, stop, err := embedded(ctx, dbURL, port, pgPort, keep)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return province(ctx, sys, requests)
 }
 
 func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) error {

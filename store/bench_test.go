@@ -63,28 +63,12 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 }
 
-// provinceScale is a province's records: 70,000 cases and 1,000,000 step rows (10,000 of
-// them open, spread over four roles), seeded in SQL.
+// provinceScale is a fresh store holding a province's records (storetest.SeedProvince).
 func provinceScale(b *testing.B) *store.Store {
 	b.Helper()
 	s, _ := storetest.New(b)
-	for _, q := range []string{
-		`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps, open_role, open_due)
-			SELECT 'p-' || i, 'Latsar ' || i, 'latsar', 2, 'op', timestamptz '2025-01-01' + i * interval '7 minutes',
-				timestamptz '2025-03-01' + i * interval '7 minutes', 51, 15,
-				CASE WHEN i <= 10000 THEN (ARRAY['kabid','analis','pelaksana','sekretaris'])[i % 4 + 1] END,
-				CASE WHEN i <= 10000 THEN timestamptz '2025-01-02' + i * interval '7 minutes' END
-			FROM generate_series(1, 70000) i`,
-		`INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, standard_minutes, decided_at, decision, working_minutes, late)
-			SELECT 'p-' || (r % 70000 + 1), r / 70000 % 15 + 1, r / 1050000 + 1 + r / 70000 / 15, (ARRAY['kabid','analis','pelaksana','sekretaris'])[r % 4 + 1],
-				timestamptz '2025-01-01' + r * interval '1 minute', 30, CASE WHEN r >= 10000 THEN timestamptz '2025-01-01' + r * interval '1 minute' END,
-				CASE WHEN r >= 10000 THEN (CASE WHEN r % 17 = 0 THEN 'return' ELSE 'agree' END) END, r % 240, r % 240 > 30
-			FROM generate_series(0, 999999) r`,
-		`VACUUM ANALYZE step_tasks`, `ANALYZE cases`,
-	} {
-		if _, err := s.DB().ExecContext(context.Background(), q); err != nil {
-			b.Fatal(err)
-		}
+	if err := storetest.SeedProvince(context.Background(), s); err != nil {
+		b.Fatal(err)
 	}
 	return s
 }

@@ -1,0 +1,90 @@
+package main
+
+// --province: the pages officials, operators and auditors open, over a province's records.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/skflow/skflow/allinone"
+	"github.com/skflow/skflow/store/storetest"
+)
+
+// province seeds the embedded system with a province's records (70,000 cases, 1,000,000 step
+// rows, 10,000 open) and times requests of the pages over them, each page requests times,
+// through the running web app as its users sign in to it.
+func province(ctx context.Context, sys *allinone.System, requests int) error {
+	fmt.Println("seeding a province: 70,000 cases, 1,000,000 step rows (10,000 open)...")
+	t0 := time.Now()
+	if err := storetest.SeedProvince(ctx, sys.Store); err != nil {
+		return err
+	}
+	fmt.Printf("seeded in %s\n\n  %-40s %-9s %-9s size\n", time.Since(t0).Round(time.Second), "page", "p50", "p99")
+	nips := allinone.DemoNIPs()
+	for _, p := range []struct{ role, path string }{
+		{"kabid", "/inbox"}, {"kabid", "/inbox?urut=batas&hal=50"}, {"operator", "/board"}, {"operator", "/board?q=latsar+6999"},
+		{"auditor", "/report"}, {"auditor", "/report?from=2025-01-01&to=2025-07-01"},
+	} {
+		c, err := signIn(sys.WebURL, nips[p.role])
+		if err != nil {
+			return fmt.Errorf("sign in as %s: %w", p.role, err)
+		}
+		took := make([]time.Duration, requests)
+		size := 0
+		for i := range took {
+			t := time.Now()
+			n, err := get(c, sys.WebURL+p.path)
+			if err != nil {
+				return fmt.Errorf("%s as %s: %w", p.path, p.role, err)
+			}
+			took[i], size = time.Since(t), n
+		}
+		slices.Sort(took)
+		fmt.Printf("  %-40s %-9s %-9s %d KB\n", p.path, took[len(took)/2].Round(100*time.Microsecond),
+			took[len(took)*99/100].Round(100*time.Microsecond), size/1024)
+	}
+	return nil
+}
+
+// signIn is a client with a session of the official nip, as the sign-in form gives it.
+func signIn(base, nip string) (*http.Client, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &http.Client{Jar: jar, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(base+"/login", url.Values{"nip": {nip}, "password": {allinone.DemoPassword}})
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return nil, fmt.Errorf("sign-in answered %s", resp.Status)
+	}
+	return c, nil
+}
+
+// get reads a page whole and returns its size; anything but 200 is an error.
+func get(c *http.Client, u string) (int, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b[:min(len(b), 200)])))
+	}
+	return len(b), nil
+}
