@@ -29,7 +29,7 @@ func province(ctx context.Context, sys *allinone.System, requests int) error {
 	fmt.Printf("seeded in %s\n\n  %-40s %-9s %-9s size\n", time.Since(t0).Round(time.Second), "page", "p50", "p99")
 	nips := allinone.DemoNIPs()
 	for _, p := range []struct{ role, path string }{
-		{"kabid", "/inbox"}, {"kabid", "/inbox?urut=batas&hal=50"}, {"operator", "/board"}, {"operator", "/board?q=latsar+6999"},
+		{"kabid", "/inbox"}, {"kabid", "/inbox?urut=batas&hal=50"}, {"operator", "/board"}, {"operator", "/board?q=latsar+6999"}, {"operator", "/board?role=kabid&late=1&hal=40"},
 		{"auditor", "/report"}, {"auditor", "/report?from=2025-01-01&to=2025-07-01"},
 	} {
 		c, err := signIn(sys.WebURL, nips[p.role])
