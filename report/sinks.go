@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -207,16 +208,16 @@ func (x *xlsxSink) Row(r Row) error {
 
 func (x *xlsxSink) Total(Total) error { return nil }
 
+// Close writes the workbook and removes the stream writer's temporary files.
 func (x *xlsxSink) Close() error {
-	if x.err != nil {
-		return x.err
+	err := x.err
+	if err == nil {
+		err = x.sw.Flush()
 	}
-	defer x.f.Close()
-	if err := x.sw.Flush(); err != nil {
-		return err
+	if err == nil {
+		_, err = x.f.WriteTo(x.w)
 	}
-	_, err := x.f.WriteTo(x.w)
-	return err
+	return errors.Join(err, x.f.Close())
 }
 
 // tableSink writes aligned text, a block of lines at a time: columns line up within a block,
