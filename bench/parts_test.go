@@ -45,7 +45,10 @@ func BenchmarkDecisionParts(b *testing.B) {
 	ops := caseops.New(sys.Client, sys.Config.Temporal.TaskQueue)
 	def := sop.Default()
 	runs := 0
-	name := func(part string) string { runs++; return fmt.Sprintf("parts-%s-%d-%s", part, runs, time.Now().Format("150405")) }
+	name := func(part string) string {
+		runs++
+		return fmt.Sprintf("parts-%s-%d-%s", part, runs, time.Now().Format("150405"))
+	}
 
 	for _, record := range []bool{false, true} {
 		part := map[bool]string{false: "update", true: "update-la-row"}[record]

@@ -120,12 +120,12 @@ type Temporal struct {
 	TaskQueue string `yaml:"task_queue"`
 	// WorkflowCache is how many cases the worker keeps in memory between their tasks; one not
 	// kept replays its short history when its next decision comes.
-	WorkflowCache int `yaml:"workflow_cache"`
-	Port      int    `yaml:"port"`    // embedded server's gRPC port
-	UIPort    int    `yaml:"ui_port"` // embedded server's Web UI port; 0: no UI
-	UIURL     string `yaml:"ui_url"`  // Web UI address for links to an external Temporal
-	APIKey    string `yaml:"api_key"`
-	TLS       TLS    `yaml:"tls"`
+	WorkflowCache int    `yaml:"workflow_cache"`
+	Port          int    `yaml:"port"`    // embedded server's gRPC port
+	UIPort        int    `yaml:"ui_port"` // embedded server's Web UI port; 0: no UI
+	UIURL         string `yaml:"ui_url"`  // Web UI address for links to an external Temporal
+	APIKey        string `yaml:"api_key"`
+	TLS           TLS    `yaml:"tls"`
 }
 
 // TLS for an external Temporal (mTLS when cert and key are set).

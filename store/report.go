@@ -79,7 +79,9 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 	for group := range groups(buckets, func(a, b bucket) bool { return a.Step == b.Step }) {
 		bySteps = append(bySteps, summarise(group))
 	}
-	slices.SortFunc(buckets, func(a, b bucket) int { return cmp.Or(strings.Compare(a.Role, b.Role), cmp.Compare(a.Minutes, b.Minutes)) })
+	slices.SortFunc(buckets, func(a, b bucket) int {
+		return cmp.Or(strings.Compare(a.Role, b.Role), cmp.Compare(a.Minutes, b.Minutes))
+	})
 	for group := range groups(buckets, func(a, b bucket) bool { return a.Role == b.Role }) {
 		st := summarise(group)
 		st.Step, st.Standard = 0, nil

@@ -69,7 +69,10 @@ func TestDecidedStatsAndAPageOfCases(t *testing.T) {
 	// The records of a report, a row at a time: a period, one case, and a stop on the caller's
 	// error.
 	var got []string
-	task := func(t store.Task) error { got = append(got, fmt.Sprintf("%s/%d/%d", t.CaseID, t.Step, t.Attempt)); return nil }
+	task := func(t store.Task) error {
+		got = append(got, fmt.Sprintf("%s/%d/%d", t.CaseID, t.Step, t.Attempt))
+		return nil
+	}
 	kase := func(c store.Case) error { got = append(got, c.ID); return nil }
 	if err := s.Records(ctx, store.Scope{Period: upTo}, task, kase); err != nil || len(got) != 14 || got[0] != "r1/1/1" ||
 		got[11] != "r2/8/1" || got[12] != "r1" || got[13] != "r2" {
