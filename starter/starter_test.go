@@ -113,6 +113,20 @@ func TestCLIRunsACase(t *testing.T) {
 	if out, err = run("report", "--case", id, "--format", "csv"); err != nil || !strings.HasPrefix(out, "\ufeffID berkas;Langkah;Percobaan") || strings.Count(out, "\n") != 3 {
 		t.Fatalf("report: %q %v", out, err)
 	}
+	// The JSON report of one case, as it streams: its two attempts and the case itself.
+	var rep struct {
+		Steps []struct {
+			CaseID   string `json:"case_id"`
+			Decision string `json:"decision"`
+		} `json:"steps"`
+		Cases []struct {
+			CaseID string `json:"case_id"`
+		} `json:"cases"`
+	}
+	if out, err = run("report", "--case", id, "--json"); err != nil || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Steps) != 2 ||
+		rep.Steps[0].CaseID != id || rep.Steps[0].Decision != "agree" || rep.Steps[1].Decision != "open" || len(rep.Cases) != 1 || rep.Cases[0].CaseID != id {
+		t.Fatalf("report --json: %q %v", out, err)
+	}
 	if _, err = run("revise", id, "--file", proposals, "--as", analis); err == nil || !strings.Contains(err.Error(), "berkas harus PDF atau DOCX") {
 		t.Fatalf("revise with a CSV: %v", err)
 	}
