@@ -152,6 +152,17 @@ func TestTwoWorkerProcessesOneKilled(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// The kill was one: the process ended on the signal, not of its own accord.
+	ended := make(chan error, 1)
+	go func() { ended <- killed.Wait() }()
+	select {
+	case err := <-ended:
+		if err == nil || !strings.Contains(err.Error(), "signal: killed") {
+			t.Fatalf("the first worker ended, but not killed: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first worker is still running")
+	}
 	identities := map[string]bool{}
 	for _, id := range ids {
 		if s := waitClosed(ctx, t, e.Client, id); s.State != chain.Completed {

@@ -13,7 +13,7 @@ import (
 
 // A decision sent again under the same key (a double submit, a command run twice) is answered
 // with the first decision, and the answer says it was made before: on a running case, and on
-// the case its last decision closed.
+// the case its last decision closed. Its history is kept for the replay tests.
 func TestADecisionSentTwiceIsMadeOnce(t *testing.T) {
 	s := newSystem(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -52,4 +52,6 @@ func TestADecisionSentTwiceIsMadeOnce(t *testing.T) {
 		t.Fatalf("the last decision sent again after the case closed: %+v %v", late, err)
 	}
 	assertRecordedOnce(ctx, t, s.store, id, 15, 0)
+	// Recorded after answers named their sending (answer-names-request), beside the older ones.
+	keepHistory(t, history(ctx, t, s.client, id), "case-decision-sent-twice.json")
 }
