@@ -40,23 +40,34 @@ func newCase(id string) chain.CaseInput {
 // decideOpen decides whatever step is open, as its role.
 func decideOpen(ctx context.Context, t *testing.T, ops *caseops.Ops, caseID string, action chain.Action, reason string) chain.DecisionResult {
 	t.Helper()
+	key, d, err := openDecision(ctx, ops, caseID, action, reason)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ops.Decide(ctx, caseID, key, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// openDecision is the decision of the open step by an official of its role, on the current
+// draft, and its key (case, step, attempt); an agreement is first given the output the step
+// produces.
+func openDecision(ctx context.Context, ops *caseops.Ops, caseID string, action chain.Action, reason string) (string, chain.Decision, error) {
 	s, err := ops.Status(ctx, caseID)
 	if err == nil && action == chain.Agree {
 		s, err = testenv.Produce(ctx, ops, sop.Default(), s)
 	}
 	if err != nil {
-		t.Fatal(err)
+		return "", chain.Decision{}, err
 	}
 	d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: action, Reason: reason,
 		Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Name: "Pejabat " + s.Open.Role, Role: s.Open.Role}}
 	if s.Draft != nil {
 		d.Document = s.Draft.SHA256
 	}
-	res, err := ops.Decide(ctx, caseID, fmt.Sprintf("%s/%d/%d", caseID, s.Open.Step, s.Open.Attempt), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return fmt.Sprintf("%s/%d/%d", caseID, s.Open.Step, s.Open.Attempt), d, nil
 }
 
 // agreeToTheEnd agrees every step the case opens until it has ended.

@@ -27,7 +27,6 @@ import (
 	"github.com/skflow/skflow/internal/smtpsink"
 	"github.com/skflow/skflow/internal/testenv"
 	"github.com/skflow/skflow/mailer"
-	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/worktime"
 )
@@ -217,17 +216,9 @@ func decideRetrying(ctx context.Context, t *testing.T, ops *caseops.Ops, id stri
 		if try == 1 {
 			again.Add(1)
 		}
-		s, err := ops.Status(ctx, id)
+		key, d, err := openDecision(ctx, ops, id, chain.Agree, "")
 		if err == nil {
-			s, err = testenv.Produce(ctx, ops, sop.Default(), s)
-		}
-		if err == nil {
-			d := chain.Decision{Step: s.Open.Step, Attempt: s.Open.Attempt, Action: chain.Agree,
-				Actor: chain.Actor{NIP: "nip-" + s.Open.Role, Name: "Pejabat " + s.Open.Role, Role: s.Open.Role}}
-			if s.Draft != nil {
-				d.Document = s.Draft.SHA256
-			}
-			_, err = ops.Decide(ctx, id, fmt.Sprintf("%s/%d/%d", id, s.Open.Step, s.Open.Attempt), d)
+			_, err = ops.Decide(ctx, id, key, d)
 		}
 		var rej *caseops.Rejection
 		switch {

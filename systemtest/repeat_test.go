@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/skflow/skflow/chain"
-	"github.com/skflow/skflow/internal/testenv"
-	"github.com/skflow/skflow/sop"
 )
 
 // A decision sent again under the same key (a double submit, a command run twice) is answered
@@ -23,19 +21,10 @@ func TestADecisionSentTwiceIsMadeOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for step := 1; step <= 15; step++ {
-		st, err := s.ops.Status(ctx, id)
-		if err == nil {
-			st, err = testenv.Produce(ctx, s.ops, sop.Default(), st)
+		key, d, err := openDecision(ctx, s.ops, id, chain.Agree, "")
+		if err != nil || d.Step != step {
+			t.Fatalf("step %d: %+v %v", step, d, err)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := chain.Decision{Step: step, Attempt: 1, Action: chain.Agree,
-			Actor: chain.Actor{NIP: "nip-" + st.Open.Role, Name: "Pejabat", Role: st.Open.Role}}
-		if st.Draft != nil {
-			d.Document = st.Draft.SHA256
-		}
-		key := fmt.Sprintf("%s/%d/1", id, step)
 		first, err := s.ops.DecideOnce(ctx, id, key, d)
 		if err != nil || first.Repeat {
 			t.Fatalf("step %d: %+v %v", step, first, err)
