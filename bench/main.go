@@ -250,15 +250,19 @@ func idle(n int) error {
 	return g.Close()
 }
 
-// processCPU is the CPU time (user and system) the process pid has used; "self" is this one.
-func processCPU(pid string) (time.Duration, error) {
+// procStat is the fields of /proc/PID/stat after the command's name ("self": this process).
+func procStat(pid string) ([]string, error) {
 	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	return strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:])), nil
+}
+
+// cpuTime is the user and system time in a process's stat fields.
+func cpuTime(f []string) (time.Duration, error) {
 	ticks := 0
-	for _, i := range []int{11, 12} { // utime and stime, after the command's name
+	for _, i := range []int{11, 12} {
 		v, err := strconv.Atoi(f[i])
 		if err != nil {
 			return 0, err
@@ -266,6 +270,15 @@ func processCPU(pid string) (time.Duration, error) {
 		ticks += v
 	}
 	return time.Duration(ticks) * time.Second / 100, nil // USER_HZ is 100 on Linux
+}
+
+// processCPU is the CPU time the process pid has used.
+func processCPU(pid string) (time.Duration, error) {
+	f, err := procStat(pid)
+	if err != nil {
+		return 0, err
+	}
+	return cpuTime(f)
 }
 
 // cpuMeter reads the CPU time of this process and of the embedded PostgreSQL cluster (its
@@ -278,35 +291,45 @@ func newCPUMeter(sys *allinone.System) cpuMeter {
 	}
 	b, err := os.ReadFile(filepath.Join(sys.Config.Path("postgres"), "postmaster.pid"))
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: PostgreSQL's CPU is not measured:", err)
 		return cpuMeter{}
 	}
 	return cpuMeter{postmaster: strings.SplitN(string(b), "\n", 2)[0]}
 }
 
-// read returns this process's CPU time and the cluster's.
-func (m cpuMeter) read() (self, pg time.Duration) {
-	self, _ = processCPU("self")
-	if m.postmaster == "" {
-		return self, 0
+// read returns this process's CPU time and the cluster's. A backend that ends between the
+// listing of /proc and the reading of its stat is left out.
+func (m cpuMeter) read() (self, pg time.Duration, err error) {
+	if self, err = processCPU("self"); err != nil || m.postmaster == "" {
+		return self, 0, err
 	}
-	pg, _ = processCPU(m.postmaster)
-	procs, _ := os.ReadDir("/proc")
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return self, 0, err
+	}
 	for _, p := range procs {
-		if b, err := os.ReadFile("/proc/" + p.Name() + "/stat"); err == nil {
-			if f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:])); len(f) > 1 && f[1] == m.postmaster {
-				d, _ := processCPU(p.Name())
-				pg += d
+		if f, err := procStat(p.Name()); err == nil && len(f) > 1 && (p.Name() == m.postmaster || f[1] == m.postmaster) {
+			d, err := cpuTime(f)
+			if err != nil {
+				return self, pg, err
 			}
+			pg += d
 		}
 	}
-	return self, pg
+	return self, pg, nil
 }
 
 // measure runs phase and records in its result the CPU it cost.
 func (m cpuMeter) measure(phase func() (result, error)) (result, error) {
-	s0, p0 := m.read()
+	s0, p0, err := m.read()
+	if err != nil {
+		return result{}, fmt.Errorf("CPU time: %w", err)
+	}
 	r, err := phase()
-	s1, p1 := m.read()
+	if err != nil {
+		return r, err
+	}
+	s1, p1, err := m.read()
 	r.cpuSelf, r.cpuPG = s1-s0, p1-p0
 	return r, err
 }
