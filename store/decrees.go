@@ -36,10 +36,19 @@ func (s *Store) IssuedDecree(ctx context.Context, caseID string) (Decree, bool, 
 // IssueDecree freezes a decree's bytes once; when two ask at once, both get the first's.
 func (s *Store) IssueDecree(ctx context.Context, caseID, number, contentType string, content []byte) (Decree, error) {
 	sum := sha256.Sum256(content)
+	// No arbiter named: the row is unique by case and by number, and PostgreSQL skips a
+	// conflict only on the arbiter it is given, so two callers at once could meet on the
+	// number's index and fail instead of finding the first's decree.
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO issued_decrees (case_id, number, sha256, content_type, content)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING`, caseID, number, hex.EncodeToString(sum[:]), contentType, content); err != nil {
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, caseID, number, hex.EncodeToString(sum[:]), contentType, content); err != nil {
 		return Decree{}, fmt.Errorf("issue decree %s: %w", number, err)
 	}
-	d, _, err := s.IssuedDecree(ctx, caseID)
-	return d, err
+	d, ok, err := s.IssuedDecree(ctx, caseID)
+	switch {
+	case err != nil:
+		return d, err
+	case !ok || d.Number != number:
+		return d, fmt.Errorf("issue decree %s of %s: the number is issued to another case", number, caseID)
+	}
+	return d, nil
 }
