@@ -30,6 +30,7 @@ import (
 	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/web"
 	"github.com/skflow/skflow/workflows"
+	"github.com/skflow/skflow/worktime"
 )
 
 // System is a running skflow.
@@ -42,6 +43,8 @@ type System struct {
 	// Publisher issues the signed decrees, for the worker's activity and the web app alike.
 	Publisher *publish.Publisher
 	WebURL    string // where the web app listens
+	// Zone is the working calendar's, whose months the report's counts are kept by.
+	Zone *time.Location
 
 	log      *slog.Logger
 	training *training.Definition
@@ -170,6 +173,20 @@ func (s *System) serveWeb(def *sop.Definition) error {
 	s.every(time.Minute, "checkpoint the audit log", func(ctx context.Context) error {
 		_, err := s.Store.Checkpoint(ctx, time.Now())
 		return err
+	})
+	// The report's statistics read the decisions' monthly counts, by months of the calendar's
+	// zone; what is not folded yet is read as it is, so this only keeps the reads short.
+	cal, err := worktime.New(cfg.Calendar)
+	if err != nil {
+		return err
+	}
+	s.Zone = cal.Location()
+	s.every(time.Minute, "fold the report's counts", func(ctx context.Context) error {
+		if rebuilt, err := s.Store.FoldDecided(ctx, s.Zone); err != nil || !rebuilt {
+			return err
+		}
+		s.log.Info("the report's counts were rebuilt by months of the calendar's zone", "zone", s.Zone.String())
+		return nil
 	})
 	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.
 	rec, stopRec := context.WithCancel(context.Background())

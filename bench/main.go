@@ -42,7 +42,7 @@ func main() {
 	floors := flag.Bool("floors", true, "also measure the floors: an Update alone, and an Update with a local activity writing one row")
 	openLoop := flag.Float64("open-loop", 0, "decisions per second arriving at a fixed rate, whatever the answers (0: each case decides as soon as its last decision is answered)")
 	flag.StringVar(&memProfile, "memprofile", "", "with --waiting: write a heap profile of the process once the cases wait (go tool pprof)")
-	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the process while skflow's decisions run (go tool pprof)")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the process while skflow's decisions run, or with --province while the pages are read (go tool pprof)")
 	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
 	provinceRequests := flag.Int("province", 0, "instead: seed a province's records (70,000 cases, 1,000,000 step rows) and time this many requests of each page over them")
 	flag.Usage = func() {

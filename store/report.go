@@ -7,12 +7,14 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -33,45 +35,109 @@ type DecidedStat struct {
 // Period is the cases started from From (inclusive) to To (exclusive); a zero end is open.
 type Period struct{ From, To time.Time }
 
-func (p Period) args() []any {
-	bound := func(t time.Time) any {
-		if t.IsZero() {
-			return nil
-		}
-		return t
-	}
-	return []any{bound(p.From), bound(p.To)}
-}
+func (p Period) args() []any { return []any{bound(p.From), bound(p.To)} }
 
 // during is the condition that an instant column falls in the period held by $1 and $2.
 func during(column string) string {
 	return `($1::timestamptz IS NULL OR ` + column + ` >= $1) AND ($2::timestamptz IS NULL OR ` + column + ` < $2)`
 }
 
-// bucket is how many decided attempts of one step, by one role, took the same working minutes.
+// bucket is how many decided attempts of one step, by one role, against one standard, took the
+// same working minutes.
 type bucket struct {
-	Step     int    `db:"step"`
-	Role     string `db:"role"`
-	Minutes  int    `db:"minutes"`
-	N        int    `db:"n"`
-	Late     int    `db:"late"`
-	Returns  int    `db:"returns"`
-	Standard *int   `db:"standard"`
+	Step, Minutes int
+	Role          string
+	Standard      int // 0: none
+	N, Late       int
+	Returns       int
+}
+
+// span is the instants from lo (inclusive) to hi (exclusive), a nil end open; a span that is
+// not on covers nothing.
+type span struct {
+	on     bool
+	lo, hi any
+}
+
+func (s span) args() []any { return []any{s.on, s.lo, s.hi} }
+
+// within is the condition that column falls in the span held by the three parameters from $n.
+func within(column string, n int) string {
+	return fmt.Sprintf(`($%d AND ($%d::timestamptz IS NULL OR %s >= $%d) AND ($%d::timestamptz IS NULL OR %s < $%d))`,
+		n, n+1, column, n+1, n+2, column, n+2)
+}
+
+// split divides a period into the whole months that decided_counts holds, from first to last
+// (PostgreSQL's reckoning of them, as the fold's), and the ragged ends around them, which are
+// counted from the attempts themselves. Without counts the whole period is ragged.
+func (p Period) split(counted bool, first, last *time.Time) (months, low, high span) {
+	whole := span{on: counted}
+	if first != nil {
+		whole.lo, low = *first, span{true, p.From, *first}
+	}
+	if last != nil {
+		whole.hi, high = *last, span{true, *last, p.To}
+	}
+	if !counted || (first != nil && last != nil && !first.Before(*last)) {
+		return span{}, span{true, bound(p.From), bound(p.To)}, span{}
+	}
+	return whole, low, high
+}
+
+// bound is an instant as a parameter, the zero instant as NULL (an open end).
+func bound(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
-// order) and per role. PostgreSQL counts them by step, role and working minutes in one
-// parallel scan (grouping sets would be one scan too, but not a parallel one: 2.5 times
-// slower over a million rows); the groups and their percentiles are read off those counts
-// exactly, as nearest ranks.
+// order) and per role. PostgreSQL counts them by step, role, standard and working minutes: the
+// whole months from decided_counts, the changes since its last fold, and the attempts of the
+// period's ragged ends one by one; the groups and their percentiles are read off those counts
+// exactly, as nearest ranks. A province's million attempts are some 40,000 counts.
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
-	err = s.db.SelectContext(ctx, &buckets, `SELECT t.step, t.role, coalesce(t.working_minutes, 0) AS minutes, count(*) AS n,
-			count(*) FILTER (WHERE t.late) AS late, count(*) FILTER (WHERE t.decision = 'return') AS returns,
-			min(t.standard_minutes) AS standard
-		FROM step_tasks t
-		WHERE t.decided_at IS NOT NULL AND `+during("t.case_started_at")+`
-		GROUP BY 1, 2, 3`, p.args()...)
+	err = s.snapshot(ctx, true, func(tx *sqlx.Tx) error {
+		zone, err := decidedZone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var m struct{ First, Last *time.Time }
+		if zone != "" {
+			// The first month's start at or after the period's, and the last one's at or before its end.
+			if err := tx.GetContext(ctx, &m, `SELECT CASE WHEN f = $1 THEN f ELSE date_trunc('month', f + interval '32 days', $3) END AS first,
+					date_trunc('month', $2::timestamptz, $3) AS last
+				FROM (SELECT date_trunc('month', $1::timestamptz, $3) AS f) x`, bound(p.From), bound(p.To), zone); err != nil {
+				return err
+			}
+		}
+		months, low, high := p.split(zone != "", m.First, m.Last)
+		args := slices.Concat(months.args(), low.args(), high.args())
+		rows, err := tx.QueryContext(ctx, `SELECT step, role, minutes, standard, sum(n) AS n, sum(late) AS late, sum(returns) AS returns
+			FROM (SELECT step, role, minutes, standard, n, late, returns FROM decided_counts WHERE `+within("month", 1)+`
+				UNION ALL
+				SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+within("case_started_at", 1)+`
+				UNION ALL
+				SELECT step, role, coalesce(working_minutes, 0), coalesce(standard_minutes, 0), 1, late::int, (decision = 'return')::int
+				FROM step_tasks WHERE decided_at IS NOT NULL AND (`+within("case_started_at", 4)+` OR `+within("case_started_at", 7)+`)) x
+			GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		// Scanned by hand: sqlx's mapping by reflection was most of the page's time in Go for
+		// the few thousand counts of a province.
+		for rows.Next() {
+			var b bucket
+			if err := rows.Scan(&b.Step, &b.Role, &b.Minutes, &b.Standard, &b.N, &b.Late, &b.Returns); err != nil {
+				return err
+			}
+			buckets = append(buckets, b)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("report statistics: %w", err)
 	}
@@ -88,6 +154,64 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 		byRoles = append(byRoles, st)
 	}
 	return bySteps, byRoles, nil
+}
+
+// decidedZone is the zone of decided_counts' months, none before the first fold.
+func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
+	var zone string
+	if err := tx.GetContext(ctx, &zone, `SELECT zone FROM decided_zone`); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("zone of the report's counts: %w", err)
+	}
+	return zone, nil
+}
+
+// FoldDecided moves the decisions' changes into the report's monthly counts, by the months
+// of zone; counts kept in another zone (or none yet) are rebuilt from the attempts. Folds
+// take turns on a lock, and each works on one snapshot: a change is either folded and gone
+// from decided_deltas, or still there, never both. It says whether it rebuilt.
+func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
+	err = s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
+		// Before the first query, so the snapshot is taken once the previous fold committed.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_counts IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		kept, err := decidedZone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if kept == zone.String() {
+			_, err = tx.ExecContext(ctx, `WITH moved AS (DELETE FROM decided_deltas RETURNING *)
+				INSERT INTO decided_counts AS c (month, step, role, minutes, standard, n, late, returns)
+				SELECT date_trunc('month', case_started_at, $1), step, role, minutes, standard, sum(n), sum(late), sum(returns)
+				FROM moved GROUP BY 1, 2, 3, 4, 5
+				ON CONFLICT (month, step, role, minutes, standard) DO UPDATE
+				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
+			return err
+		}
+		rebuilt = true
+		if _, err := tx.ExecContext(ctx, `DELETE FROM decided_deltas; DELETE FROM decided_counts`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (month, step, role, minutes, standard, n, late, returns)
+			SELECT date_trunc('month', case_started_at, $1), step, role, coalesce(working_minutes, 0), coalesce(standard_minutes, 0),
+				count(*), count(*) FILTER (WHERE late), count(*) FILTER (WHERE decision = 'return')
+			FROM step_tasks WHERE decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, zone.String()); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold the report's counts: %w", err)
+	}
+	if rebuilt {
+		// The changes just dropped may be a whole history's; a read must not scan their dead rows
+		// until autovacuum comes, nor be planned on their count.
+		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_deltas, decided_counts`); err != nil {
+			return true, fmt.Errorf("vacuum the report's counts: %w", err)
+		}
+	}
+	return rebuilt, nil
 }
 
 // groups yields the runs of sorted whose neighbours are alike.
@@ -115,8 +239,8 @@ func summarise(group []bucket) DecidedStat {
 		st.Late += b.Late
 		st.Returns += b.Returns
 		st.Role = min(st.Role, b.Role)
-		if b.Standard != nil && (st.Standard == nil || *b.Standard < *st.Standard) {
-			st.Standard = b.Standard
+		if b.Standard > 0 && (st.Standard == nil || b.Standard < *st.Standard) {
+			st.Standard = &b.Standard
 		}
 	}
 	median, p90 := (st.Count+1)/2, (st.Count*9+9)/10

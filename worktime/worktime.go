@@ -304,9 +304,17 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 		return 0
 	}
 	from, to = from.In(c.loc), to.In(c.loc)
+	first, last := instant(from, 0), instant(to, 0)
 	var sum time.Duration
-	for day := instant(from, 0); day.Before(to); day = day.AddDate(0, 0, 1) {
+	for day := first; day.Before(to); day = day.AddDate(0, 0, 1) {
+		whole := day.After(first) && day.Before(last)
 		for _, s := range c.spans(day) {
+			if whole {
+				// A day wholly inside counts its spans whole, without placing them in time: a
+				// task left open for two years is some 700 days.
+				sum += s.to - s.from
+				continue
+			}
 			a, b := instant(day, s.from), instant(day, s.to)
 			if a.Before(from) {
 				a = from

@@ -159,3 +159,33 @@ func TestSpecErrorsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+// Over two years, the working time equals the sum of each day's: the days wholly inside the
+// span are counted without being placed in time, the ends are placed.
+func TestWorkingTimeOverYearsIsTheSumOfItsDays(t *testing.T) {
+	c := MustNew(DefaultSpec())
+	from, to := at("2025-01-06", "10:17"), at("2026-12-01", "14:03")
+	var days time.Duration
+	for day := from; day.Before(to); {
+		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, wita)
+		end := next
+		if end.After(to) {
+			end = to
+		}
+		days += c.WorkingTime(day, end)
+		day = next
+	}
+	if got := c.WorkingTime(from, to); got != days || got < 400*time.Hour {
+		t.Fatalf("WorkingTime over two years = %s, its days sum to %s", got, days)
+	}
+}
+
+// BenchmarkWorkingTimeOfATaskOpenTwoYears is what the report pays for each open attempt of a
+// case left waiting since 2025.
+func BenchmarkWorkingTimeOfATaskOpenTwoYears(b *testing.B) {
+	c := MustNew(DefaultSpec())
+	from, to := at("2025-01-06", "10:17"), at("2026-12-01", "14:03")
+	for b.Loop() {
+		c.WorkingTime(from, to)
+	}
+}

@@ -1,0 +1,193 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/skflow/skflow/store"
+	"github.com/skflow/skflow/store/storetest"
+)
+
+// attempt is one decided row as the oracle below reads it.
+type attempt struct {
+	step, minutes, standard int
+	role                    string
+	late, returned          bool
+	started                 time.Time
+}
+
+// oracle computes the per-step statistics of the attempts whose case started in p, straight
+// from the rows: the lower median and the nearest-rank 90th percentile.
+func oracle(rows []attempt, p store.Period) map[int]store.DecidedStat {
+	byStep := map[int][]attempt{}
+	for _, a := range rows {
+		if (p.From.IsZero() || !a.started.Before(p.From)) && (p.To.IsZero() || a.started.Before(p.To)) {
+			byStep[a.step] = append(byStep[a.step], a)
+		}
+	}
+	out := map[int]store.DecidedStat{}
+	for step, as := range byStep {
+		st := store.DecidedStat{Step: step, Count: len(as), Role: as[0].role}
+		var minutes []int
+		for _, a := range as {
+			minutes = append(minutes, a.minutes)
+			st.Role = min(st.Role, a.role)
+			if a.late {
+				st.Late++
+			}
+			if a.returned {
+				st.Returns++
+			}
+			if a.standard > 0 && (st.Standard == nil || a.standard < *st.Standard) {
+				st.Standard = &a.standard
+			}
+		}
+		slices.Sort(minutes)
+		st.Median, st.P90 = minutes[(len(minutes)+1)/2-1], minutes[(len(minutes)*9+9)/10-1]
+		out[step] = st
+	}
+	return out
+}
+
+// The report's counts agree with the attempts themselves whatever happened between two folds
+// (decisions, a decided row corrected, a row deleted), before the first fold, after a fold in
+// another zone, and for periods on month boundaries, on days and at odd instants.
+func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	db := s.DB()
+	wita, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(13, 21))
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, wita)
+	started := map[string]time.Time{}
+	for i := range 120 {
+		id := fmt.Sprintf("k%d", i)
+		// Cases about 18 hours apart over three months, some on a month's first minute.
+		at := start.Add(time.Duration(i)*18*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
+		if i%40 == 0 {
+			at = time.Date(2026, time.Month(1+i/40), 1, 0, 0, 0, 0, wita)
+		}
+		started[id] = at
+		if _, err := db.ExecContext(ctx, `INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps)
+			VALUES ($1, 't', 'latsar', 2, 'op', $2, $2, 51, 15)`, id, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roles := []string{"kabid", "analis", "sekretaris"}
+	add := func(n int) {
+		for range n {
+			id := fmt.Sprintf("k%d", rng.IntN(120))
+			step := 1 + rng.IntN(4)
+			var decided, decision any
+			if rng.IntN(5) > 0 {
+				decided, decision = started[id].Add(time.Hour), []string{"agree", "return"}[rng.IntN(2)]
+			}
+			std := []any{nil, 30, 60}[rng.IntN(3)]
+			if _, err := db.ExecContext(ctx, `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, standard_minutes, decided_at, decision, working_minutes, late)
+				VALUES ($1, $2, coalesce((SELECT max(attempt) FROM step_tasks WHERE case_id = $1 AND step = $2), 0) + 1, $3, $4, $5, $6, $7, $8, $9)`,
+				id, step, roles[rng.IntN(3)], started[id], std, decided, decision, rng.IntN(90), rng.IntN(3) == 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	change := func() {
+		// An open attempt decided, a decided one corrected, one deleted, one escalated.
+		for _, q := range []string{
+			`UPDATE step_tasks SET decided_at = opened_at, decision = 'agree', working_minutes = 7
+				WHERE (case_id, step, attempt) = (SELECT case_id, step, attempt FROM step_tasks WHERE decided_at IS NULL LIMIT 1)`,
+			`UPDATE step_tasks SET working_minutes = working_minutes + 11, late = NOT late, step = step + 10
+				WHERE (case_id, step, attempt) = (SELECT case_id, step, attempt FROM step_tasks WHERE decided_at IS NOT NULL ORDER BY working_minutes DESC LIMIT 1)`,
+			`DELETE FROM step_tasks WHERE (case_id, step, attempt) = (SELECT case_id, step, attempt FROM step_tasks WHERE decided_at IS NOT NULL ORDER BY working_minutes LIMIT 1)`,
+			`UPDATE step_tasks SET late = true, reminded_at = opened_at WHERE decided_at IS NOT NULL AND NOT late AND step = 2`,
+		} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, wita) }
+	periods := []store.Period{{}, {From: day(2, 1)}, {To: day(3, 1)}, {From: day(1, 1), To: day(4, 1)}, {From: day(2, 1), To: day(3, 1)},
+		{From: day(1, 17), To: day(3, 9)}, {From: day(2, 3), To: day(2, 20)}, {From: day(1, 31), To: day(2, 2)},
+		{From: day(2, 1).Add(-time.Minute), To: day(3, 1).Add(time.Second)}, {From: day(2, 1).UTC()}, {From: day(3, 5), To: day(2, 5)}}
+	check := func(when string) {
+		t.Helper()
+		var rows []attempt
+		q, err := db.QueryContext(ctx, `SELECT step, coalesce(working_minutes, 0), coalesce(standard_minutes, 0), role, late,
+			decision = 'return', case_started_at FROM step_tasks WHERE decided_at IS NOT NULL`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for q.Next() {
+			var a attempt
+			if err := q.Scan(&a.step, &a.minutes, &a.standard, &a.role, &a.late, &a.returned, &a.started); err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, a)
+		}
+		if err := q.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range periods {
+			steps, _, err := s.DecidedStats(ctx, p)
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			want := oracle(rows, p)
+			if len(steps) != len(want) {
+				t.Fatalf("%s, %v–%v: %d steps, want %d", when, p.From, p.To, len(steps), len(want))
+			}
+			for _, got := range steps {
+				w := want[got.Step]
+				if fmt.Sprint(got.Count, got.Median, got.P90, got.Late, got.Returns, got.Role, deref(got.Standard)) !=
+					fmt.Sprint(w.Count, w.Median, w.P90, w.Late, w.Returns, w.Role, deref(w.Standard)) {
+					t.Fatalf("%s, %v–%v, step %d: %+v, want %+v", when, p.From, p.To, got.Step, got, w)
+				}
+			}
+		}
+	}
+	fold := func(zone *time.Location, wantRebuilt bool) {
+		t.Helper()
+		rebuilt, err := s.FoldDecided(ctx, zone)
+		if err != nil || rebuilt != wantRebuilt {
+			t.Fatalf("fold in %s: rebuilt %v, %v", zone, rebuilt, err)
+		}
+	}
+	add(400)
+	check("before the first fold")
+	fold(wita, true)
+	check("just after the first fold")
+	for round := range 3 {
+		add(150)
+		change()
+		check(fmt.Sprintf("round %d, before its fold", round))
+		fold(wita, false)
+		check(fmt.Sprintf("round %d, after its fold", round))
+	}
+	fold(time.UTC, true)
+	add(50)
+	change()
+	check("counts by UTC months, read at WITA days")
+	fold(time.UTC, false)
+	check("counts by UTC months, folded")
+	var counts, deltas int
+	if err := db.GetContext(ctx, &counts, `SELECT count(*) FROM decided_counts`); err != nil || counts == 0 {
+		t.Fatalf("no counts kept: %d %v", counts, err)
+	}
+	if err := db.GetContext(ctx, &deltas, `SELECT count(*) FROM decided_deltas`); err != nil || deltas != 0 {
+		t.Fatalf("changes left after a fold: %d %v", deltas, err)
+	}
+}
+
+func deref(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
