@@ -241,8 +241,10 @@ func (c *Cluster) start(ctx context.Context) (started bool, err error) {
 	}
 	l.Close()
 	// TCP on loopback only: a socket path under a deep data directory can pass the 107 bytes
-	// a Unix socket name may have.
-	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", c.o.Port)
+	// a Unix socket name may have. The cluster is on this machine's disk, whose random reads
+	// cost about what sequential ones do: at the default of 4 the planner hashed a province's
+	// 70,000 cases for an inbox of 2,500 tasks (28 ms) instead of looking each up (about 10).
+	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c random_page_cost=1.1", c.o.Port)
 	if err := c.run(ctx, "pg_ctl", "-D", c.o.Dir, "-o", opts, "-l", filepath.Join(c.o.Dir, "server.log"), "-w", "-t", "60", "start"); err != nil {
 		return false, fmt.Errorf("start database cluster (log: %s): %w", filepath.Join(c.o.Dir, "server.log"), err)
 	}

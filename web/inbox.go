@@ -8,7 +8,6 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,49 +40,46 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var rows []taskRow
+	// Only the page asked for is read; the figures are counted over every open attempt.
+	onBehalf := map[string]string{}
+	q := store.InboxQuery{Search: strings.TrimSpace(r.URL.Query().Get("q")), Order: r.URL.Query().Get("urut"),
+		At: now, EndOfDay: endOfDay(now, s.cal.Location())}
 	for _, role := range s.roles(u) {
-		tasks, err := s.st.OpenTasks(r.Context(), role)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		onBehalf, _ := u.actsFor(role)
-		for _, t := range tasks {
-			rows = append(rows, s.taskRow(cal, t, onBehalf, now))
-		}
+		q.Roles = append(q.Roles, role)
+		onBehalf[role], _ = u.actsFor(role)
 	}
-	var dueToday, late int
-	for _, t := range rows {
-		if t.Late {
-			late++
-		} else if t.DueToday {
-			dueToday++
-		}
+	var tasks []store.Task
+	var n store.InboxCounts
+	pg, err := fetchPage(r.URL.Query().Get("hal"), func(offset int) (int, int, error) {
+		var err error
+		q.Limit, q.Offset = perPage, offset
+		tasks, n, err = s.st.Inbox(r.Context(), q)
+		return n.Found, len(tasks), err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	waiting := len(rows)
-	// Oldest first, or nearest due; a search keeps the tasks whose case's title or ID has it.
-	if q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q"))); q != "" {
-		rows = slices.DeleteFunc(rows, func(t taskRow) bool { return !strings.Contains(strings.ToLower(t.CaseTitle+" "+t.CaseID), q) })
+	rows := make([]taskRow, 0, len(tasks))
+	for _, t := range tasks {
+		rows = append(rows, s.taskRow(cal, t, onBehalf[t.Role], now))
 	}
-	slices.SortFunc(rows, func(a, b taskRow) int { return a.OpenedAt.Compare(b.OpenedAt) })
-	if r.URL.Query().Get("urut") == "batas" {
-		slices.SortStableFunc(rows, func(a, b taskRow) int { return byDue(a.DueAt, b.DueAt) })
-	}
-	pg := paginate(len(rows), r.URL.Query().Get("hal"))
-	s.render(w, r, "inbox", map[string]any{"Title": s.p.T("web.nav.inbox"), "Tasks": rows[pg.lo:pg.hi], "Waiting": waiting,
-		"Q": r.URL.Query().Get("q"), "Order": r.URL.Query().Get("urut"), "DueToday": dueToday, "Late": late,
-		"Page": pg.Page, "Pages": pg.Pages, "Total": len(rows), "Prev": pg.Page - 1, "Next": pg.Page + 1})
+	s.render(w, r, "inbox", map[string]any{"Title": s.p.T("web.nav.inbox"), "Tasks": rows, "Waiting": n.Waiting,
+		"Q": r.URL.Query().Get("q"), "Order": q.Order, "DueToday": n.DueToday, "Late": n.Late,
+		"Page": pg.Page, "Pages": pg.Pages, "Total": n.Found, "Prev": pg.Page - 1, "Next": pg.Page + 1})
+}
+
+// endOfDay is the first instant of the day after now's, in loc.
+func endOfDay(now time.Time, loc *time.Location) time.Time {
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
 func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, now time.Time) taskRow {
 	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: s.p.T("web.inbox.no_standard")}
 	if t.DueAt != nil {
-		loc := s.cal.Location()
-		y, m, d := now.In(loc).Date()
-		endOfDay := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 		row.Late = now.After(*t.DueAt)
-		row.DueToday = t.DueAt.Before(endOfDay)
+		row.DueToday = t.DueAt.Before(endOfDay(now, s.cal.Location()))
 		if row.Late {
 			row.Left = s.p.T("web.inbox.late_by", int(cal.WorkingTime(*t.DueAt, now)/time.Minute))
 		} else {
@@ -306,17 +302,4 @@ func (s *Server) nextRoleName(step sop.Step) string {
 		return ""
 	}
 	return s.def.RoleName(s.def.Steps[i+1].Role)
-}
-
-// byDue orders by due time, nearest first; what has none comes last.
-func byDue(a, b *time.Time) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return 1
-	case b == nil:
-		return -1
-	}
-	return a.Compare(*b)
 }

@@ -113,21 +113,47 @@ func TestTheInboxSearchesSortsAndPages(t *testing.T) {
 	if _, page := k.get("/inbox?urut=batas"); !strings.Contains(page, `href="/tasks/c-dua"`) || !strings.Contains(page, `href="/tasks/c-satu"`) {
 		t.Fatalf("sorted:\n%s", page)
 	}
-	// 25 tasks a page, oldest first: the 28 waiting put the newest three on page 2.
-	at := time.Now().Add(-time.Hour)
+	// 25 tasks a page, oldest first: the 28 waiting put the newest three on page 2. Five are
+	// late, the later-opened the longer; three are due later today.
+	now := time.Now()
+	at, wita := now.Add(-time.Hour), time.FixedZone("WITA", 8*3600)
+	y, m, d := now.In(wita).Date()
+	laterToday := now.Add(time.Date(y, m, d+1, 0, 0, 0, 0, wita).Sub(now) / 2)
 	for i := 0; i < 26; i++ {
 		id, opened := fmt.Sprintf("c-wait-%02d", i), at.Add(time.Duration(i)*time.Minute)
+		var due *time.Time
+		switch {
+		case i < 5:
+			due = new(now.Add(-10*time.Minute - time.Duration(i)*time.Second))
+		case i < 8:
+			due = &laterToday
+		}
 		if err := e.st.Apply(context.Background(), chain.Transition{Events: []chain.Event{
 			{CaseID: id, Kind: chain.CaseStarted, At: opened, By: "op", Case: &chain.CaseFacts{Title: "Latsar menunggu " + id, DefinitionID: "latsar",
 				Version: 2, Deadline: opened.AddDate(0, 0, 51), DeadlineDays: 51, Steps: 15}},
-			{CaseID: id, Kind: chain.StepOpened, At: opened, Task: &chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: opened, StandardMinutes: 30}}}}); err != nil {
+			{CaseID: id, Kind: chain.StepOpened, At: opened, Task: &chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: opened, DueAt: due, StandardMinutes: 30}}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	_, page := k.get("/inbox")
 	if !strings.Contains(page, "28 tugas · halaman 1 dari 2") || strings.Count(page, `href="/tasks/`) != 25 || !strings.Contains(page, "c-wait-00") ||
-		strings.Contains(page, "c-wait-25") || !strings.Contains(page, `hal=2">berikutnya</a>`) {
+		strings.Contains(page, "c-wait-25") || !strings.Contains(page, `hal=2">berikutnya</a>`) ||
+		!strings.Contains(page, `id="waiting">28<`) || !strings.Contains(page, `id="late">5<`) {
 		t.Fatalf("inbox page 1:\n%s", page)
+	}
+	// c-satu and c-dua may be due today too, depending on the hour the test runs.
+	if today := strings.SplitN(strings.SplitN(page, `id="due-today">`, 2)[1], "<", 2)[0]; today != "3" && today != "4" && today != "5" {
+		t.Fatalf("due today: %s", today)
+	}
+	// Nearest due first: the longest late, then the rest of the late, then today's.
+	_, page = k.get("/inbox?urut=batas")
+	if first := strings.Index(page, `href="/tasks/c-wait-04"`); first < 0 || first > strings.Index(page, `href="/tasks/c-wait-03"`) ||
+		strings.Index(page, `href="/tasks/c-wait-00"`) > strings.Index(page, `href="/tasks/c-wait-05"`) || first > strings.Index(page, `href="/tasks/`) {
+		t.Fatalf("by due:\n%s", page)
+	}
+	// A search counts what it keeps, the figures stay the inbox's.
+	if _, page = k.get("/inbox?q=wait-1"); !strings.Contains(page, "10 tugas · halaman 1 dari 1") || !strings.Contains(page, `id="waiting">28<`) {
+		t.Fatalf("search figures:\n%s", page)
 	}
 	if _, page = k.get("/inbox?hal=2"); strings.Count(page, `href="/tasks/`) != 3 || !strings.Contains(page, "c-wait-25") || !strings.Contains(page, `hal=1">sebelumnya</a>`) {
 		t.Fatalf("inbox page 2:\n%s", page)
