@@ -8,13 +8,16 @@ import (
 )
 
 // SeedProvince fills st with a province's records, in SQL: 70,000 cases of the Latsar
-// definition started 7 minutes apart from 2025-01-01, and 1,000,000 step rows, of which 10,000
-// are open, spread over four roles (2,500 each: kabid, analis, pelaksana, sekretaris).
+// definition started 7 minutes apart from 2025-01-01, 10,000 of them running and the rest
+// completed, and 1,000,000 step rows, of which 10,000 are open (the running cases'), spread
+// over four roles (2,500 each: kabid, analis, pelaksana, sekretaris).
 func SeedProvince(ctx context.Context, st *store.Store) error {
 	for _, q := range []string{
-		`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps, open_role, open_due)
+		`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps, state, ended_at, open_role, open_due)
 			SELECT 'p-' || i, 'Latsar ' || i, 'latsar', 2, 'op', timestamptz '2025-01-01' + i * interval '7 minutes',
 				timestamptz '2025-03-01' + i * interval '7 minutes', 51, 15,
+				CASE WHEN i <= 10000 THEN 'running' ELSE 'completed' END,
+				CASE WHEN i > 10000 THEN timestamptz '2025-02-01' + i * interval '7 minutes' END,
 				CASE WHEN i <= 10000 THEN (ARRAY['kabid','analis','pelaksana','sekretaris'])[i % 4 + 1] END,
 				CASE WHEN i <= 10000 THEN timestamptz '2025-01-02' + i * interval '7 minutes' END
 			FROM generate_series(1, 70000) i`,
