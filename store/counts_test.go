@@ -65,14 +65,14 @@ func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(13, 21))
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, wita)
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, wita)
 	started := map[string]time.Time{}
 	for i := range 120 {
 		id := fmt.Sprintf("k%d", i)
-		// Cases about 18 hours apart over three months, some on a month's first minute.
-		at := start.Add(time.Duration(i)*18*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
-		if i%40 == 0 {
-			at = time.Date(2026, time.Month(1+i/40), 1, 0, 0, 0, 0, wita)
+		// Cases about four days apart over sixteen months, some on a month's first minute.
+		at := start.Add(time.Duration(i)*98*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
+		if i%20 == 0 {
+			at = time.Date(2025, time.Month(1+i/8), 1, 0, 0, 0, 0, wita)
 		}
 		started[id] = at
 		if _, err := db.ExecContext(ctx, `INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps)
@@ -115,7 +115,10 @@ func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, wita) }
 	periods := []store.Period{{}, {From: day(2, 1)}, {To: day(3, 1)}, {From: day(1, 1), To: day(4, 1)}, {From: day(2, 1), To: day(3, 1)},
 		{From: day(1, 17), To: day(3, 9)}, {From: day(2, 3), To: day(2, 20)}, {From: day(1, 31), To: day(2, 2)},
-		{From: day(2, 1).Add(-time.Minute), To: day(3, 1).Add(time.Second)}, {From: day(2, 1).UTC()}, {From: day(3, 5), To: day(2, 5)}}
+		{From: day(2, 1).Add(-time.Minute), To: day(3, 1).Add(time.Second)}, {From: day(2, 1).UTC()}, {From: day(3, 5), To: day(2, 5)},
+		// Whole years: alone, with months and ragged days around, open on one side, or none whole.
+		{From: day(-11, 1), To: day(1, 1)}, {From: day(-11, 1)}, {To: day(1, 1)}, {From: day(-12, 31), To: day(2, 2)},
+		{From: day(-12, 1), To: day(3, 1)}, {From: day(-3, 14), To: day(2, 1)}, {To: day(1, 1).Add(time.Minute)}}
 	check := func(when string) {
 		t.Helper()
 		var rows []attempt

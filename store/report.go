@@ -67,21 +67,54 @@ func within(column string, n int) string {
 		n, n+1, column, n+1, n+2, column, n+2)
 }
 
-// split divides a period into the whole months that decided_counts holds, from first to last
-// (PostgreSQL's reckoning of them, as the fold's), and the ragged ends around them, which are
-// counted from the attempts themselves. Without counts the whole period is ragged.
-func (p Period) split(counted bool, first, last *time.Time) (months, low, high span) {
-	whole := span{on: counted}
-	if first != nil {
-		whole.lo, low = *first, span{true, p.From, *first}
+// parts is how a period is read. whole is what the counts stand for, and the changes not yet
+// folded are read over it; within it, years are read from the yearly counts and the months
+// around them from the monthly. low and high are the ragged ends, read from the attempts.
+type parts struct{ whole, years, monthsLow, monthsHigh, low, high span }
+
+// edges are a period's whole months and years as PostgreSQL reckons them (the fold's): the
+// first month and year that start at or after its start, the last that start at or before
+// its end. An open end has none.
+type edges struct {
+	FirstMonth *time.Time `db:"first_month"`
+	LastMonth  *time.Time `db:"last_month"`
+	FirstYear  *time.Time `db:"first_year"`
+	LastYear   *time.Time `db:"last_year"`
+}
+
+// split divides a period into its parts; without counts, or without a whole month, it is all
+// ragged.
+func (p Period) split(counted bool, e edges) parts {
+	if !counted || (e.FirstMonth != nil && e.LastMonth != nil && !e.FirstMonth.Before(*e.LastMonth)) {
+		return parts{low: span{true, bound(p.From), bound(p.To)}}
 	}
-	if last != nil {
-		whole.hi, high = *last, span{true, *last, p.To}
+	x := parts{whole: span{true, at(e.FirstMonth), at(e.LastMonth)}}
+	if e.FirstMonth != nil {
+		x.low = span{true, p.From, *e.FirstMonth}
 	}
-	if !counted || (first != nil && last != nil && !first.Before(*last)) {
-		return span{}, span{true, bound(p.From), bound(p.To)}, span{}
+	if e.LastMonth != nil {
+		x.high = span{true, *e.LastMonth, p.To}
 	}
-	return whole, low, high
+	if e.FirstYear != nil && e.LastYear != nil && !e.FirstYear.Before(*e.LastYear) {
+		x.monthsLow = x.whole
+		return x
+	}
+	x.years = span{true, at(e.FirstYear), at(e.LastYear)}
+	if e.FirstYear != nil {
+		x.monthsLow = span{true, *e.FirstMonth, *e.FirstYear}
+	}
+	if e.LastYear != nil {
+		x.monthsHigh = span{true, *e.LastYear, *e.LastMonth}
+	}
+	return x
+}
+
+// at is an instant as a parameter, none as NULL (an open end).
+func at(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
 }
 
 // bound is an instant as a parameter, the zero instant as NULL (an open end).
@@ -94,9 +127,10 @@ func bound(t time.Time) any {
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
 // order) and per role. PostgreSQL counts them by step, role, standard and working minutes: the
-// whole months from decided_counts, the changes since its last fold, and the attempts of the
-// period's ragged ends one by one; the groups and their percentiles are read off those counts
-// exactly, as nearest ranks. A province's million attempts are some 40,000 counts.
+// whole years and months from decided_counts, the changes since its last fold, and the
+// attempts of the period's ragged ends one by one; the groups and their percentiles are read
+// off those counts exactly, as nearest ranks. A province's million attempts are some 3,600
+// counts a year and 3,600 a month.
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
 	err = s.snapshot(ctx, true, func(tx *sqlx.Tx) error {
@@ -104,24 +138,27 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 		if err != nil {
 			return err
 		}
-		var m struct{ First, Last *time.Time }
+		var e edges
 		if zone != "" {
-			// The first month's start at or after the period's, and the last one's at or before its end.
-			if err := tx.GetContext(ctx, &m, `SELECT CASE WHEN f = $1 THEN f ELSE date_trunc('month', f + interval '32 days', $3) END AS first,
-					date_trunc('month', $2::timestamptz, $3) AS last
-				FROM (SELECT date_trunc('month', $1::timestamptz, $3) AS f) x`, bound(p.From), bound(p.To), zone); err != nil {
+			if err := tx.GetContext(ctx, &e, `SELECT CASE WHEN fm = $1 THEN fm ELSE date_trunc('month', fm + interval '32 days', $3) END AS first_month,
+					date_trunc('month', $2::timestamptz, $3) AS last_month,
+					CASE WHEN fy = $1 THEN fy ELSE date_trunc('year', fy + interval '366 days', $3) END AS first_year,
+					date_trunc('year', $2::timestamptz, $3) AS last_year
+				FROM (SELECT date_trunc('month', $1::timestamptz, $3) AS fm, date_trunc('year', $1::timestamptz, $3) AS fy) x`,
+				bound(p.From), bound(p.To), zone); err != nil {
 				return err
 			}
 		}
-		months, low, high := p.split(zone != "", m.First, m.Last)
-		args := slices.Concat(months.args(), low.args(), high.args())
+		x := p.split(zone != "", e)
+		args := slices.Concat(x.whole.args(), x.years.args(), x.monthsLow.args(), x.monthsHigh.args(), x.low.args(), x.high.args())
 		rows, err := tx.QueryContext(ctx, `SELECT step, role, minutes, standard, sum(n) AS n, sum(late) AS late, sum(returns) AS returns
-			FROM (SELECT step, role, minutes, standard, n, late, returns FROM decided_counts WHERE `+within("month", 1)+`
+			FROM (SELECT step, role, minutes, standard, n, late, returns FROM decided_counts
+				WHERE (months = 12 AND `+within("period", 4)+`) OR (months = 1 AND (`+within("period", 7)+` OR `+within("period", 10)+`))
 				UNION ALL
 				SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+within("case_started_at", 1)+`
 				UNION ALL
 				SELECT step, role, coalesce(working_minutes, 0), coalesce(standard_minutes, 0), 1, late::int, (decision = 'return')::int
-				FROM step_tasks WHERE decided_at IS NOT NULL AND (`+within("case_started_at", 4)+` OR `+within("case_started_at", 7)+`)) x
+				FROM step_tasks WHERE decided_at IS NOT NULL AND (`+within("case_started_at", 13)+` OR `+within("case_started_at", 16)+`)) x
 			GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`, args...)
 		if err != nil {
 			return err
@@ -165,7 +202,10 @@ func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
 	return zone, nil
 }
 
-// FoldDecided moves the decisions' changes into the report's monthly counts, by the months
+// levels are the counts kept: each change goes into its month's and its year's.
+const levels = `(VALUES (1, 'month'), (12, 'year')) l (months, unit)`
+
+// FoldDecided moves the decisions' changes into the report's counts, by the months and years
 // of zone; counts kept in another zone (or none yet) are rebuilt from the attempts. Folds
 // take turns on a lock, and each works on one snapshot: a change is either folded and gone
 // from decided_deltas, or still there, never both. It says whether it rebuilt.
@@ -181,10 +221,10 @@ func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 		}
 		if kept == zone.String() {
 			_, err = tx.ExecContext(ctx, `WITH moved AS (DELETE FROM decided_deltas RETURNING *)
-				INSERT INTO decided_counts AS c (month, step, role, minutes, standard, n, late, returns)
-				SELECT date_trunc('month', case_started_at, $1), step, role, minutes, standard, sum(n), sum(late), sum(returns)
-				FROM moved GROUP BY 1, 2, 3, 4, 5
-				ON CONFLICT (month, step, role, minutes, standard) DO UPDATE
+				INSERT INTO decided_counts AS c (months, period, step, role, minutes, standard, n, late, returns)
+				SELECT l.months, date_trunc(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
+				FROM moved m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
+				ON CONFLICT (months, period, step, role, minutes, standard) DO UPDATE
 				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
 			return err
 		}
@@ -192,10 +232,10 @@ func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 		if _, err := tx.ExecContext(ctx, `DELETE FROM decided_deltas; DELETE FROM decided_counts`); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (month, step, role, minutes, standard, n, late, returns)
-			SELECT date_trunc('month', case_started_at, $1), step, role, coalesce(working_minutes, 0), coalesce(standard_minutes, 0),
-				count(*), count(*) FILTER (WHERE late), count(*) FILTER (WHERE decision = 'return')
-			FROM step_tasks WHERE decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, zone.String()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (months, period, step, role, minutes, standard, n, late, returns)
+			SELECT l.months, date_trunc(l.unit, t.case_started_at, $1), t.step, t.role, coalesce(t.working_minutes, 0), coalesce(t.standard_minutes, 0),
+				count(*), count(*) FILTER (WHERE t.late), count(*) FILTER (WHERE t.decision = 'return')
+			FROM step_tasks t CROSS JOIN `+levels+` WHERE t.decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, zone.String()); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())

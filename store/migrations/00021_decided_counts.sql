@@ -1,10 +1,11 @@
 -- +goose Up
 -- The report's statistics over a province's million decided attempts, kept as counts: how many
 -- attempts of a step, by a role, against a standard, took the same working minutes, per month
--- of their cases' start. A decision only appends its change to decided_deltas (no row is shared
--- between two decisions, so none waits on another); a fold moves the changes into
--- decided_counts now and then. A read adds the counts of whole months, the changes not yet
--- folded, and the raw attempts at a period's ragged ends: exact at any moment.
+-- and per year of their cases' start. A decision only appends its change to decided_deltas (no
+-- row is shared between two decisions, so none waits on another); a fold moves the changes
+-- into decided_counts now and then. A read adds the counts of whole years and whole months,
+-- the changes not yet folded, and the raw attempts at a period's ragged ends: exact at any
+-- moment. A year's counts stand for its twelve months' in a period that holds it whole.
 CREATE TABLE decided_deltas (
     case_started_at timestamptz NOT NULL,
     step            integer NOT NULL,
@@ -17,7 +18,8 @@ CREATE TABLE decided_deltas (
 );
 
 CREATE TABLE decided_counts (
-    month    timestamptz NOT NULL, -- the instant the month begins in decided_zone's zone
+    months   smallint NOT NULL CHECK (months IN (1, 12)), -- a month's counts, or a year's
+    period   timestamptz NOT NULL, -- the instant it begins in decided_zone's zone
     step     integer NOT NULL,
     role     text NOT NULL,
     minutes  integer NOT NULL,
@@ -25,7 +27,7 @@ CREATE TABLE decided_counts (
     n        integer NOT NULL, -- integer, not bigint: its sum is a bigint, not a (slower) numeric
     late     integer NOT NULL,
     returns  integer NOT NULL,
-    PRIMARY KEY (month, step, role, minutes, standard)
+    PRIMARY KEY (months, period, step, role, minutes, standard)
 );
 
 -- The zone whose months decided_counts holds; none until the first fold builds them, and until
