@@ -124,11 +124,12 @@ func BenchmarkReportAtProvinceScale(b *testing.B) {
 }
 
 // BenchmarkBoardAtProvinceScale is the board's reads over a province: the first page, newest
-// first, and a search by title; and page 50 of one role's inbox of 2,500 open tasks.
+// first, a search by title, page 40 of a role's late cases; and page 50 of one role's inbox of
+// 2,500 open tasks.
 func BenchmarkBoardAtProvinceScale(b *testing.B) {
 	s := provinceScale(b)
 	ctx := context.Background()
-	var board, search, inbox time.Duration
+	var board, search, roleLate, inbox time.Duration
 	for b.Loop() {
 		t := time.Now()
 		if cases, total, err := s.Board(ctx, store.BoardQuery{Limit: 25}); err != nil || total != 70000 || len(cases) != 25 {
@@ -141,6 +142,12 @@ func BenchmarkBoardAtProvinceScale(b *testing.B) {
 		}
 		search += time.Since(t)
 		t = time.Now()
+		late := time.Now()
+		if cases, total, err := s.Board(ctx, store.BoardQuery{Role: "kabid", LateAt: &late, Limit: 25, Offset: 25 * 39}); err != nil || total != 2500 || len(cases) != 25 {
+			b.Fatal(total, err)
+		}
+		roleLate += time.Since(t)
+		t = time.Now()
 		now := time.Now()
 		if tasks, n, err := s.Inbox(ctx, store.InboxQuery{Roles: []string{"kabid"}, Order: "batas", At: now, EndOfDay: now.Add(time.Hour),
 			Limit: 25, Offset: 25 * 49}); err != nil || n.Waiting != 2500 || len(tasks) != 25 {
@@ -148,7 +155,7 @@ func BenchmarkBoardAtProvinceScale(b *testing.B) {
 		}
 		inbox += time.Since(t)
 	}
-	for name, d := range map[string]time.Duration{"board-ms": board, "search-ms": search, "inbox-ms": inbox} {
+	for name, d := range map[string]time.Duration{"board-ms": board, "search-ms": search, "late-ms": roleLate, "inbox-ms": inbox} {
 		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), name)
 	}
 }
