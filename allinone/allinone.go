@@ -30,7 +30,6 @@ import (
 	"github.com/skflow/skflow/training"
 	"github.com/skflow/skflow/web"
 	"github.com/skflow/skflow/workflows"
-	"github.com/skflow/skflow/worktime"
 )
 
 // System is a running skflow.
@@ -176,11 +175,9 @@ func (s *System) serveWeb(def *sop.Definition) error {
 	})
 	// The report's statistics read the decisions' monthly counts, by months of the calendar's
 	// zone; what is not folded yet is read as it is, so this only keeps the reads short.
-	cal, err := worktime.New(cfg.Calendar)
-	if err != nil {
+	if s.Zone, err = cfg.Calendar.Location(); err != nil {
 		return err
 	}
-	s.Zone = cal.Location()
 	s.every(time.Minute, "fold the report's counts", func(ctx context.Context) error {
 		if rebuilt, err := s.Store.FoldDecided(ctx, s.Zone); err != nil || !rebuilt {
 			return err

@@ -62,7 +62,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]taskRow, 0, len(tasks))
 	for _, t := range tasks {
-		rows = append(rows, s.taskRow(cal, t, onBehalf[t.Role], now))
+		rows = append(rows, s.taskRow(cal, t, onBehalf[t.Role], now, q.EndOfDay))
 	}
 	s.render(w, r, "inbox", map[string]any{"Title": s.p.T("web.nav.inbox"), "Tasks": rows, "Waiting": n.Waiting,
 		"Q": r.URL.Query().Get("q"), "Order": q.Order, "DueToday": n.DueToday, "Late": n.Late,
@@ -75,11 +75,12 @@ func endOfDay(now time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
-func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, now time.Time) taskRow {
+// taskRow is an open attempt as the inbox shows it at now, whose day ends at dayEnd.
+func (s *Server) taskRow(cal *worktime.Calendar, t store.Task, onBehalf string, now, dayEnd time.Time) taskRow {
 	row := taskRow{Task: t, RoleName: s.def.RoleName(t.Role), OnBehalfOf: onBehalf, Left: s.p.T("web.inbox.no_standard")}
 	if t.DueAt != nil {
 		row.Late = now.After(*t.DueAt)
-		row.DueToday = t.DueAt.Before(endOfDay(now, s.cal.Location()))
+		row.DueToday = t.DueAt.Before(dayEnd)
 		if row.Late {
 			row.Left = s.p.T("web.inbox.late_by", int(cal.WorkingTime(*t.DueAt, now)/time.Minute))
 		} else {

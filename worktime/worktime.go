@@ -93,11 +93,8 @@ type period struct {
 	week     [7][]span
 }
 
-// New checks a Spec and builds its calendar; errors name the field at fault, all at once.
-func New(spec Spec) (*Calendar, error) {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-
+// Location is the spec's time zone, WITA when it names none.
+func (spec Spec) Location() (*time.Location, error) {
 	tz := spec.TimeZone
 	if tz == "" {
 		tz = DefaultTimeZone
@@ -105,6 +102,18 @@ func New(spec Spec) (*Calendar, error) {
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		return nil, fmt.Errorf("calendar time_zone %q: unknown time zone", tz)
+	}
+	return loc, nil
+}
+
+// New checks a Spec and builds its calendar; errors name the field at fault, all at once.
+func New(spec Spec) (*Calendar, error) {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+
+	loc, err := spec.Location()
+	if err != nil {
+		return nil, err
 	}
 	c := &Calendar{loc: loc, dated: map[int]bool{}, yearly: map[int]bool{}}
 	if len(spec.Week) == 0 {
