@@ -2,11 +2,14 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
@@ -56,45 +59,127 @@ func oracle(rows []attempt, p store.Period) map[int]store.DecidedStat {
 // The report's counts agree with the attempts themselves whatever happened between two folds
 // (decisions, a decided row corrected, a row deleted), before the first fold, after a fold in
 // another zone, and for periods on month boundaries, on days and at odd instants.
-func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
+// counted is a store's cases and their attempts, and the oracle's check of the report's
+// statistics against those attempts.
+type counted struct {
+	t       *testing.T
+	s       *store.Store
+	started map[string]time.Time
+	ids     []string
+}
+
+var countedRoles = []string{"kabid", "analis", "sekretaris"}
+
+// newCounted gives a fresh store n cases about four days apart over sixteen months from
+// 2025-01 (WITA), some on a month's first minute.
+func newCounted(t *testing.T, n int, rng *rand.Rand) *counted {
 	s, _ := storetest.New(t)
-	ctx := context.Background()
-	db := s.DB()
-	wita, err := time.LoadLocation("Asia/Makassar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(13, 21))
-	start := time.Date(2025, 1, 1, 0, 0, 0, 0, wita)
-	started := map[string]time.Time{}
-	for i := range 120 {
+	c := &counted{t: t, s: s, started: map[string]time.Time{}}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, witaZone(t))
+	for i := range n {
 		id := fmt.Sprintf("k%d", i)
-		// Cases about four days apart over sixteen months, some on a month's first minute.
 		at := start.Add(time.Duration(i)*98*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
 		if i%20 == 0 {
-			at = time.Date(2025, time.Month(1+i/8), 1, 0, 0, 0, 0, wita)
+			at = time.Date(2025, time.Month(1+i/8), 1, 0, 0, 0, 0, witaZone(t))
 		}
-		started[id] = at
-		if _, err := db.ExecContext(ctx, `INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps)
+		c.started[id] = at
+		c.ids = append(c.ids, id)
+		if _, err := s.DB().ExecContext(context.Background(), `INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps)
 			VALUES ($1, 't', 'latsar', 2, 'op', $2, $2, 51, 15)`, id, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	roles := []string{"kabid", "analis", "sekretaris"}
+	return c
+}
+
+func witaZone(t *testing.T) *time.Location {
+	zone, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zone
+}
+
+// add inserts n attempts of random cases, four in five decided, each in its own transaction.
+func (c *counted) add(rng *rand.Rand, n int) error {
+	for range n {
+		id := c.ids[rng.IntN(len(c.ids))]
+		step := 1 + rng.IntN(4)
+		var decided, decision any
+		if rng.IntN(5) > 0 {
+			decided, decision = c.started[id].Add(time.Hour), []string{"agree", "return"}[rng.IntN(2)]
+		}
+		std := []any{nil, 30, 60}[rng.IntN(3)]
+		if _, err := c.s.DB().ExecContext(context.Background(), `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, standard_minutes, decided_at, decision, working_minutes, late)
+			VALUES ($1, $2, coalesce((SELECT max(attempt) FROM step_tasks WHERE case_id = $1 AND step = $2), 0) + 1, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT DO NOTHING`,
+			id, step, countedRoles[rng.IntN(3)], c.started[id], std, decided, decision, rng.IntN(90), rng.IntN(3) == 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// check compares the report's statistics over each period with the oracle's over the rows.
+func (c *counted) check(when string, periods []store.Period) {
+	c.t.Helper()
+	ctx := context.Background()
+	var rows []attempt
+	q, err := c.s.DB().QueryContext(ctx, `SELECT step, coalesce(working_minutes, 0), coalesce(standard_minutes, 0), role, late,
+		decision = 'return', case_started_at FROM step_tasks WHERE decided_at IS NOT NULL`)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for q.Next() {
+		var a attempt
+		if err := q.Scan(&a.step, &a.minutes, &a.standard, &a.role, &a.late, &a.returned, &a.started); err != nil {
+			c.t.Fatal(err)
+		}
+		rows = append(rows, a)
+	}
+	if err := q.Err(); err != nil {
+		c.t.Fatal(err)
+	}
+	for _, p := range periods {
+		steps, _, err := c.s.DecidedStats(ctx, p)
+		if err != nil {
+			c.t.Fatalf("%s: %v", when, err)
+		}
+		want := oracle(rows, p)
+		if len(steps) != len(want) {
+			c.t.Fatalf("%s, %v–%v: %d steps, want %d", when, p.From, p.To, len(steps), len(want))
+		}
+		for _, got := range steps {
+			w := want[got.Step]
+			if fmt.Sprint(got.Count, got.Median, got.P90, got.Late, got.Returns, got.Role, deref(got.Standard)) !=
+				fmt.Sprint(w.Count, w.Median, w.P90, w.Late, w.Returns, w.Role, deref(w.Standard)) {
+				c.t.Fatalf("%s, %v–%v, step %d: %+v, want %+v", when, p.From, p.To, got.Step, got, w)
+			}
+		}
+	}
+}
+
+// fold folds in zone and fails unless it rebuilt as wanted.
+func (c *counted) fold(zone *time.Location, wantRebuilt bool) {
+	c.t.Helper()
+	rebuilt, err := c.s.FoldDecided(context.Background(), zone)
+	if err != nil || rebuilt != wantRebuilt {
+		c.t.Fatalf("fold in %s: rebuilt %v, %v", zone, rebuilt, err)
+	}
+}
+
+// The report's counts agree with the attempts themselves whatever happened between two folds
+// (decisions, a decided row corrected, a row deleted), before the first fold, after a fold in
+// another zone, and for periods on month boundaries, on days and at odd instants.
+func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 21))
+	c := newCounted(t, 120, rng)
+	ctx := context.Background()
+	db := c.s.DB()
+	wita := witaZone(t)
 	add := func(n int) {
-		for range n {
-			id := fmt.Sprintf("k%d", rng.IntN(120))
-			step := 1 + rng.IntN(4)
-			var decided, decision any
-			if rng.IntN(5) > 0 {
-				decided, decision = started[id].Add(time.Hour), []string{"agree", "return"}[rng.IntN(2)]
-			}
-			std := []any{nil, 30, 60}[rng.IntN(3)]
-			if _, err := db.ExecContext(ctx, `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, standard_minutes, decided_at, decision, working_minutes, late)
-				VALUES ($1, $2, coalesce((SELECT max(attempt) FROM step_tasks WHERE case_id = $1 AND step = $2), 0) + 1, $3, $4, $5, $6, $7, $8, $9)`,
-				id, step, roles[rng.IntN(3)], started[id], std, decided, decision, rng.IntN(90), rng.IntN(3) == 0); err != nil {
-				t.Fatal(err)
-			}
+		if err := c.add(rng, n); err != nil {
+			t.Fatal(err)
 		}
 	}
 	change := func() {
@@ -119,49 +204,8 @@ func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 		// Whole years: alone, with months and ragged days around, open on one side, or none whole.
 		{From: day(-11, 1), To: day(1, 1)}, {From: day(-11, 1)}, {To: day(1, 1)}, {From: day(-12, 31), To: day(2, 2)},
 		{From: day(-12, 1), To: day(3, 1)}, {From: day(-3, 14), To: day(2, 1)}, {To: day(1, 1).Add(time.Minute)}}
-	check := func(when string) {
-		t.Helper()
-		var rows []attempt
-		q, err := db.QueryContext(ctx, `SELECT step, coalesce(working_minutes, 0), coalesce(standard_minutes, 0), role, late,
-			decision = 'return', case_started_at FROM step_tasks WHERE decided_at IS NOT NULL`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for q.Next() {
-			var a attempt
-			if err := q.Scan(&a.step, &a.minutes, &a.standard, &a.role, &a.late, &a.returned, &a.started); err != nil {
-				t.Fatal(err)
-			}
-			rows = append(rows, a)
-		}
-		if err := q.Err(); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range periods {
-			steps, _, err := s.DecidedStats(ctx, p)
-			if err != nil {
-				t.Fatalf("%s: %v", when, err)
-			}
-			want := oracle(rows, p)
-			if len(steps) != len(want) {
-				t.Fatalf("%s, %v–%v: %d steps, want %d", when, p.From, p.To, len(steps), len(want))
-			}
-			for _, got := range steps {
-				w := want[got.Step]
-				if fmt.Sprint(got.Count, got.Median, got.P90, got.Late, got.Returns, got.Role, deref(got.Standard)) !=
-					fmt.Sprint(w.Count, w.Median, w.P90, w.Late, w.Returns, w.Role, deref(w.Standard)) {
-					t.Fatalf("%s, %v–%v, step %d: %+v, want %+v", when, p.From, p.To, got.Step, got, w)
-				}
-			}
-		}
-	}
-	fold := func(zone *time.Location, wantRebuilt bool) {
-		t.Helper()
-		rebuilt, err := s.FoldDecided(ctx, zone)
-		if err != nil || rebuilt != wantRebuilt {
-			t.Fatalf("fold in %s: rebuilt %v, %v", zone, rebuilt, err)
-		}
-	}
+	check := func(when string) { t.Helper(); c.check(when, periods) }
+	fold := c.fold
 	add(400)
 	check("before the first fold")
 	fold(wita, true)
@@ -193,4 +237,89 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// Decisions committed while the counts are folded or rebuilt are counted once: none is lost
+// between the snapshot a fold reads and the changes it empties, none is in both.
+func TestDecidedCountsKeepDecisionsMadeDuringFolds(t *testing.T) {
+	c := newCounted(t, 40, rand.New(rand.NewPCG(5, 8)))
+	wita := witaZone(t)
+	if err := c.add(rand.New(rand.NewPCG(1, 1)), 200); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var g errgroup.Group
+	for w := range 2 {
+		rng := rand.New(rand.NewPCG(uint64(w), 7))
+		g.Go(func() error {
+			for {
+				select {
+				case <-stop:
+					return nil
+				default:
+				}
+				if err := c.add(rng, 1); err != nil {
+					return err
+				}
+			}
+		})
+	}
+	// Any one snapshot sees each decided attempt counted once, folded or not: a change lost by a
+	// fold would show until the next rebuild, so each fold is looked at while decisions go on.
+	balanced := func(when string) {
+		t.Helper()
+		var counted, decided int
+		if err := c.s.DB().QueryRowContext(context.Background(), `SELECT
+			(SELECT coalesce(sum(n), 0) FROM decided_counts WHERE months = 1) + (SELECT coalesce(sum(n), 0) FROM decided_deltas),
+			(SELECT count(*) FROM step_tasks WHERE decided_at IS NOT NULL)`).Scan(&counted, &decided); err != nil || counted != decided {
+			t.Fatalf("%s: %d attempts counted, %d decided (%v)", when, counted, decided, err)
+		}
+	}
+	for i := range 20 {
+		zone := []*time.Location{time.UTC, wita}[i%2]
+		c.fold(zone, true)
+		balanced(fmt.Sprintf("rebuild %d", i))
+		c.fold(zone, false)
+		balanced(fmt.Sprintf("fold %d", i))
+	}
+	close(stop)
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	c.fold(wita, false)
+	c.check("after rebuilds among decisions", []store.Period{{}, {From: time.Date(2025, 3, 1, 0, 0, 0, 0, wita)}})
+}
+
+// A fold or a rebuild leaves no changes behind for reads to scan, even while an older snapshot
+// (another report's, an autovacuum's ANALYZE) keeps deleted rows from being vacuumed.
+func TestDecidedCountsFoldEmptiesTheChanges(t *testing.T) {
+	c := newCounted(t, 40, rand.New(rand.NewPCG(2, 3)))
+	if err := c.add(rand.New(rand.NewPCG(4, 4)), 300); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	old, err := c.s.DB().BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Rollback()
+	var n int
+	if err := old.QueryRowContext(ctx, `SELECT count(*) FROM cases`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	empty := func(when string) {
+		t.Helper()
+		var size int64
+		if err := c.s.DB().GetContext(ctx, &size, `SELECT pg_relation_size('decided_deltas')`); err != nil || size != 0 {
+			t.Fatalf("the changes take %d bytes %s, want none (%v)", size, when, err)
+		}
+		c.check(when, []store.Period{{}})
+	}
+	c.fold(witaZone(t), true)
+	empty("after a rebuild")
+	if err := c.add(rand.New(rand.NewPCG(5, 5)), 300); err != nil {
+		t.Fatal(err)
+	}
+	c.fold(witaZone(t), false)
+	empty("after a fold")
 }

@@ -134,6 +134,11 @@ func bound(t time.Time) any {
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
 	err = s.snapshot(ctx, true, func(tx *sqlx.Tx) error {
+		// Before the snapshot: a rebuild truncates the changes, and a snapshot older than it
+		// would see its old counts without the changes they lack.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_deltas IN ACCESS SHARE MODE`); err != nil {
+			return err
+		}
 		zone, err := decidedZone(ctx, tx)
 		if err != nil {
 			return err
@@ -206,13 +211,19 @@ func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
 const levels = `(VALUES (1, 'month'), (12, 'year')) l (months, unit)`
 
 // FoldDecided moves the decisions' changes into the report's counts, by the months and years
-// of zone; counts kept in another zone (or none yet) are rebuilt from the attempts. Folds
-// take turns on a lock, and each works on one snapshot: a change is either folded and gone
-// from decided_deltas, or still there, never both. It says whether it rebuilt.
+// of zone; counts kept in another zone (or none yet) are rebuilt from the attempts. It says
+// whether it rebuilt.
+//
+// A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
+// and no decision commits a change the fold's snapshot misses, so the changes can be emptied
+// with TRUNCATE. Deleting them instead would leave each fold's rows behind as dead rows that
+// every read scans (a million after a bulk load, 70 MB) until a vacuum may remove them, which
+// is not while any older snapshot is open. The price: a decision waits for a fold in progress
+// (milliseconds for a minute's changes), and a fold for a report read in progress.
 func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
 	err = s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
-		// Before the first query, so the snapshot is taken once the previous fold committed.
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_counts IN EXCLUSIVE MODE`); err != nil {
+		// The first statement, so the snapshot is taken once the lock is held.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_deltas IN ACCESS EXCLUSIVE MODE`); err != nil {
 			return err
 		}
 		kept, err := decidedZone(ctx, tx)
@@ -220,16 +231,18 @@ func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 			return err
 		}
 		if kept == zone.String() {
-			_, err = tx.ExecContext(ctx, `WITH moved AS (DELETE FROM decided_deltas RETURNING *)
-				INSERT INTO decided_counts AS c (months, period, step, role, minutes, standard, n, late, returns)
+			_, err = tx.ExecContext(ctx, `INSERT INTO decided_counts AS c (months, period, step, role, minutes, standard, n, late, returns)
 				SELECT l.months, date_trunc(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
-				FROM moved m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
+				FROM decided_deltas m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
 				ON CONFLICT (months, period, step, role, minutes, standard) DO UPDATE
 				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
+			}
 			return err
 		}
 		rebuilt = true
-		if _, err := tx.ExecContext(ctx, `DELETE FROM decided_deltas; DELETE FROM decided_counts`); err != nil {
+		if _, err := tx.ExecContext(ctx, `TRUNCATE decided_deltas; DELETE FROM decided_counts`); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (months, period, step, role, minutes, standard, n, late, returns)
@@ -245,9 +258,8 @@ func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 		return false, fmt.Errorf("fold the report's counts: %w", err)
 	}
 	if rebuilt {
-		// The changes just dropped may be a whole history's; a read must not scan their dead rows
-		// until autovacuum comes, nor be planned on their count.
-		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_deltas, decided_counts`); err != nil {
+		// The old counts are dead rows now; a read must not be planned on what they were.
+		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_counts`); err != nil {
 			return true, fmt.Errorf("vacuum the report's counts: %w", err)
 		}
 	}
