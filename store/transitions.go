@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -32,9 +31,9 @@ func dataRejected(err error) error {
 	return err
 }
 
-// Apply writes a case transition in one transaction. Each event is first appended to the audit
-// log under its idempotency key; an event whose key is already there was applied before and is
-// skipped, so a retried activity never writes twice.
+// Apply writes a case transition in one transaction. Each event is appended to the audit log
+// under its idempotency key, and what it changes is written in the same statement, only when
+// the key is new: a retried activity never writes twice, and an event costs one round trip.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 	return dataRejected(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, e := range t.Events {
@@ -49,15 +48,14 @@ func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 				}
 				extra["number"] = number
 			}
-			fresh, err := appendAudit(ctx, tx, e, extra)
+			fresh, err := applyEvent(ctx, tx, e, extra)
 			if err != nil {
-				return err
-			}
-			if !fresh {
-				continue
-			}
-			if err := project(ctx, tx, e); err != nil {
 				return fmt.Errorf("apply %s: %w", e.Key(), err)
+			}
+			if fresh && e.Kind == chain.CaseCompleted {
+				if err := queueDeliveries(ctx, tx, e.CaseID); err != nil {
+					return err
+				}
 			}
 		}
 		for _, n := range t.Notices {
@@ -101,7 +99,8 @@ func takeNumber(ctx context.Context, tx *sqlx.Tx, e chain.Event) (string, error)
 	return number, nil
 }
 
-func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[string]any) (bool, error) {
+// auditRow is the audit log's row of an event: its columns from key to detail, in order.
+func auditRow(e chain.Event, extra map[string]any) ([]any, error) {
 	actor, detail := "system", extra
 	var step, attempt *int
 	if e.Task != nil {
@@ -167,101 +166,128 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[stri
 	}
 	b, err := json.Marshal(detail)
 	if err != nil {
-		return false, fmt.Errorf("audit detail: %w", err)
+		return nil, fmt.Errorf("audit detail: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO audit_log (key, at, actor, action, case_id, step, attempt, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
-		e.Key(), e.At, actor, string(e.Kind), e.CaseID, step, attempt, jsonText(b))
-	if err != nil {
-		return false, fmt.Errorf("append audit %s: %w", e.Key(), err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return []any{e.Key(), e.At, actor, string(e.Kind), e.CaseID, step, attempt, jsonText(b)}, nil
 }
 
-// project brings cases and step_tasks up to date with one new event.
-func project(ctx context.Context, tx *sqlx.Tx, e chain.Event) error {
-	var err error
-	var res interface{ RowsAffected() (int64, error) }
+// write is one statement an event runs when its audit row is new (the CTE fresh holds it),
+// over parameters from $9; exact ones must change one row, or the transition is invalid.
+type write struct {
+	sql   string
+	exact bool
+}
+
+// applyEvent appends e's audit row and, in the same statement, writes what e changes if the
+// row is new; it says whether it was.
+func applyEvent(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[string]any) (bool, error) {
+	row, err := auditRow(e, extra)
+	if err != nil {
+		return false, err
+	}
+	writes, args, err := changes(e)
+	if err != nil {
+		return false, err
+	}
+	var q strings.Builder
+	q.WriteString(`WITH fresh AS (INSERT INTO audit_log (key, at, actor, action, case_id, step, attempt, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING RETURNING 1)`)
+	for i, w := range writes {
+		fmt.Fprintf(&q, `, w%d AS (%s RETURNING 1)`, i, w.sql)
+	}
+	q.WriteString(` SELECT (SELECT count(*) FROM fresh)`)
+	for i := range writes {
+		fmt.Fprintf(&q, `, (SELECT count(*) FROM w%d)`, i)
+	}
+	counts := make([]int64, 1+len(writes))
+	dest := make([]any, len(counts))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := tx.QueryRowContext(ctx, q.String(), append(row, args...)...).Scan(dest...); err != nil {
+		return false, err
+	}
+	if counts[0] == 0 {
+		return false, nil
+	}
+	for i, w := range writes {
+		if w.exact && counts[1+i] != 1 {
+			return false, fmt.Errorf("%w: %s changed %d rows, want 1", ErrInvalidTransition, e.Key(), counts[1+i])
+		}
+	}
+	return true, nil
+}
+
+// changes is what an event writes to cases, step_tasks and case_incidents, and the parameters
+// of those writes ($9 on). Types are cast where no column gives them (INSERT ... SELECT).
+func changes(e chain.Event) ([]write, []any, error) {
+	const ifFresh = ` AND EXISTS (SELECT FROM fresh)`
+	task := func(sql string) ([]write, []any, error) {
+		return []write{{sql + ifFresh, true}}, []any{e.CaseID, e.Task.Step, e.Task.Attempt, e.At}, nil
+	}
 	switch e.Kind {
 	case chain.CaseStarted:
 		c := e.Case
-		res, err = tx.ExecContext(ctx, `INSERT INTO cases (id, title, definition_id, definition_version, started_by,
-			started_at, deadline, deadline_days, steps, calendar_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, 0))`,
-			e.CaseID, c.Title, c.DefinitionID, c.Version, e.By, e.At, c.Deadline, c.DeadlineDays, c.Steps, c.Calendar)
+		return []write{{`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps, calendar_version)
+			SELECT $9::text, $10::text, $11::text, $12::int, $13::text, $14::timestamptz, $15::timestamptz, $16::int, $17::int, NULLIF($18::int, 0)
+			WHERE EXISTS (SELECT FROM fresh)`, true}},
+			[]any{e.CaseID, c.Title, c.DefinitionID, c.Version, e.By, e.At, c.Deadline, c.DeadlineDays, c.Steps, c.Calendar}, nil
 	case chain.StepOpened:
 		t := e.Task
 		var std *int
 		if t.StandardMinutes > 0 {
 			std = &t.StandardMinutes
 		}
-		if _, err = tx.ExecContext(ctx, `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, due_at, standard_minutes)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.CaseID, t.Step, t.Attempt, t.Role, t.OpenedAt, t.DueAt, std); err != nil {
-			return err
-		}
-		res, err = tx.ExecContext(ctx, `UPDATE cases SET open_step = $2, open_attempt = $3, open_role = $4,
-			open_due = $5 WHERE id = $1`, e.CaseID, t.Step, t.Attempt, t.Role, t.DueAt)
+		return []write{
+				{`INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, due_at, standard_minutes)
+					SELECT $9::text, $10::int, $11::int, $12::text, $13::timestamptz, $14::timestamptz, $15::int WHERE EXISTS (SELECT FROM fresh)`, true},
+				{`UPDATE cases SET open_step = $10, open_attempt = $11, open_role = $12, open_due = $14 WHERE id = $9` + ifFresh, true},
+			},
+			[]any{e.CaseID, t.Step, t.Attempt, t.Role, t.OpenedAt, t.DueAt, std}, nil
 	case chain.StepDecided:
 		d := e.Decision
-		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET decided_at = $4, decision = $5, reason = NULLIF($6, ''),
-			actor_nip = $7, actor_name = NULLIF($8, ''), on_behalf_of = NULLIF($9, ''), working_minutes = $10, late = $11,
-			document_sha256 = NULLIF($12, ''), appointment = NULLIF($13, ''), calendar_version = NULLIF($14, 0), note = NULLIF($15, '')
-			WHERE case_id = $1 AND step = $2 AND attempt = $3 AND decided_at IS NULL`,
-			e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
-			d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment, d.CalendarVersion, d.Note)
+		return []write{{`UPDATE step_tasks SET decided_at = $12, decision = $13, reason = NULLIF($14, ''),
+				actor_nip = $15, actor_name = NULLIF($16, ''), on_behalf_of = NULLIF($17, ''), working_minutes = $18, late = $19,
+				document_sha256 = NULLIF($20, ''), appointment = NULLIF($21, ''), calendar_version = NULLIF($22::int, 0), note = NULLIF($23, '')
+				WHERE case_id = $9 AND step = $10 AND attempt = $11 AND decided_at IS NULL` + ifFresh, true}},
+			[]any{e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
+				d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment, d.CalendarVersion, d.Note}, nil
 	case chain.StepReminded:
-		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET reminded_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
-			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
+		return task(`UPDATE step_tasks SET reminded_at = $12 WHERE case_id = $9 AND step = $10 AND attempt = $11`)
 	case chain.StepEscalated:
-		res, err = tx.ExecContext(ctx, `UPDATE step_tasks SET escalated_at = $4, late = true WHERE case_id = $1 AND step = $2 AND attempt = $3`,
-			e.CaseID, e.Task.Step, e.Task.Attempt, e.At)
+		return task(`UPDATE step_tasks SET escalated_at = $12, late = true WHERE case_id = $9 AND step = $10 AND attempt = $11`)
 	case chain.DeadlineBreached:
-		res, err = tx.ExecContext(ctx, `UPDATE cases SET deadline_breached_at = $2 WHERE id = $1`, e.CaseID, e.At)
+		return []write{{`UPDATE cases SET deadline_breached_at = $10 WHERE id = $9` + ifFresh, true}}, []any{e.CaseID, e.At}, nil
 	case chain.CaseCompleted, chain.CaseCancelled, chain.CaseStoppedOutside:
 		state := map[chain.EventKind]chain.CaseState{chain.CaseCompleted: chain.Completed, chain.CaseCancelled: chain.Cancelled,
 			chain.CaseStoppedOutside: chain.Stopped}[e.Kind]
-		res, err = tx.ExecContext(ctx, `UPDATE cases SET state = $2, ended_at = $3, cancel_reason = NULLIF($4, ''),
-			open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $1 AND state = 'running'`,
-			e.CaseID, string(state), e.At, e.Reason)
-	case chain.DecreeSigned:
-		return nil // numbered by takeNumber, before its audit row
+		return []write{{`UPDATE cases SET state = $10, ended_at = $11, cancel_reason = NULLIF($12, ''),
+				open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $9 AND state = 'running'` + ifFresh, true}},
+			[]any{e.CaseID, string(state), e.At, e.Reason}, nil
 	case chain.CalendarApplied:
+		writes := []write{{`UPDATE cases SET calendar_version = $10, deadline = COALESCE($11, deadline),
+			open_due = CASE WHEN open_step IS NULL THEN open_due ELSE $12 END WHERE id = $9` + ifFresh, true}}
+		args := []any{e.CaseID, e.Calendar.Version, e.Calendar.Deadline, nil}
 		if t := e.Task; t != nil {
-			if _, err = tx.ExecContext(ctx, `UPDATE step_tasks SET due_at = $4 WHERE case_id = $1 AND step = $2 AND attempt = $3`,
-				e.CaseID, t.Step, t.Attempt, t.DueAt); err != nil {
-				return err
-			}
+			args = append(args[:3], t.DueAt, t.Step, t.Attempt)
+			writes = append(writes, write{`UPDATE step_tasks SET due_at = $12 WHERE case_id = $9 AND step = $13 AND attempt = $14` + ifFresh, false})
 		}
-		var due *time.Time
-		if e.Task != nil {
-			due = e.Task.DueAt
-		}
-		res, err = tx.ExecContext(ctx, `UPDATE cases SET calendar_version = $2, deadline = COALESCE($3, deadline),
-			open_due = CASE WHEN open_step IS NULL THEN open_due ELSE $4 END WHERE id = $1`, e.CaseID, e.Calendar.Version, e.Calendar.Deadline, due)
-	case chain.TrainingsStarted:
-		return nil // the runs keep their own records
-	case chain.DraftVersioned, chain.OutputRecorded, chain.DecreeIssued:
-		return nil // the audit row is its record; the content is in sk_versions, case_documents or issued_decrees
+		return writes, args, nil
 	case chain.Incident:
 		var step, attempt *int
 		if e.Task != nil {
 			step, attempt = &e.Task.Step, &e.Task.Attempt
 		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO case_incidents (case_id, at, failed, step, attempt, cause)
-			VALUES ($1, $2, $3, $4, $5, $6)`, e.CaseID, e.At, string(e.Failed), step, attempt, e.Reason)
+		return []write{{`INSERT INTO case_incidents (case_id, at, failed, step, attempt, cause)
+				SELECT $9::text, $10::timestamptz, $11::text, $12::int, $13::int, $14::text WHERE EXISTS (SELECT FROM fresh)`, true}},
+			[]any{e.CaseID, e.At, string(e.Failed), step, attempt, e.Reason}, nil
+	case chain.DecreeSigned, chain.TrainingsStarted, chain.DraftVersioned, chain.OutputRecorded, chain.DecreeIssued:
+		// Numbered by takeNumber, before its audit row; the runs keep their own records; the
+		// content is in sk_versions, case_documents or issued_decrees: the audit row is the record.
+		return nil, nil, nil
 	default:
-		return fmt.Errorf("%w: unknown event kind %q", ErrInvalidTransition, e.Kind)
+		return nil, nil, fmt.Errorf("%w: unknown event kind %q", ErrInvalidTransition, e.Kind)
 	}
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fmt.Errorf("%w: %s changed %d rows, want 1 (%v)", ErrInvalidTransition, e.Key(), n, err)
-	}
-	if e.Kind == chain.CaseCompleted {
-		return queueDeliveries(ctx, tx, e.CaseID)
-	}
-	return nil
 }
 
 // participantsSQL selects a case's participants ($1): as the signed decree froze them, or the
