@@ -52,69 +52,70 @@ type bucket struct {
 	Returns       int
 }
 
-// span is the instants from lo (inclusive) to hi (exclusive), a nil end open; a span that is
-// not on covers nothing.
-type span struct {
-	on     bool
-	lo, hi any
+// units are the spans the counts are kept by, coarsest first: each change goes into its
+// year's, its quarter's and its month's counts. next is a length that takes a unit's start
+// into the next unit, never past it: PostgreSQL adds calendar months only in the session's
+// zone, so a unit's end is the unit of its start plus next, truncated in the counts' zone.
+var units = []struct{ months, next int }{{12, 366}, {3, 93}, {1, 32}}
+
+func unitName(months int) string {
+	return map[int]string{12: "year", 3: "quarter", 1: "month"}[months]
 }
 
-func (s span) args() []any { return []any{s.on, s.lo, s.hi} }
+// span is the instants from lo (inclusive) to hi (exclusive), a nil end open.
+type span struct{ lo, hi *time.Time }
 
-// within is the condition that column falls in the span held by the three parameters from $n.
-func within(column string, n int) string {
-	return fmt.Sprintf(`($%d AND ($%d::timestamptz IS NULL OR %s >= $%d) AND ($%d::timestamptz IS NULL OR %s < $%d))`,
-		n, n+1, column, n+1, n+2, column, n+2)
+func (s span) empty() bool { return s.lo != nil && s.hi != nil && !s.lo.Before(*s.hi) }
+
+// piece is a span of a period read from the counts of a unit (months), or with months 0 from
+// the attempts themselves.
+type piece struct {
+	months int
+	span
 }
 
-// parts is how a period is read. whole is what the counts stand for, and the changes not yet
-// folded are read over it; within it, years are read from the yearly counts and the months
-// around them from the monthly. low and high are the ragged ends, read from the attempts.
-type parts struct{ whole, years, monthsLow, monthsHigh, low, high span }
-
-// edges are a period's whole months and years as PostgreSQL reckons them (the fold's): the
-// first month and year that start at or after its start, the last that start at or before
-// its end. An open end has none.
-type edges struct {
-	FirstMonth *time.Time `db:"first_month"`
-	LastMonth  *time.Time `db:"last_month"`
-	FirstYear  *time.Time `db:"first_year"`
-	LastYear   *time.Time `db:"last_year"`
+// split divides a period into pieces, given the first unit start at or after its start and the
+// last at or before its end, for each unit (PostgreSQL's, as the fold reckons them; none at an
+// open end): the whole units of the coarsest unit that has any, the finer units on either side,
+// and the ragged ends. counted is the span the counts stand for, over which the changes not yet
+// folded are read. Without counts, or without a whole month, the period is all ragged.
+func (p Period) split(folded bool, first, last []*time.Time) (pieces []piece, counted span) {
+	lo, hi := instant(p.From), instant(p.To)
+	k := -1
+	for i := range units {
+		if folded && !(span{first[i], last[i]}).empty() {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		return []piece{{0, span{lo, hi}}}, span{}
+	}
+	pieces = append(pieces, piece{units[k].months, span{first[k], last[k]}})
+	for j := k + 1; j < len(units); j++ {
+		if lo != nil {
+			pieces = append(pieces, piece{units[j].months, span{first[j], first[j-1]}})
+		}
+		if hi != nil {
+			pieces = append(pieces, piece{units[j].months, span{last[j-1], last[j]}})
+		}
+	}
+	n := len(units) - 1
+	if lo != nil {
+		pieces = append(pieces, piece{0, span{lo, first[n]}})
+	}
+	if hi != nil {
+		pieces = append(pieces, piece{0, span{last[n], hi}})
+	}
+	return slices.DeleteFunc(pieces, func(p piece) bool { return p.empty() }), span{first[n], last[n]}
 }
 
-// split divides a period into its parts; without counts, or without a whole month, it is all
-// ragged.
-func (p Period) split(counted bool, e edges) parts {
-	if !counted || (e.FirstMonth != nil && e.LastMonth != nil && !e.FirstMonth.Before(*e.LastMonth)) {
-		return parts{low: span{true, bound(p.From), bound(p.To)}}
-	}
-	x := parts{whole: span{true, at(e.FirstMonth), at(e.LastMonth)}}
-	if e.FirstMonth != nil {
-		x.low = span{true, p.From, *e.FirstMonth}
-	}
-	if e.LastMonth != nil {
-		x.high = span{true, *e.LastMonth, p.To}
-	}
-	if e.FirstYear != nil && e.LastYear != nil && !e.FirstYear.Before(*e.LastYear) {
-		x.monthsLow = x.whole
-		return x
-	}
-	x.years = span{true, at(e.FirstYear), at(e.LastYear)}
-	if e.FirstYear != nil {
-		x.monthsLow = span{true, *e.FirstMonth, *e.FirstYear}
-	}
-	if e.LastYear != nil {
-		x.monthsHigh = span{true, *e.LastYear, *e.LastMonth}
-	}
-	return x
-}
-
-// at is an instant as a parameter, none as NULL (an open end).
-func at(t *time.Time) any {
-	if t == nil {
+// instant is a period's end, nil when open.
+func instant(t time.Time) *time.Time {
+	if t.IsZero() {
 		return nil
 	}
-	return *t
+	return &t
 }
 
 // bound is an instant as a parameter, the zero instant as NULL (an open end).
@@ -127,15 +128,15 @@ func bound(t time.Time) any {
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
 // order) and per role. PostgreSQL counts them by step, role, standard and working minutes: the
-// whole years and months from decided_counts, the changes since its last fold, and the
-// attempts of the period's ragged ends one by one; the groups and their percentiles are read
-// off those counts exactly, as nearest ranks. A province's million attempts are some 3,600
-// counts a year and 3,600 a month.
+// whole years, quarters and months from decided_counts, the changes since its last fold, and
+// the attempts of the period's ragged ends one by one; the groups and their percentiles are
+// read off those counts exactly, as nearest ranks. A province's million attempts are some
+// 3,600 counts a year, a quarter or a month.
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
 	err = s.snapshot(ctx, true, func(tx *sqlx.Tx) error {
-		// Before the snapshot: a rebuild truncates the changes, and a snapshot older than it
-		// would see its old counts without the changes they lack.
+		// Before the snapshot: a fold truncates the changes, and a snapshot older than it would
+		// see its counts without the changes they lack.
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_deltas IN ACCESS SHARE MODE`); err != nil {
 			return err
 		}
@@ -143,28 +144,56 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 		if err != nil {
 			return err
 		}
-		var e edges
+		first, last := make([]*time.Time, len(units)), make([]*time.Time, len(units))
 		if zone != "" {
-			if err := tx.GetContext(ctx, &e, `SELECT CASE WHEN fm = $1 THEN fm ELSE date_trunc('month', fm + interval '32 days', $3) END AS first_month,
-					date_trunc('month', $2::timestamptz, $3) AS last_month,
-					CASE WHEN fy = $1 THEN fy ELSE date_trunc('year', fy + interval '366 days', $3) END AS first_year,
-					date_trunc('year', $2::timestamptz, $3) AS last_year
-				FROM (SELECT date_trunc('month', $1::timestamptz, $3) AS fm, date_trunc('year', $1::timestamptz, $3) AS fy) x`,
-				bound(p.From), bound(p.To), zone); err != nil {
+			var cols []string
+			var dest []any
+			for i, u := range units {
+				name := unitName(u.months)
+				cols = append(cols, fmt.Sprintf(`CASE WHEN date_trunc('%[1]s', $1::timestamptz, $3) = $1 THEN $1::timestamptz
+					ELSE date_trunc('%[1]s', date_trunc('%[1]s', $1::timestamptz, $3) + interval '%[2]d days', $3) END,
+					date_trunc('%[1]s', $2::timestamptz, $3)`, name, u.next))
+				dest = append(dest, &first[i], &last[i])
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), bound(p.From), bound(p.To), zone).Scan(dest...); err != nil {
 				return err
 			}
 		}
-		x := p.split(zone != "", e)
-		args := slices.Concat(x.whole.args(), x.years.args(), x.monthsLow.args(), x.monthsHigh.args(), x.low.args(), x.high.args())
+		pieces, counted := p.split(zone != "", first, last)
+		var args []any
+		in := func(column string, s span) string {
+			c := "true"
+			if s.lo != nil {
+				args = append(args, *s.lo)
+				c = fmt.Sprintf("%s >= $%d", column, len(args))
+			}
+			if s.hi != nil {
+				args = append(args, *s.hi)
+				c += fmt.Sprintf(" AND %s < $%d", column, len(args))
+			}
+			return c
+		}
+		// Each ragged end is a query of its own, so each is one range of the index that holds
+		// what they count.
+		var byUnit, reads []string
+		for _, pc := range pieces {
+			if pc.months > 0 {
+				byUnit = append(byUnit, fmt.Sprintf("(months = %d AND %s)", pc.months, in("period", pc.span)))
+				continue
+			}
+			reads = append(reads, `SELECT step, role, coalesce(working_minutes, 0) AS minutes, coalesce(standard_minutes, 0) AS standard,
+				1 AS n, late::int AS late, (decision = 'return')::int AS returns
+				FROM step_tasks WHERE decided_at IS NOT NULL AND `+in("case_started_at", pc.span))
+		}
+		if len(byUnit) > 0 {
+			reads = append(reads, `SELECT step, role, minutes, standard, n, late, returns FROM decided_counts WHERE `+strings.Join(byUnit, " OR "),
+				`SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+in("case_started_at", counted))
+		}
+		if len(reads) == 0 {
+			return nil
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT step, role, minutes, standard, sum(n) AS n, sum(late) AS late, sum(returns) AS returns
-			FROM (SELECT step, role, minutes, standard, n, late, returns FROM decided_counts
-				WHERE (months = 12 AND `+within("period", 4)+`) OR (months = 1 AND (`+within("period", 7)+` OR `+within("period", 10)+`))
-				UNION ALL
-				SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+within("case_started_at", 1)+`
-				UNION ALL
-				SELECT step, role, coalesce(working_minutes, 0), coalesce(standard_minutes, 0), 1, late::int, (decision = 'return')::int
-				FROM step_tasks WHERE decided_at IS NOT NULL AND (`+within("case_started_at", 13)+` OR `+within("case_started_at", 16)+`)) x
-			GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`, args...)
+			FROM (`+strings.Join(reads, " UNION ALL ")+`) x GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`, args...)
 		if err != nil {
 			return err
 		}
@@ -207,8 +236,14 @@ func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
 	return zone, nil
 }
 
-// levels are the counts kept: each change goes into its month's and its year's.
-const levels = `(VALUES (1, 'month'), (12, 'year')) l (months, unit)`
+// levels are the units as rows, for the fold.
+var levels = func() string {
+	var rows []string
+	for _, u := range units {
+		rows = append(rows, fmt.Sprintf("(%d, '%s')", u.months, unitName(u.months)))
+	}
+	return "(VALUES " + strings.Join(rows, ", ") + ") l (months, unit)"
+}()
 
 // FoldDecided moves the decisions' changes into the report's counts, by the months and years
 // of zone; counts kept in another zone (or none yet) are rebuilt from the attempts. It says
