@@ -80,6 +80,34 @@ func TestApplyRollsBackAndRefusesUnknownTasks(t *testing.T) {
 	if _, err := s.Case(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("case lookup: %v", err)
 	}
+	// A decision of a task the case has not opened, and an event of no known kind, change
+	// nothing either; a title PostgreSQL cannot hold is refused for its data.
+	if err := s.Apply(ctx, started("c1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(ctx, decided("c1", t0.Add(time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	unopened := decided("c1", t0.Add(2*time.Minute))
+	unopened.Events = unopened.Events[:1]
+	unopened.Events[0].Task.Step, unopened.Events[0].Decision.Step = 3, 3
+	bad := started("c2")
+	bad.Events[0].Case.Title = "Latsar\x00"
+	for name, c := range map[string]struct {
+		tr   chain.Transition
+		want error
+	}{
+		"not opened":     {unopened, store.ErrInvalidTransition},
+		"unknown kind":   {chain.Transition{Events: []chain.Event{{CaseID: "c1", Kind: "step_vanished", At: t0}}}, store.ErrInvalidTransition},
+		"NUL in a title": {bad, store.ErrDataRejected},
+	} {
+		if err := s.Apply(ctx, c.tr); !errors.Is(err, c.want) {
+			t.Errorf("%s: error = %v, want %v", name, err, c.want)
+		}
+	}
+	if audit, _ := s.Audit(ctx, "c1"); len(audit) != 4 {
+		t.Fatalf("refused transitions left audit rows: %d, want 4", len(audit))
+	}
 }
 
 func TestInboxAndNotices(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -31,13 +32,22 @@ func dataRejected(err error) error {
 	return err
 }
 
-// Apply writes a case transition in one transaction. Each event is appended to the audit log
-// under its idempotency key, and what it changes is written in the same statement, only when
-// the key is new: a retried activity never writes twice, and an event costs one round trip.
+// Apply writes a case transition atomically. Each event's audit row is appended under its
+// idempotency key, and what the event changes is written only when the key is new: a retried
+// activity never writes twice. A transition that numbers a decree, completes a case or queues
+// notices runs in a transaction with those writes; any other (a decision, a start) is one
+// call of apply_events, one round trip.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
+	if len(t.Notices) == 0 && !slices.ContainsFunc(t.Events, func(e chain.Event) bool {
+		return e.Kind == chain.DecreeSigned || e.Kind == chain.CaseCompleted
+	}) {
+		_, err := applyEvents(ctx, s.db, t.Events, nil)
+		return dataRejected(err)
+	}
 	return dataRejected(s.inTx(ctx, func(tx *sqlx.Tx) error {
+		events := make([]chain.Event, 0, len(t.Events))
+		numbers := map[string]string{}
 		for _, e := range t.Events {
-			extra := map[string]any{}
 			if e.Kind == chain.DecreeSigned {
 				number, err := takeNumber(ctx, tx, e)
 				if err != nil {
@@ -46,13 +56,16 @@ func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 				if number == "" {
 					continue // numbered before: a retried write
 				}
-				extra["number"] = number
+				numbers[e.Key()] = number
 			}
-			fresh, err := applyEvent(ctx, tx, e, extra)
-			if err != nil {
-				return fmt.Errorf("apply %s: %w", e.Key(), err)
-			}
-			if fresh && e.Kind == chain.CaseCompleted {
+			events = append(events, e)
+		}
+		fresh, err := applyEvents(ctx, tx, events, numbers)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if e.Kind == chain.CaseCompleted && fresh[e.Key()] {
 				if err := queueDeliveries(ctx, tx, e.CaseID); err != nil {
 					return err
 				}
@@ -65,6 +78,66 @@ func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 		}
 		return nil
 	}))
+}
+
+// eventRow is an event as apply_events reads it: the event itself and its audit row's columns.
+type eventRow struct {
+	chain.Event
+	Key     string          `json:"key"`
+	Actor   string          `json:"actor"`
+	Step    *int            `json:"step"`
+	Attempt *int            `json:"attempt"`
+	Detail  json.RawMessage `json:"detail"`
+}
+
+// applyEvents writes events through apply_events and returns the keys that were new. numbers
+// are the decree numbers given to DecreeSigned events, by key, for their audit rows.
+func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Event, numbers map[string]string) (map[string]bool, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	rows := make([]eventRow, len(events))
+	for i, e := range events {
+		extra := map[string]any{}
+		if n, ok := numbers[e.Key()]; ok {
+			extra["number"] = n
+		}
+		actor, detail, err := auditRow(e, extra)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = eventRow{Event: e, Key: e.Key(), Actor: actor, Detail: detail}
+		if e.Task != nil {
+			rows[i].Step, rows[i].Attempt = &e.Task.Step, &e.Task.Attempt
+		}
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return nil, fmt.Errorf("events as JSON: %w", err)
+	}
+	keys, err := q.QueryxContext(ctx, `SELECT apply_events($1)`, jsonText(b))
+	if err != nil {
+		return nil, invalidTransition(err)
+	}
+	defer keys.Close()
+	fresh := map[string]bool{}
+	for keys.Next() {
+		var k string
+		if err := keys.Scan(&k); err != nil {
+			return nil, err
+		}
+		fresh[k] = true
+	}
+	return fresh, invalidTransition(keys.Err())
+}
+
+// invalidTransition wraps err with ErrInvalidTransition when apply_events found no row to change.
+func invalidTransition(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "SK001" {
+		return fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
+	}
+	return err
 }
 
 // takeNumber gives a decree the next number of its register and records it on the case, or
@@ -99,12 +172,10 @@ func takeNumber(ctx context.Context, tx *sqlx.Tx, e chain.Event) (string, error)
 	return number, nil
 }
 
-// auditRow is the audit log's row of an event: its columns from key to detail, in order.
-func auditRow(e chain.Event, extra map[string]any) ([]any, error) {
+// auditRow is who an event's audit row names and its detail.
+func auditRow(e chain.Event, extra map[string]any) (string, []byte, error) {
 	actor, detail := "system", extra
-	var step, attempt *int
 	if e.Task != nil {
-		step, attempt = &e.Task.Step, &e.Task.Attempt
 		detail["role"] = e.Task.Role
 		if e.Task.DueAt != nil {
 			detail["due_at"] = e.Task.DueAt
@@ -166,128 +237,9 @@ func auditRow(e chain.Event, extra map[string]any) ([]any, error) {
 	}
 	b, err := json.Marshal(detail)
 	if err != nil {
-		return nil, fmt.Errorf("audit detail: %w", err)
+		return "", nil, fmt.Errorf("audit detail: %w", err)
 	}
-	return []any{e.Key(), e.At, actor, string(e.Kind), e.CaseID, step, attempt, jsonText(b)}, nil
-}
-
-// write is one statement an event runs when its audit row is new (the CTE fresh holds it),
-// over parameters from $9; exact ones must change one row, or the transition is invalid.
-type write struct {
-	sql   string
-	exact bool
-}
-
-// applyEvent appends e's audit row and, in the same statement, writes what e changes if the
-// row is new; it says whether it was.
-func applyEvent(ctx context.Context, tx *sqlx.Tx, e chain.Event, extra map[string]any) (bool, error) {
-	row, err := auditRow(e, extra)
-	if err != nil {
-		return false, err
-	}
-	writes, args, err := changes(e)
-	if err != nil {
-		return false, err
-	}
-	var q strings.Builder
-	q.WriteString(`WITH fresh AS (INSERT INTO audit_log (key, at, actor, action, case_id, step, attempt, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING RETURNING 1)`)
-	for i, w := range writes {
-		fmt.Fprintf(&q, `, w%d AS (%s RETURNING 1)`, i, w.sql)
-	}
-	q.WriteString(` SELECT (SELECT count(*) FROM fresh)`)
-	for i := range writes {
-		fmt.Fprintf(&q, `, (SELECT count(*) FROM w%d)`, i)
-	}
-	counts := make([]int64, 1+len(writes))
-	dest := make([]any, len(counts))
-	for i := range counts {
-		dest[i] = &counts[i]
-	}
-	if err := tx.QueryRowContext(ctx, q.String(), append(row, args...)...).Scan(dest...); err != nil {
-		return false, err
-	}
-	if counts[0] == 0 {
-		return false, nil
-	}
-	for i, w := range writes {
-		if w.exact && counts[1+i] != 1 {
-			return false, fmt.Errorf("%w: %s changed %d rows, want 1", ErrInvalidTransition, e.Key(), counts[1+i])
-		}
-	}
-	return true, nil
-}
-
-// changes is what an event writes to cases, step_tasks and case_incidents, and the parameters
-// of those writes ($9 on). Types are cast where no column gives them (INSERT ... SELECT).
-func changes(e chain.Event) ([]write, []any, error) {
-	const ifFresh = ` AND EXISTS (SELECT FROM fresh)`
-	task := func(sql string) ([]write, []any, error) {
-		return []write{{sql + ifFresh, true}}, []any{e.CaseID, e.Task.Step, e.Task.Attempt, e.At}, nil
-	}
-	switch e.Kind {
-	case chain.CaseStarted:
-		c := e.Case
-		return []write{{`INSERT INTO cases (id, title, definition_id, definition_version, started_by, started_at, deadline, deadline_days, steps, calendar_version)
-			SELECT $9::text, $10::text, $11::text, $12::int, $13::text, $14::timestamptz, $15::timestamptz, $16::int, $17::int, NULLIF($18::int, 0)
-			WHERE EXISTS (SELECT FROM fresh)`, true}},
-			[]any{e.CaseID, c.Title, c.DefinitionID, c.Version, e.By, e.At, c.Deadline, c.DeadlineDays, c.Steps, c.Calendar}, nil
-	case chain.StepOpened:
-		t := e.Task
-		var std *int
-		if t.StandardMinutes > 0 {
-			std = &t.StandardMinutes
-		}
-		return []write{
-				{`INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, due_at, standard_minutes)
-					SELECT $9::text, $10::int, $11::int, $12::text, $13::timestamptz, $14::timestamptz, $15::int WHERE EXISTS (SELECT FROM fresh)`, true},
-				{`UPDATE cases SET open_step = $10, open_attempt = $11, open_role = $12, open_due = $14 WHERE id = $9` + ifFresh, true},
-			},
-			[]any{e.CaseID, t.Step, t.Attempt, t.Role, t.OpenedAt, t.DueAt, std}, nil
-	case chain.StepDecided:
-		d := e.Decision
-		return []write{{`UPDATE step_tasks SET decided_at = $12, decision = $13, reason = NULLIF($14, ''),
-				actor_nip = $15, actor_name = NULLIF($16, ''), on_behalf_of = NULLIF($17, ''), working_minutes = $18, late = $19,
-				document_sha256 = NULLIF($20, ''), appointment = NULLIF($21, ''), calendar_version = NULLIF($22::int, 0), note = NULLIF($23, '')
-				WHERE case_id = $9 AND step = $10 AND attempt = $11 AND decided_at IS NULL` + ifFresh, true}},
-			[]any{e.CaseID, d.Step, d.Attempt, d.DecidedAt, string(d.Action), d.Reason, d.Actor.NIP, d.Actor.Name,
-				d.Actor.OnBehalfOf, d.WorkingMinutes, d.Late, d.Document, d.Actor.Appointment, d.CalendarVersion, d.Note}, nil
-	case chain.StepReminded:
-		return task(`UPDATE step_tasks SET reminded_at = $12 WHERE case_id = $9 AND step = $10 AND attempt = $11`)
-	case chain.StepEscalated:
-		return task(`UPDATE step_tasks SET escalated_at = $12, late = true WHERE case_id = $9 AND step = $10 AND attempt = $11`)
-	case chain.DeadlineBreached:
-		return []write{{`UPDATE cases SET deadline_breached_at = $10 WHERE id = $9` + ifFresh, true}}, []any{e.CaseID, e.At}, nil
-	case chain.CaseCompleted, chain.CaseCancelled, chain.CaseStoppedOutside:
-		state := map[chain.EventKind]chain.CaseState{chain.CaseCompleted: chain.Completed, chain.CaseCancelled: chain.Cancelled,
-			chain.CaseStoppedOutside: chain.Stopped}[e.Kind]
-		return []write{{`UPDATE cases SET state = $10, ended_at = $11, cancel_reason = NULLIF($12, ''),
-				open_step = NULL, open_attempt = NULL, open_role = NULL, open_due = NULL WHERE id = $9 AND state = 'running'` + ifFresh, true}},
-			[]any{e.CaseID, string(state), e.At, e.Reason}, nil
-	case chain.CalendarApplied:
-		writes := []write{{`UPDATE cases SET calendar_version = $10, deadline = COALESCE($11, deadline),
-			open_due = CASE WHEN open_step IS NULL THEN open_due ELSE $12 END WHERE id = $9` + ifFresh, true}}
-		args := []any{e.CaseID, e.Calendar.Version, e.Calendar.Deadline, nil}
-		if t := e.Task; t != nil {
-			args = append(args[:3], t.DueAt, t.Step, t.Attempt)
-			writes = append(writes, write{`UPDATE step_tasks SET due_at = $12 WHERE case_id = $9 AND step = $13 AND attempt = $14` + ifFresh, false})
-		}
-		return writes, args, nil
-	case chain.Incident:
-		var step, attempt *int
-		if e.Task != nil {
-			step, attempt = &e.Task.Step, &e.Task.Attempt
-		}
-		return []write{{`INSERT INTO case_incidents (case_id, at, failed, step, attempt, cause)
-				SELECT $9::text, $10::timestamptz, $11::text, $12::int, $13::int, $14::text WHERE EXISTS (SELECT FROM fresh)`, true}},
-			[]any{e.CaseID, e.At, string(e.Failed), step, attempt, e.Reason}, nil
-	case chain.DecreeSigned, chain.TrainingsStarted, chain.DraftVersioned, chain.OutputRecorded, chain.DecreeIssued:
-		// Numbered by takeNumber, before its audit row; the runs keep their own records; the
-		// content is in sk_versions, case_documents or issued_decrees: the audit row is the record.
-		return nil, nil, nil
-	default:
-		return nil, nil, fmt.Errorf("%w: unknown event kind %q", ErrInvalidTransition, e.Kind)
-	}
+	return actor, b, nil
 }
 
 // participantsSQL selects a case's participants ($1): as the signed decree froze them, or the
