@@ -71,18 +71,10 @@ func provinceScale(b *testing.B) *store.Store {
 		b.Fatal(err)
 	}
 	// As the running system does within a minute of the records arriving.
-	if _, err := s.FoldDecided(context.Background(), wita(b)); err != nil {
+	if _, err := s.FoldDecided(context.Background(), witaZone(b)); err != nil {
 		b.Fatal(err)
 	}
 	return s
-}
-
-func wita(b *testing.B) *time.Location {
-	zone, err := time.LoadLocation("Asia/Makassar")
-	if err != nil {
-		b.Fatal(err)
-	}
-	return zone
 }
 
 // BenchmarkReportAtProvinceScale is the auditors' report page's reads over a province: the
@@ -93,7 +85,7 @@ func wita(b *testing.B) *time.Location {
 func BenchmarkReportAtProvinceScale(b *testing.B) {
 	s := provinceScale(b)
 	ctx := context.Background()
-	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, wita(b)) }
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, witaZone(b)) }
 	for _, p := range []struct {
 		name   string
 		period store.Period

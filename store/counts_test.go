@@ -92,7 +92,8 @@ func newCounted(t *testing.T, n int, rng *rand.Rand) *counted {
 	return c
 }
 
-func witaZone(t *testing.T) *time.Location {
+// wita is the calendar's zone, Asia/Makassar.
+func witaZone(t testing.TB) *time.Location {
 	zone, err := time.LoadLocation("Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
