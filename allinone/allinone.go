@@ -182,7 +182,7 @@ func (s *System) serveWeb(def *sop.Definition) error {
 		if rebuilt, err := s.Store.FoldDecided(ctx, s.Zone); err != nil || !rebuilt {
 			return err
 		}
-		s.log.Info("the report's counts were rebuilt by months of the calendar's zone", "zone", s.Zone.String())
+		s.log.Info("the report's counts were rebuilt by the months, quarters and years of the calendar's zone", "zone", s.Zone.String())
 		return nil
 	})
 	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.
