@@ -173,8 +173,9 @@ func (s *System) serveWeb(def *sop.Definition) error {
 		_, err := s.Store.Checkpoint(ctx, time.Now())
 		return err
 	})
-	// The report's statistics read the decisions' monthly counts, by months of the calendar's
-	// zone; what is not folded yet is read as it is, so this only keeps the reads short.
+	// The report's statistics read the decisions' counts by month, quarter and year of the
+	// calendar's zone; what is not folded yet is read as it is, so this only keeps the reads
+	// short.
 	if s.Zone, err = cfg.Calendar.Location(); err != nil {
 		return err
 	}
