@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -323,4 +324,63 @@ func TestDecidedCountsFoldEmptiesTheChanges(t *testing.T) {
 	}
 	c.fold(witaZone(t), false)
 	empty("after a fold")
+}
+
+// A fold that meets a report read in progress does not hold the decisions up until the read
+// ends: it gives way now and then, and folds once the read is done.
+func TestDecidedCountsFoldGivesWayToDecisions(t *testing.T) {
+	c := newCounted(t, 40, rand.New(rand.NewPCG(6, 6)))
+	rng := rand.New(rand.NewPCG(7, 7))
+	if err := c.add(rng, 50); err != nil {
+		t.Fatal(err)
+	}
+	c.fold(witaZone(t), true)
+	ctx := context.Background()
+	read, err := c.s.DB().BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer read.Rollback()
+	if _, err := read.ExecContext(ctx, `LOCK TABLE decided_deltas IN ACCESS SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.add(rng, 5); err != nil {
+		t.Fatal(err)
+	}
+	folded := make(chan error, 1)
+	go func() {
+		_, err := c.s.FoldDecided(ctx, witaZone(t))
+		folded <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	decided := make(chan error, 1)
+	go func() { decided <- c.add(rng, 3) }()
+	// The read would go on for as long as it likes; decisions behind a fold that waited for it
+	// would too. The read ends either way, so a failing fold cannot hang the test.
+	var errs []error
+	select {
+	case err := <-decided:
+		errs = append(errs, err)
+		decided = nil
+	case <-time.After(time.Second):
+		t.Error("three decisions waited over a second while a fold waited for a report read")
+	}
+	select {
+	case err := <-folded:
+		t.Errorf("the fold ended during the read: %v", err)
+		folded = nil
+	case <-time.After(time.Second):
+	}
+	if err := read.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []chan error{decided, folded} {
+		if ch != nil {
+			errs = append(errs, <-ch)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	c.check("after the fold that waited", []store.Period{{}})
 }

@@ -245,20 +245,41 @@ var levels = func() string {
 	return "(VALUES " + strings.Join(rows, ", ") + ") l (months, unit)"
 }()
 
-// FoldDecided moves the decisions' changes into the report's counts, by the months and years
-// of zone; counts kept in another zone (or none yet) are rebuilt from the attempts. It says
-// whether it rebuilt.
+// foldWait is how long a fold waits for decided_deltas at a time: a report read in progress
+// holds the table, and while a fold waits for it every decision waits behind the fold.
+const foldWait = 100 * time.Millisecond
+
+// FoldDecided moves the decisions' changes into the report's counts, by the months, quarters
+// and years of zone; counts kept in another zone (or none yet) are rebuilt from the attempts.
+// It says whether it rebuilt.
 //
 // A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
 // and no decision commits a change the fold's snapshot misses, so the changes can be emptied
 // with TRUNCATE. Deleting them instead would leave each fold's rows behind as dead rows that
 // every read scans (a million after a bulk load, 70 MB) until a vacuum may remove them, which
 // is not while any older snapshot is open. The price: a decision waits for a fold in progress
-// (milliseconds for a minute's changes), and a fold for a report read in progress.
-func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
+// (milliseconds for a minute's changes); a fold that finds a report read in progress waits at
+// most foldWait before it lets the decisions queued behind it through, then tries again.
+func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (bool, error) {
+	for {
+		rebuilt, err := s.foldDecided(ctx, zone)
+		var pqErr *pq.Error
+		if !errors.As(err, &pqErr) || pqErr.Code != "55P03" { // lock_not_available
+			return rebuilt, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("fold the report's counts: %w", ctx.Err())
+		case <-time.After(foldWait):
+		}
+	}
+}
+
+func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
 	err = s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
 		// The first statement, so the snapshot is taken once the lock is held.
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_deltas IN ACCESS EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; LOCK TABLE decided_deltas IN ACCESS EXCLUSIVE MODE`,
+			foldWait.Milliseconds())); err != nil {
 			return err
 		}
 		kept, err := decidedZone(ctx, tx)
