@@ -115,29 +115,30 @@ func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Even
 	if err != nil {
 		return nil, fmt.Errorf("events as JSON: %w", err)
 	}
-	keys, err := q.QueryxContext(ctx, `SELECT apply_events($1)`, jsonText(b))
-	if err != nil {
-		return nil, invalidTransition(err)
-	}
-	defer keys.Close()
 	fresh := map[string]bool{}
-	for keys.Next() {
-		var k string
-		if err := keys.Scan(&k); err != nil {
-			return nil, err
+	err = func() error {
+		keys, err := q.QueryxContext(ctx, `SELECT apply_events($1)`, jsonText(b))
+		if err != nil {
+			return err
 		}
-		fresh[k] = true
-	}
-	return fresh, invalidTransition(keys.Err())
-}
-
-// invalidTransition wraps err with ErrInvalidTransition when apply_events found no row to change.
-func invalidTransition(err error) error {
+		defer keys.Close()
+		for keys.Next() {
+			var k string
+			if err := keys.Scan(&k); err != nil {
+				return err
+			}
+			fresh[k] = true
+		}
+		return keys.Err()
+	}()
 	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "SK001" {
-		return fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
+	switch {
+	case errors.As(err, &pqErr) && pqErr.Code == "SK001": // apply_events found no row to change
+		return nil, fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
+	case err != nil:
+		return nil, fmt.Errorf("apply %s: %w", events[0].Key(), err)
 	}
-	return err
+	return fresh, nil
 }
 
 // takeNumber gives a decree the next number of its register and records it on the case, or
