@@ -42,7 +42,8 @@ type System struct {
 	// Publisher issues the signed decrees, for the worker's activity and the web app alike.
 	Publisher *publish.Publisher
 	WebURL    string // where the web app listens
-	// Zone is the working calendar's, whose months the report's counts are kept by.
+	// Zone is the working calendar's, by whose months, quarters and years the report's counts
+	// are kept.
 	Zone *time.Location
 
 	log      *slog.Logger

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -35,7 +34,7 @@ type DecidedStat struct {
 // Period is the cases started from From (inclusive) to To (exclusive); a zero end is open.
 type Period struct{ From, To time.Time }
 
-func (p Period) args() []any { return []any{bound(p.From), bound(p.To)} }
+func (p Period) args() []any { return []any{instant(p.From), instant(p.To)} }
 
 // during is the condition that an instant column falls in the period held by $1 and $2.
 func during(column string) string {
@@ -53,14 +52,15 @@ type bucket struct {
 }
 
 // units are the spans the counts are kept by, coarsest first: each change goes into its
-// year's, its quarter's and its month's counts. next is a length that takes a unit's start
-// into the next unit, never past it: PostgreSQL adds calendar months only in the session's
-// zone, so a unit's end is the unit of its start plus next, truncated in the counts' zone.
-var units = []struct{ months, next int }{{12, 366}, {3, 93}, {1, 32}}
-
-func unitName(months int) string {
-	return map[int]string{12: "year", 3: "quarter", 1: "month"}[months]
-}
+// year's, its quarter's and its month's counts. next is a number of days that takes a unit's
+// start into the next unit, never past it: PostgreSQL adds calendar months only in the
+// session's zone, so a unit's end is the unit of its start plus next, truncated in the counts'
+// zone.
+var units = []struct {
+	months int
+	name   string
+	next   int
+}{{12, "year", 366}, {3, "quarter", 93}, {1, "month", 32}}
 
 // span is the instants from lo (inclusive) to hi (exclusive), a nil end open.
 type span struct{ lo, hi *time.Time }
@@ -110,20 +110,12 @@ func (p Period) split(folded bool, first, last []*time.Time) (pieces []piece, co
 	return slices.DeleteFunc(pieces, func(p piece) bool { return p.empty() }), span{first[n], last[n]}
 }
 
-// instant is a period's end, nil when open.
+// instant is a period's end, nil when open (a NULL as a parameter).
 func instant(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
 	return &t
-}
-
-// bound is an instant as a parameter, the zero instant as NULL (an open end).
-func bound(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
 }
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
@@ -149,13 +141,12 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 			var cols []string
 			var dest []any
 			for i, u := range units {
-				name := unitName(u.months)
 				cols = append(cols, fmt.Sprintf(`CASE WHEN date_trunc('%[1]s', $1::timestamptz, $3) = $1 THEN $1::timestamptz
 					ELSE date_trunc('%[1]s', date_trunc('%[1]s', $1::timestamptz, $3) + interval '%[2]d days', $3) END,
-					date_trunc('%[1]s', $2::timestamptz, $3)`, name, u.next))
+					date_trunc('%[1]s', $2::timestamptz, $3)`, u.name, u.next))
 				dest = append(dest, &first[i], &last[i])
 			}
-			if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), bound(p.From), bound(p.To), zone).Scan(dest...); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), instant(p.From), instant(p.To), zone).Scan(dest...); err != nil {
 				return err
 			}
 		}
@@ -188,9 +179,6 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 		if len(byUnit) > 0 {
 			reads = append(reads, `SELECT step, role, minutes, standard, n, late, returns FROM decided_counts WHERE `+strings.Join(byUnit, " OR "),
 				`SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+in("case_started_at", counted))
-		}
-		if len(reads) == 0 {
-			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT step, role, minutes, standard, sum(n) AS n, sum(late) AS late, sum(returns) AS returns
 			FROM (`+strings.Join(reads, " UNION ALL ")+`) x GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`, args...)
@@ -225,101 +213,6 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 		byRoles = append(byRoles, st)
 	}
 	return bySteps, byRoles, nil
-}
-
-// decidedZone is the zone of decided_counts' months, none before the first fold.
-func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
-	var zone string
-	if err := tx.GetContext(ctx, &zone, `SELECT zone FROM decided_zone`); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("zone of the report's counts: %w", err)
-	}
-	return zone, nil
-}
-
-// levels are the units as rows, for the fold.
-var levels = func() string {
-	var rows []string
-	for _, u := range units {
-		rows = append(rows, fmt.Sprintf("(%d, '%s')", u.months, unitName(u.months)))
-	}
-	return "(VALUES " + strings.Join(rows, ", ") + ") l (months, unit)"
-}()
-
-// foldWait is how long a fold waits for decided_deltas at a time: a report read in progress
-// holds the table, and while a fold waits for it every decision waits behind the fold.
-const foldWait = 100 * time.Millisecond
-
-// FoldDecided moves the decisions' changes into the report's counts, by the months, quarters
-// and years of zone; counts kept in another zone (or none yet) are rebuilt from the attempts.
-// It says whether it rebuilt.
-//
-// A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
-// and no decision commits a change the fold's snapshot misses, so the changes can be emptied
-// with TRUNCATE. Deleting them instead would leave each fold's rows behind as dead rows that
-// every read scans (a million after a bulk load, 70 MB) until a vacuum may remove them, which
-// is not while any older snapshot is open. The price: a decision waits for a fold in progress
-// (milliseconds for a minute's changes); a fold that finds a report read in progress waits at
-// most foldWait before it lets the decisions queued behind it through, then tries again.
-func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (bool, error) {
-	for {
-		rebuilt, err := s.foldDecided(ctx, zone)
-		var pqErr *pq.Error
-		if !errors.As(err, &pqErr) || pqErr.Code != "55P03" { // lock_not_available
-			return rebuilt, err
-		}
-		select {
-		case <-ctx.Done():
-			return false, fmt.Errorf("fold the report's counts: %w", ctx.Err())
-		case <-time.After(foldWait):
-		}
-	}
-}
-
-func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
-	err = s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
-		// The first statement, so the snapshot is taken once the lock is held.
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; LOCK TABLE decided_deltas IN ACCESS EXCLUSIVE MODE`,
-			foldWait.Milliseconds())); err != nil {
-			return err
-		}
-		kept, err := decidedZone(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if kept == zone.String() {
-			_, err = tx.ExecContext(ctx, `INSERT INTO decided_counts AS c (months, period, step, role, minutes, standard, n, late, returns)
-				SELECT l.months, date_trunc(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
-				FROM decided_deltas m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
-				ON CONFLICT (months, period, step, role, minutes, standard) DO UPDATE
-				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
-			if err == nil {
-				_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
-			}
-			return err
-		}
-		rebuilt = true
-		if _, err := tx.ExecContext(ctx, `TRUNCATE decided_deltas; DELETE FROM decided_counts`); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (months, period, step, role, minutes, standard, n, late, returns)
-			SELECT l.months, date_trunc(l.unit, t.case_started_at, $1), t.step, t.role, coalesce(t.working_minutes, 0), coalesce(t.standard_minutes, 0),
-				count(*), count(*) FILTER (WHERE t.late), count(*) FILTER (WHERE t.decision = 'return')
-			FROM step_tasks t CROSS JOIN `+levels+` WHERE t.decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, zone.String()); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("fold the report's counts: %w", err)
-	}
-	if rebuilt {
-		// The old counts are dead rows now; a read must not be planned on what they were.
-		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_counts`); err != nil {
-			return true, fmt.Errorf("vacuum the report's counts: %w", err)
-		}
-	}
-	return rebuilt, nil
 }
 
 // groups yields the runs of sorted whose neighbours are alike.

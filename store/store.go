@@ -35,8 +35,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	// A statement with parameters goes in one round trip (parse, bind and execute together)
-	// instead of two (parse and describe, then bind and execute): a transition's transaction
-	// is some ten statements, each a wait on the database.
+	// instead of two (parse and describe, then bind and execute): each is a wait on the
+	// database, and a page's reads are several.
 	cfg.BinaryParameters = true
 	// Every query here is short; JIT compiling one costs ~10 ms, which the planner pays when its
 	// statistics lag (a table just emptied by the report's fold looked like 770,000 rows).

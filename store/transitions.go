@@ -115,28 +115,18 @@ func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Even
 	if err != nil {
 		return nil, fmt.Errorf("events as JSON: %w", err)
 	}
-	fresh := map[string]bool{}
-	err = func() error {
-		keys, err := q.QueryxContext(ctx, `SELECT apply_events($1)`, jsonText(b))
-		if err != nil {
-			return err
-		}
-		defer keys.Close()
-		for keys.Next() {
-			var k string
-			if err := keys.Scan(&k); err != nil {
-				return err
-			}
-			fresh[k] = true
-		}
-		return keys.Err()
-	}()
+	var keys []string
+	err = sqlx.SelectContext(ctx, q, &keys, `SELECT apply_events($1)`, jsonText(b))
 	var pqErr *pq.Error
 	switch {
 	case errors.As(err, &pqErr) && pqErr.Code == "SK001": // apply_events found no row to change
 		return nil, fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
 	case err != nil:
 		return nil, fmt.Errorf("apply %s: %w", events[0].Key(), err)
+	}
+	fresh := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		fresh[k] = true
 	}
 	return fresh, nil
 }

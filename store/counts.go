@@ -1,0 +1,111 @@
+package store
+
+// The report's counts: the decisions' changes folded, every minute, into counts by month,
+// quarter and year of their cases' start (migrations 00021 and 00023); DecidedStats reads them.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// decidedZone is the zone of decided_counts' months, none before the first fold.
+func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
+	var zone string
+	if err := tx.GetContext(ctx, &zone, `SELECT zone FROM decided_zone`); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("zone of the report's counts: %w", err)
+	}
+	return zone, nil
+}
+
+// levels are the units as rows, for the fold.
+var levels = func() string {
+	var rows []string
+	for _, u := range units {
+		rows = append(rows, fmt.Sprintf("(%d, '%s')", u.months, u.name))
+	}
+	return "(VALUES " + strings.Join(rows, ", ") + ") l (months, unit)"
+}()
+
+// foldWait is how long a fold waits for decided_deltas at a time: a report read in progress
+// holds the table, and while a fold waits for it every decision waits behind the fold.
+const foldWait = 100 * time.Millisecond
+
+// FoldDecided moves the decisions' changes into the report's counts, by the months, quarters
+// and years of zone; counts kept in another zone (or none yet) are rebuilt from the attempts.
+// It says whether it rebuilt.
+//
+// A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
+// and no decision commits a change the fold's snapshot misses, so the changes can be emptied
+// with TRUNCATE. Deleting them instead would leave each fold's rows behind as dead rows that
+// every read scans (a million after a bulk load, 70 MB) until a vacuum may remove them, which
+// is not while any older snapshot is open. The price: a decision waits for a fold in progress
+// (milliseconds for a minute's changes); a fold that finds a report read in progress waits at
+// most foldWait before it lets the decisions queued behind it through, then tries again.
+func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (bool, error) {
+	for {
+		rebuilt, err := s.foldDecided(ctx, zone)
+		var pqErr *pq.Error
+		if !errors.As(err, &pqErr) || pqErr.Code != "55P03" { // lock_not_available
+			return rebuilt, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("fold the report's counts: %w", ctx.Err())
+		case <-time.After(foldWait):
+		}
+	}
+}
+
+func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
+	err = s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
+		// The first statement, so the snapshot is taken once the lock is held.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; LOCK TABLE decided_deltas IN ACCESS EXCLUSIVE MODE`,
+			foldWait.Milliseconds())); err != nil {
+			return err
+		}
+		kept, err := decidedZone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if kept == zone.String() {
+			_, err = tx.ExecContext(ctx, `INSERT INTO decided_counts AS c (months, period, step, role, minutes, standard, n, late, returns)
+				SELECT l.months, date_trunc(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
+				FROM decided_deltas m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
+				ON CONFLICT (months, period, step, role, minutes, standard) DO UPDATE
+				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
+			}
+			return err
+		}
+		rebuilt = true
+		if _, err := tx.ExecContext(ctx, `TRUNCATE decided_deltas; DELETE FROM decided_counts`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (months, period, step, role, minutes, standard, n, late, returns)
+			SELECT l.months, date_trunc(l.unit, t.case_started_at, $1), t.step, t.role, coalesce(t.working_minutes, 0), coalesce(t.standard_minutes, 0),
+				count(*), count(*) FILTER (WHERE t.late), count(*) FILTER (WHERE t.decision = 'return')
+			FROM step_tasks t CROSS JOIN `+levels+` WHERE t.decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, zone.String()); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold the report's counts: %w", err)
+	}
+	if rebuilt {
+		// The old counts are dead rows now; a read must not be planned on what they were.
+		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_counts`); err != nil {
+			return true, fmt.Errorf("vacuum the report's counts: %w", err)
+		}
+	}
+	return rebuilt, nil
+}
