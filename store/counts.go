@@ -1,7 +1,8 @@
 package store
 
-// The report's counts: the decisions' changes folded, every minute, into counts by month,
-// quarter and year of their cases' start (migrations 00021 and 00023); DecidedStats reads them.
+// The report's counts: the decisions' changes folded, every minute, into counts by dekad, month,
+// quarter and year of their cases' start (migrations 00021, 00023 and 00025); DecidedStats
+// reads them.
 
 import (
 	"context"
@@ -15,7 +16,7 @@ import (
 	"github.com/lib/pq"
 )
 
-// decidedZone is the zone of decided_counts' months, none before the first fold.
+// decidedZone is the zone of decided_counts' units, none before the first fold.
 func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
 	var zone string
 	if err := tx.GetContext(ctx, &zone, `SELECT zone FROM decided_zone`); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -28,17 +29,17 @@ func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
 var levels = func() string {
 	var rows []string
 	for _, u := range units {
-		rows = append(rows, fmt.Sprintf("(%d, '%s')", u.months, u.name))
+		rows = append(rows, fmt.Sprintf("('%s')", u.name))
 	}
-	return "(VALUES " + strings.Join(rows, ", ") + ") l (months, unit)"
+	return "(VALUES " + strings.Join(rows, ", ") + ") l (unit)"
 }()
 
 // foldWait is how long a fold waits for decided_deltas at a time: a report read in progress
 // holds the table, and while a fold waits for it every decision waits behind the fold.
 const foldWait = 100 * time.Millisecond
 
-// FoldDecided moves the decisions' changes into the report's counts, by the months, quarters
-// and years of zone; counts kept in another zone (or none yet) are rebuilt from the attempts.
+// FoldDecided moves the decisions' changes into the report's counts, by the dekads, months,
+// quarters and years of zone; counts kept in another zone (or none yet) are rebuilt from the attempts.
 // It says whether it rebuilt.
 //
 // A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
@@ -75,10 +76,10 @@ func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 			return err
 		}
 		if kept == zone.String() {
-			_, err = tx.ExecContext(ctx, `INSERT INTO decided_counts AS c (months, period, step, role, minutes, standard, n, late, returns)
-				SELECT l.months, date_trunc(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
+			_, err = tx.ExecContext(ctx, `INSERT INTO decided_counts AS c (unit, period, step, role, minutes, standard, n, late, returns)
+				SELECT l.unit, count_unit_start(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
 				FROM decided_deltas m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
-				ON CONFLICT (months, period, step, role, minutes, standard) DO UPDATE
+				ON CONFLICT (unit, period, step, role, minutes, standard) DO UPDATE
 				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
 			if err == nil {
 				_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
@@ -89,8 +90,8 @@ func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 		if _, err := tx.ExecContext(ctx, `TRUNCATE decided_deltas; DELETE FROM decided_counts`); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (months, period, step, role, minutes, standard, n, late, returns)
-			SELECT l.months, date_trunc(l.unit, t.case_started_at, $1), t.step, t.role, coalesce(t.working_minutes, 0), coalesce(t.standard_minutes, 0),
+		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (unit, period, step, role, minutes, standard, n, late, returns)
+			SELECT l.unit, count_unit_start(l.unit, t.case_started_at, $1), t.step, t.role, coalesce(t.working_minutes, 0), coalesce(t.standard_minutes, 0),
 				count(*), count(*) FILTER (WHERE t.late), count(*) FILTER (WHERE t.decision = 'return')
 			FROM step_tasks t CROSS JOIN `+levels+` WHERE t.decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, zone.String()); err != nil {
 			return err

@@ -57,9 +57,6 @@ func oracle(rows []attempt, p store.Period) map[int]store.DecidedStat {
 	return out
 }
 
-// The report's counts agree with the attempts themselves whatever happened between two folds
-// (decisions, a decided row corrected, a row deleted), before the first fold, after a fold in
-// another zone, and for periods on month boundaries, on days and at odd instants.
 // counted is a store's cases and their attempts, and the oracle's check of the report's
 // statistics against those attempts.
 type counted struct {
@@ -172,7 +169,7 @@ func (c *counted) fold(zone *time.Location, wantRebuilt bool) {
 
 // The report's counts agree with the attempts themselves whatever happened between two folds
 // (decisions, a decided row corrected, a row deleted), before the first fold, after a fold in
-// another zone, and for periods on month boundaries, on days and at odd instants.
+// another zone, and for periods on month and dekad boundaries, on days and at odd instants.
 func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 21))
 	c := newCounted(t, 120, rng)
@@ -205,7 +202,11 @@ func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 		{From: day(2, 1).Add(-time.Minute), To: day(3, 1).Add(time.Second)}, {From: day(2, 1).UTC()}, {From: day(3, 5), To: day(2, 5)},
 		// Whole years: alone, with months and ragged days around, open on one side, or none whole.
 		{From: day(-11, 1), To: day(1, 1)}, {From: day(-11, 1)}, {To: day(1, 1)}, {From: day(-12, 31), To: day(2, 2)},
-		{From: day(-12, 1), To: day(3, 1)}, {From: day(-3, 14), To: day(2, 1)}, {To: day(1, 1).Add(time.Minute)}}
+		{From: day(-12, 1), To: day(3, 1)}, {From: day(-3, 14), To: day(2, 1)}, {To: day(1, 1).Add(time.Minute)},
+		// Dekads: one alone, January's of eleven days, February's of eight, on both sides of
+		// whole months with ragged days beyond, open on one side, a minute short of one.
+		{From: day(1, 11), To: day(1, 21)}, {From: day(1, 21), To: day(2, 1)}, {From: day(2, 21), To: day(3, 1)},
+		{From: day(1, 12), To: day(4, 19)}, {From: day(2, 11)}, {To: day(3, 21)}, {From: day(1, 11).Add(time.Minute), To: day(1, 21)}}
 	check := func(when string) { t.Helper(); c.check(when, periods) }
 	fold := c.fold
 	add(400)
@@ -272,7 +273,7 @@ func TestDecidedCountsKeepDecisionsMadeDuringFolds(t *testing.T) {
 		t.Helper()
 		var counted, decided int
 		if err := c.s.DB().QueryRowContext(context.Background(), `SELECT
-			(SELECT coalesce(sum(n), 0) FROM decided_counts WHERE months = 1) + (SELECT coalesce(sum(n), 0) FROM decided_deltas),
+			(SELECT coalesce(sum(n), 0) FROM decided_counts WHERE unit = 'dekad') + (SELECT coalesce(sum(n), 0) FROM decided_deltas),
 			(SELECT count(*) FROM step_tasks WHERE decided_at IS NOT NULL)`).Scan(&counted, &decided); err != nil || counted != decided {
 			t.Fatalf("%s: %d attempts counted, %d decided (%v)", when, counted, decided, err)
 		}

@@ -51,26 +51,26 @@ type bucket struct {
 	Returns       int
 }
 
-// units are the spans the counts are kept by, coarsest first: each change goes into its
-// year's, its quarter's and its month's counts. next is a number of days that takes a unit's
-// start into the next unit, never past it: PostgreSQL adds calendar months only in the
-// session's zone, so a unit's end is the unit of its start plus next, truncated in the counts'
-// zone.
+// units are the spans the counts are kept by, coarsest first, each tiling the one before it:
+// each change goes into its year's, its quarter's, its month's and its dekad's counts. next is
+// a number of days that takes a unit's start into the next unit, never past it and never onto
+// its first day (a change of offset could put that back in this unit): PostgreSQL adds days
+// only in the session's zone, so a unit's end is the unit of its start plus next, found in the
+// counts' zone by count_unit_start (migration 00025).
 var units = []struct {
-	months int
-	name   string
-	next   int
-}{{12, "year", 366}, {3, "quarter", 93}, {1, "month", 32}}
+	name string
+	next int
+}{{"year", 367}, {"quarter", 93}, {"month", 32}, {"dekad", 12}}
 
 // span is the instants from lo (inclusive) to hi (exclusive), a nil end open.
 type span struct{ lo, hi *time.Time }
 
 func (s span) empty() bool { return s.lo != nil && s.hi != nil && !s.lo.Before(*s.hi) }
 
-// piece is a span of a period read from the counts of a unit (months), or with months 0 from
-// the attempts themselves.
+// piece is a span of a period read from the counts of a unit, or with none from the attempts
+// themselves.
 type piece struct {
-	months int
+	unit string
 	span
 }
 
@@ -89,23 +89,23 @@ func (p Period) split(folded bool, first, last []*time.Time) (pieces []piece, co
 		}
 	}
 	if k < 0 {
-		return []piece{{0, span{lo, hi}}}, span{}
+		return []piece{{"", span{lo, hi}}}, span{}
 	}
-	pieces = append(pieces, piece{units[k].months, span{first[k], last[k]}})
+	pieces = append(pieces, piece{units[k].name, span{first[k], last[k]}})
 	for j := k + 1; j < len(units); j++ {
 		if lo != nil {
-			pieces = append(pieces, piece{units[j].months, span{first[j], first[j-1]}})
+			pieces = append(pieces, piece{units[j].name, span{first[j], first[j-1]}})
 		}
 		if hi != nil {
-			pieces = append(pieces, piece{units[j].months, span{last[j-1], last[j]}})
+			pieces = append(pieces, piece{units[j].name, span{last[j-1], last[j]}})
 		}
 	}
 	n := len(units) - 1
 	if lo != nil {
-		pieces = append(pieces, piece{0, span{lo, first[n]}})
+		pieces = append(pieces, piece{"", span{lo, first[n]}})
 	}
 	if hi != nil {
-		pieces = append(pieces, piece{0, span{last[n], hi}})
+		pieces = append(pieces, piece{"", span{last[n], hi}})
 	}
 	return slices.DeleteFunc(pieces, func(p piece) bool { return p.empty() }), span{first[n], last[n]}
 }
@@ -120,10 +120,10 @@ func instant(t time.Time) *time.Time {
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
 // order) and per role. PostgreSQL counts them by step, role, standard and working minutes: the
-// whole years, quarters and months from decided_counts, the changes since its last fold, and
-// the attempts of the period's ragged ends one by one; the groups and their percentiles are
-// read off those counts exactly, as nearest ranks. A province's million attempts are some
-// 3,600 counts a year, a quarter or a month.
+// whole years, quarters, months and dekads from decided_counts, the changes since its last
+// fold, and the attempts of the period's ragged ends (under ten days at either end) one by one;
+// the groups and their percentiles are read off those counts exactly, as nearest ranks. A
+// province's million attempts are some 3,600 counts a year, a quarter or a month.
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
 	err = s.snapshot(ctx, true, func(tx *sqlx.Tx) error {
@@ -141,9 +141,9 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 			var cols []string
 			var dest []any
 			for i, u := range units {
-				cols = append(cols, fmt.Sprintf(`CASE WHEN date_trunc('%[1]s', $1::timestamptz, $3) = $1 THEN $1::timestamptz
-					ELSE date_trunc('%[1]s', date_trunc('%[1]s', $1::timestamptz, $3) + interval '%[2]d days', $3) END,
-					date_trunc('%[1]s', $2::timestamptz, $3)`, u.name, u.next))
+				cols = append(cols, fmt.Sprintf(`CASE WHEN count_unit_start('%[1]s', $1::timestamptz, $3) = $1 THEN $1::timestamptz
+					ELSE count_unit_start('%[1]s', count_unit_start('%[1]s', $1::timestamptz, $3) + interval '%[2]d days', $3) END,
+					count_unit_start('%[1]s', $2::timestamptz, $3)`, u.name, u.next))
 				dest = append(dest, &first[i], &last[i])
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), instant(p.From), instant(p.To), zone).Scan(dest...); err != nil {
@@ -164,21 +164,23 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 			}
 			return c
 		}
-		// Each ragged end is a query of its own, so each is one range of the index that holds
-		// what they count.
-		var byUnit, reads []string
+		// Each piece is a query of its own, so each is one range of an index that holds what it
+		// counts (OR'ed, the counts' pieces were a bitmap scan of most of the table's pages).
+		var reads []string
+		counts := false
 		for _, pc := range pieces {
-			if pc.months > 0 {
-				byUnit = append(byUnit, fmt.Sprintf("(months = %d AND %s)", pc.months, in("period", pc.span)))
+			if pc.unit != "" {
+				counts = true
+				reads = append(reads, fmt.Sprintf(`SELECT step, role, minutes, standard, n, late, returns FROM decided_counts
+					WHERE unit = '%s' AND %s`, pc.unit, in("period", pc.span)))
 				continue
 			}
 			reads = append(reads, `SELECT step, role, coalesce(working_minutes, 0) AS minutes, coalesce(standard_minutes, 0) AS standard,
 				1 AS n, late::int AS late, (decision = 'return')::int AS returns
 				FROM step_tasks WHERE decided_at IS NOT NULL AND `+in("case_started_at", pc.span))
 		}
-		if len(byUnit) > 0 {
-			reads = append(reads, `SELECT step, role, minutes, standard, n, late, returns FROM decided_counts WHERE `+strings.Join(byUnit, " OR "),
-				`SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+in("case_started_at", counted))
+		if counts {
+			reads = append(reads, `SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+in("case_started_at", counted))
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT step, role, minutes, standard, sum(n) AS n, sum(late) AS late, sum(returns) AS returns
 			FROM (`+strings.Join(reads, " UNION ALL ")+`) x GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`, args...)
