@@ -25,14 +25,33 @@ func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
 	return zone, nil
 }
 
-// levels are the units as rows, for the fold.
-var levels = func() string {
+// coarser are the units above the finest, as rows, for the fold.
+var coarser = func() string {
 	var rows []string
-	for _, u := range units {
+	for _, u := range units[:len(units)-1] {
 		rows = append(rows, fmt.Sprintf("('%s')", u.name))
 	}
 	return "(VALUES " + strings.Join(rows, ", ") + ") l (unit)"
 }()
+
+// addCounts adds rows, a query of (case_started_at, step, role, minutes, standard, n, late,
+// returns), to decided_counts in zone. They are grouped once by the finest unit, and the
+// coarser units' counts are grouped from those, since each unit tiles the one above it: a
+// rebuild groups a province's million attempts once, not once per unit.
+func addCounts(ctx context.Context, tx *sqlx.Tx, zone, rows string) error {
+	_, err := tx.ExecContext(ctx, `WITH f AS (
+			SELECT count_unit_start($2, r.case_started_at, $1) AS period, r.step, r.role, r.minutes, r.standard,
+				sum(r.n)::int AS n, sum(r.late)::int AS late, sum(r.returns)::int AS returns
+			FROM (`+rows+`) r GROUP BY 1, 2, 3, 4, 5)
+		INSERT INTO decided_counts AS c (unit, period, step, role, minutes, standard, n, late, returns)
+		SELECT $2, period, step, role, minutes, standard, n, late, returns FROM f
+		UNION ALL
+		SELECT l.unit, count_unit_start(l.unit, f.period, $1), step, role, minutes, standard, sum(n), sum(late), sum(returns)
+			FROM f CROSS JOIN `+coarser+` GROUP BY 1, 2, 3, 4, 5, 6
+		ON CONFLICT (unit, period, step, role, minutes, standard) DO UPDATE
+		SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone, units[len(units)-1].name)
+	return err
+}
 
 // foldWait is how long a fold waits for decided_deltas at a time: a report read in progress
 // holds the table, and while a fold waits for it every decision waits behind the fold.
@@ -76,11 +95,7 @@ func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 			return err
 		}
 		if kept == zone.String() {
-			_, err = tx.ExecContext(ctx, `INSERT INTO decided_counts AS c (unit, period, step, role, minutes, standard, n, late, returns)
-				SELECT l.unit, count_unit_start(l.unit, m.case_started_at, $1), m.step, m.role, m.minutes, m.standard, sum(m.n), sum(m.late), sum(m.returns)
-				FROM decided_deltas m CROSS JOIN `+levels+` GROUP BY 1, 2, 3, 4, 5, 6
-				ON CONFLICT (unit, period, step, role, minutes, standard) DO UPDATE
-				SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone.String())
+			err := addCounts(ctx, tx, zone.String(), `SELECT case_started_at, step, role, minutes, standard, n, late, returns FROM decided_deltas`)
 			if err == nil {
 				_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
 			}
@@ -90,10 +105,9 @@ func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 		if _, err := tx.ExecContext(ctx, `TRUNCATE decided_deltas; DELETE FROM decided_counts`); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO decided_counts (unit, period, step, role, minutes, standard, n, late, returns)
-			SELECT l.unit, count_unit_start(l.unit, t.case_started_at, $1), t.step, t.role, coalesce(t.working_minutes, 0), coalesce(t.standard_minutes, 0),
-				count(*), count(*) FILTER (WHERE t.late), count(*) FILTER (WHERE t.decision = 'return')
-			FROM step_tasks t CROSS JOIN `+levels+` WHERE t.decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, zone.String()); err != nil {
+		if err := addCounts(ctx, tx, zone.String(), `SELECT case_started_at, step, role, coalesce(working_minutes, 0) AS minutes,
+			coalesce(standard_minutes, 0) AS standard, 1 AS n, late::int AS late, (decision = 'return')::int AS returns
+			FROM step_tasks WHERE decided_at IS NOT NULL`); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())
