@@ -42,8 +42,8 @@ type System struct {
 	// Publisher issues the signed decrees, for the worker's activity and the web app alike.
 	Publisher *publish.Publisher
 	WebURL    string // where the web app listens
-	// Zone is the working calendar's, by whose months, quarters and years the report's counts
-	// are kept.
+	// Zone is the working calendar's, by whose dekads, months, quarters and years the report's
+	// counts are kept.
 	Zone *time.Location
 
 	log      *slog.Logger
@@ -174,8 +174,8 @@ func (s *System) serveWeb(def *sop.Definition) error {
 		_, err := s.Store.Checkpoint(ctx, time.Now())
 		return err
 	})
-	// The report's statistics read the decisions' counts by month, quarter and year of the
-	// calendar's zone; what is not folded yet is read as it is, so this only keeps the reads
+	// The report's statistics read the decisions' counts by dekad, month, quarter and year of
+	// the calendar's zone; what is not folded yet is read as it is, so this only keeps the reads
 	// short.
 	if s.Zone, err = cfg.Calendar.Location(); err != nil {
 		return err
@@ -184,7 +184,7 @@ func (s *System) serveWeb(def *sop.Definition) error {
 		if rebuilt, err := s.Store.FoldDecided(ctx, s.Zone); err != nil || !rebuilt {
 			return err
 		}
-		s.log.Info("the report's counts were rebuilt by the months, quarters and years of the calendar's zone", "zone", s.Zone.String())
+		s.log.Info("the report's counts were rebuilt by the dekads, months, quarters and years of the calendar's zone", "zone", s.Zone.String())
 		return nil
 	})
 	// Cases whose workflow closed outside skflow are recorded as stopped, so none shows as running.

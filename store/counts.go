@@ -58,8 +58,8 @@ func addCounts(ctx context.Context, tx *sqlx.Tx, zone, rows string) error {
 const foldWait = 100 * time.Millisecond
 
 // FoldDecided moves the decisions' changes into the report's counts, by the dekads, months,
-// quarters and years of zone; counts kept in another zone (or none yet) are rebuilt from the attempts.
-// It says whether it rebuilt.
+// quarters and years of zone; counts kept in another zone (or none yet) are rebuilt from the
+// attempts. It says whether it rebuilt.
 //
 // A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
 // and no decision commits a change the fold's snapshot misses, so the changes can be emptied
