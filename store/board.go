@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,7 +20,7 @@ type BoardQuery struct {
 	Limit, Offset int
 }
 
-// Board is one page of the cases the query asks for, and how many there are.
+// Board is one page of the cases the query asks for, and how many there are, read at once.
 func (s *Store) Board(ctx context.Context, q BoardQuery) ([]Case, int, error) {
 	where := `($1 = '' OR c.open_role = $1) AND ($2::timestamptz IS NULL OR c.open_due < $2)`
 	args := []any{q.Role, q.LateAt}
@@ -32,10 +33,6 @@ func (s *Store) Board(ctx context.Context, q BoardQuery) ([]Case, int, error) {
 		args = append(args, strings.Join(strings.Fields(q.Search), ""),
 			strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Search))
 	}
-	var total int
-	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM cases c WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count the board's cases: %w", err)
-	}
 	order := `c.started_at DESC, c.id`
 	switch q.Order {
 	case "batas":
@@ -43,10 +40,22 @@ func (s *Store) Board(ctx context.Context, q BoardQuery) ([]Case, int, error) {
 	case "judul":
 		order = `lower(c.title) COLLATE "C", ` + order
 	}
+	var total int
 	var out []Case
-	if err := s.db.SelectContext(ctx, &out, `SELECT c.* FROM cases c WHERE `+where+` ORDER BY `+order+
-		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)+1, len(args)+2), append(args, q.Limit, q.Offset)...); err != nil {
-		return nil, 0, fmt.Errorf("the board's cases: %w", err)
+	err := atOnce(ctx, func(ctx context.Context) error {
+		if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM cases c WHERE `+where, args...); err != nil {
+			return fmt.Errorf("count the board's cases: %w", err)
+		}
+		return nil
+	}, func(ctx context.Context) error {
+		if err := s.db.SelectContext(ctx, &out, `SELECT c.* FROM cases c WHERE `+where+` ORDER BY `+order+
+			fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)+1, len(args)+2), append(slices.Clip(args), q.Limit, q.Offset)...); err != nil {
+			return fmt.Errorf("the board's cases: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-	"golang.org/x/sync/errgroup"
 )
 
 // InboxQuery is what an inbox asks: the open attempts of running cases at some roles, a search
@@ -31,36 +30,33 @@ type InboxCounts struct {
 	Found    int `db:"found"`
 }
 
-// Inbox is one page of the open attempts the query asks for, and the inbox's figures. The two
-// reads are independent, so they run at once on two connections: the page waits for the
-// longer of them, not their sum.
+// Inbox is one page of the open attempts the query asks for, and the inbox's figures, read at
+// once.
 func (s *Store) Inbox(ctx context.Context, q InboxQuery) ([]Task, InboxCounts, error) {
 	const open = `FROM step_tasks t JOIN cases c ON c.id = t.case_id
 		WHERE t.decided_at IS NULL AND c.state = 'running' AND t.role = ANY($1)`
 	const found = `($2 = '' OR position(lower($2) IN lower(c.title || ' ' || t.case_id)) > 0)`
-	g, gctx := errgroup.WithContext(ctx)
 	var n InboxCounts
-	g.Go(func() error {
-		if err := s.db.GetContext(gctx, &n, `SELECT count(*) AS waiting, count(*) FILTER (WHERE t.due_at < $3) AS late,
-			count(*) FILTER (WHERE t.due_at >= $3 AND t.due_at < $4) AS due_today, count(*) FILTER (WHERE `+found+`) AS found `+open,
-			pq.Array(q.Roles), q.Search, q.At, q.EndOfDay); err != nil {
-			return fmt.Errorf("count the inbox: %w", err)
-		}
-		return nil
-	})
 	order := `t.opened_at, t.case_id, t.step`
 	if q.Order == "batas" {
 		order = `t.due_at NULLS LAST, ` + order
 	}
 	var out []Task
-	g.Go(func() error {
-		if err := s.db.SelectContext(gctx, &out, `SELECT `+taskColumns+`, c.title AS case_title `+open+` AND `+found+`
+	err := atOnce(ctx, func(ctx context.Context) error {
+		if err := s.db.GetContext(ctx, &n, `SELECT count(*) AS waiting, count(*) FILTER (WHERE t.due_at < $3) AS late,
+			count(*) FILTER (WHERE t.due_at >= $3 AND t.due_at < $4) AS due_today, count(*) FILTER (WHERE `+found+`) AS found `+open,
+			pq.Array(q.Roles), q.Search, q.At, q.EndOfDay); err != nil {
+			return fmt.Errorf("count the inbox: %w", err)
+		}
+		return nil
+	}, func(ctx context.Context) error {
+		if err := s.db.SelectContext(ctx, &out, `SELECT `+taskColumns+`, c.title AS case_title `+open+` AND `+found+`
 			ORDER BY `+order+` LIMIT $3 OFFSET $4`, pq.Array(q.Roles), q.Search, q.Limit, q.Offset); err != nil {
 			return fmt.Errorf("the inbox: %w", err)
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
+	if err != nil {
 		return nil, InboxCounts{}, err
 	}
 	return out, n, nil

@@ -18,6 +18,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"golang.org/x/sync/errgroup"
 )
 
 //go:embed migrations/*.sql
@@ -90,6 +91,16 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
 	return nil
+}
+
+// atOnce runs a page's independent reads on connections of their own, so the page waits for
+// the longest of them, not their sum; the first failure cancels the others.
+func atOnce(ctx context.Context, reads ...func(context.Context) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, read := range reads {
+		g.Go(func() error { return read(ctx) })
+	}
+	return g.Wait()
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.
