@@ -10,7 +10,6 @@ import (
 	"github.com/skflow/skflow/allinone"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/config"
-	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
 )
@@ -21,19 +20,8 @@ import (
 func TestTheJobsRunAtStart(t *testing.T) {
 	st, url := storetest.New(t)
 	ctx := context.Background()
-	def := sop.Default()
 	opened := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	first := &chain.Task{Step: def.Steps[0].Number, Attempt: 1, Role: def.Steps[0].Role, OpenedAt: opened}
-	rec := chain.DecisionRecord{Task: *first, Action: chain.Agree, Actor: chain.Actor{NIP: "199503142020121001", Role: first.Role},
-		DecidedAt: opened.Add(time.Hour), WorkingMinutes: 60}
-	for _, tr := range []chain.Transition{
-		{Events: []chain.Event{
-			{CaseID: "jobs-1", Kind: chain.CaseStarted, At: opened, By: "op", Case: &chain.CaseFacts{Title: "Latsar", DefinitionID: def.ID,
-				Version: def.Version, Deadline: opened.AddDate(0, 0, 51), DeadlineDays: 51, Steps: len(def.Steps)}},
-			{CaseID: "jobs-1", Kind: chain.StepOpened, At: opened, Task: first},
-		}},
-		{Events: []chain.Event{{CaseID: "jobs-1", Kind: chain.StepDecided, At: rec.DecidedAt, Task: first, Decision: &rec}}},
-	} {
+	for _, tr := range []chain.Transition{storetest.Started("jobs-1", opened), storetest.Decided("jobs-1", opened, opened.Add(time.Hour))} {
 		if err := st.Apply(ctx, tr); err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +63,7 @@ func TestTheJobsRunAtStart(t *testing.T) {
 		t.Fatalf("counts in zone %q holding %d decisions, want %s and 1", zone, counted, sys.Zone)
 	}
 	steps, _, err := st.DecidedStats(ctx, store.Period{})
-	if err != nil || len(steps) != 1 || steps[0].Count != 1 || steps[0].Median != 60 {
+	if err != nil || len(steps) != 1 || steps[0].Count != 1 || steps[0].Median != 20 {
 		t.Fatalf("statistics from the folded counts: %+v %v", steps, err)
 	}
 	// The reconciler may have recorded the case, which has no workflow, as stopped since.

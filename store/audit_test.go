@@ -16,7 +16,7 @@ func auditFixture(t *testing.T) *store.Store {
 	t.Helper()
 	s, _ := storetest.New(t)
 	ctx := context.Background()
-	for _, err := range []error{s.Apply(ctx, started("c1")), s.Apply(ctx, decided("c1", t0.Add(20*time.Minute))), s.Apply(ctx, started("c2")),
+	for _, err := range []error{s.Apply(ctx, storetest.Started("c1", t0)), s.Apply(ctx, storetest.Decided("c1", t0, t0.Add(20*time.Minute))), s.Apply(ctx, storetest.Started("c2", t0)),
 		s.Note(ctx, "197001012000031001", "sign_in", map[string]any{"ip": "10.0.0.1"})} {
 		if err != nil {
 			t.Fatal(err)
@@ -28,7 +28,7 @@ func auditFixture(t *testing.T) *store.Store {
 	if made, err := s.Checkpoint(ctx, t0.Add(2*time.Hour)); err != nil || made {
 		t.Fatalf("a checkpoint with nothing new: %v %v", made, err)
 	}
-	later := decided("c1", t0.Add(40*time.Minute))
+	later := storetest.Decided("c1", t0, t0.Add(40*time.Minute))
 	later.Events[0].Task.Step, later.Events[0].Decision.Task.Step, later.Events[1].Task.Step = 2, 2, 3
 	later.Events[0].Task.Role, later.Events[0].Decision.Actor.Role = "analis", "analis"
 	if err := s.Apply(ctx, later); err != nil {

@@ -26,7 +26,7 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 	ctx := context.Background()
 	const writers = 200
 	for w := range writers {
-		if err := s.Apply(ctx, started(fmt.Sprintf("bench-%d", w))); err != nil {
+		if err := s.Apply(ctx, storetest.Started(fmt.Sprintf("bench-%d", w), t0)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,7 +14,7 @@ func TestADecreeNumberBelongsToOneCase(t *testing.T) {
 	s, _ := storetest.New(t)
 	ctx := context.Background()
 	for _, id := range []string{"d1", "d2"} {
-		if err := s.Apply(ctx, started(id)); err != nil {
+		if err := s.Apply(ctx, storetest.Started(id, t0)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -29,7 +29,7 @@ func TestTheRegisterNumbersConcurrentSignaturesWithoutGapsOrDuplicates(t *testin
 	ctx := context.Background()
 	const n = 50
 	for i := range n {
-		if err := s.Apply(ctx, started(fmt.Sprintf("c%02d", i))); err != nil {
+		if err := s.Apply(ctx, storetest.Started(fmt.Sprintf("c%02d", i), t0)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,7 +64,7 @@ func TestTheRegisterNumbersConcurrentSignaturesWithoutGapsOrDuplicates(t *testin
 			t.Fatalf("number %d is %q, want %q (all: %v)", i+1, got, want, numbers)
 		}
 	}
-	if err := s.Apply(ctx, started("c-next-year")); err != nil {
+	if err := s.Apply(ctx, storetest.Started("c-next-year", t0)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Apply(ctx, signed("c-next-year", 2027)); err != nil {
@@ -95,7 +95,7 @@ func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
 	if err := s.SaveProposals(ctx, store.NewDocument("c1", "proposals", "u.csv", []byte("x"), "op"), classify.Classify(cands, 40), nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, tr := range []chain.Transition{started("c1"), signed("c1", 2026)} {
+	for _, tr := range []chain.Transition{storetest.Started("c1", t0), signed("c1", 2026)} {
 		if err := s.Apply(ctx, tr); err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestNoticesReachTheRolesStandIns(t *testing.T) {
 		StartsOn: time.Now().AddDate(0, 0, -1), EndsOn: time.Now().AddDate(0, 0, 1), CreatedBy: "op"}); err != nil {
 		t.Fatal(err)
 	}
-	tr := started("c-si")
+	tr := storetest.Started("c-si", t0)
 	tr.Notices = []chain.Notice{{CaseID: "c-si", Kind: chain.Reminder, ToRole: "kabid", Task: tr.Events[1].Task, Subject: "Pengingat", Body: "x"}}
 	if err := s.Apply(ctx, tr); err != nil {
 		t.Fatal(err)

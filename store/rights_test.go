@@ -70,7 +70,7 @@ func TestMigrationsWithoutTheRightToCreateExtensions(t *testing.T) {
 		t.Fatalf("pg_trgm or its index exists (%v) for a user that may not create pg_trgm", err)
 	}
 	for i, title := range []string{"Latsar 2026 angkatan I", "Latsar 2026 angkatan II", "Diklat 100% daring"} {
-		tr := started(fmt.Sprintf("c%d", i))
+		tr := storetest.Started(fmt.Sprintf("c%d", i), t0)
 		tr.Events[0].Case.Title = title
 		if err := s.Apply(ctx, tr); err != nil {
 			t.Fatal(err)

@@ -13,34 +13,15 @@ import (
 
 var t0 = time.Date(2026, 11, 16, 8, 0, 0, 0, time.FixedZone("WITA", 8*3600))
 
-func started(id string) chain.Transition {
-	due := t0.Add(30 * time.Minute)
-	return chain.Transition{Events: []chain.Event{
-		{CaseID: id, Kind: chain.CaseStarted, At: t0, By: "operator", Case: &chain.CaseFacts{
-			Title: "Latsar 2026", DefinitionID: "latsar", Version: 1, Deadline: t0.AddDate(0, 0, 51), DeadlineDays: 51, Steps: 15}},
-		{CaseID: id, Kind: chain.StepOpened, At: t0, Task: &chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: t0, DueAt: &due, StandardMinutes: 30}},
-	}}
-}
-
-func decided(id string, at time.Time) chain.Transition {
-	task := chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: t0}
-	rec := chain.DecisionRecord{Task: task, Action: chain.Agree, Actor: chain.Actor{NIP: "197001012000031001", Role: "kabid", OnBehalfOf: "Pak Kabid"},
-		DecidedAt: at, WorkingMinutes: 20}
-	return chain.Transition{Events: []chain.Event{
-		{CaseID: id, Kind: chain.StepDecided, At: at, Task: &task, Decision: &rec},
-		{CaseID: id, Kind: chain.StepOpened, At: at, Task: &chain.Task{Step: 2, Attempt: 1, Role: "analis", OpenedAt: at}},
-	}}
-}
-
 func TestApplyIsIdempotent(t *testing.T) {
 	s, _ := storetest.New(t)
 	ctx := context.Background()
 	at := t0.Add(20 * time.Minute)
 	for range 3 { // a retried activity sends the same transition again
-		if err := s.Apply(ctx, started("c1")); err != nil {
+		if err := s.Apply(ctx, storetest.Started("c1", t0)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Apply(ctx, decided("c1", at)); err != nil {
+		if err := s.Apply(ctx, storetest.Decided("c1", t0, at)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -70,7 +51,7 @@ func TestApplyIsIdempotent(t *testing.T) {
 func TestApplyRollsBackAndRefusesUnknownTasks(t *testing.T) {
 	s, _ := storetest.New(t)
 	ctx := context.Background()
-	err := s.Apply(ctx, decided("nobody", t0))
+	err := s.Apply(ctx, storetest.Decided("nobody", t0, t0))
 	if !errors.Is(err, store.ErrInvalidTransition) {
 		t.Fatalf("error = %v", err)
 	}
@@ -82,16 +63,16 @@ func TestApplyRollsBackAndRefusesUnknownTasks(t *testing.T) {
 	}
 	// A decision of a task the case has not opened, and an event of no known kind, change
 	// nothing either; a title PostgreSQL cannot hold is refused for its data.
-	if err := s.Apply(ctx, started("c1")); err != nil {
+	if err := s.Apply(ctx, storetest.Started("c1", t0)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Apply(ctx, decided("c1", t0.Add(time.Minute))); err != nil {
+	if err := s.Apply(ctx, storetest.Decided("c1", t0, t0.Add(time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	unopened := decided("c1", t0.Add(2*time.Minute))
+	unopened := storetest.Decided("c1", t0, t0.Add(2*time.Minute))
 	unopened.Events = unopened.Events[:1]
 	unopened.Events[0].Task.Step, unopened.Events[0].Decision.Step = 3, 3
-	bad := started("c2")
+	bad := storetest.Started("c2", t0)
 	bad.Events[0].Case.Title = "Latsar\x00"
 	for name, c := range map[string]struct {
 		tr   chain.Transition
@@ -122,7 +103,7 @@ func TestInboxAndNotices(t *testing.T) {
 		t.Fatal("the same NIP was added twice")
 	}
 	for _, id := range []string{"c1", "c2"} {
-		if err := s.Apply(ctx, started(id)); err != nil {
+		if err := s.Apply(ctx, storetest.Started(id, t0)); err != nil {
 			t.Fatal(err)
 		}
 	}
