@@ -43,6 +43,7 @@ func main() {
 	openLoop := flag.Float64("open-loop", 0, "decisions per second arriving at a fixed rate, whatever the answers (0: each case decides as soon as its last decision is answered)")
 	flag.StringVar(&memProfile, "memprofile", "", "with --waiting: write a heap profile of the process once the cases wait (go tool pprof)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the process while skflow's decisions run, or with --province while the pages are read (go tool pprof)")
+	rounds := flag.Int("rounds", 1, "measure skflow and the floors this many times, every other round in the opposite order, and print the median of their ratios")
 	waiting := flag.Int("waiting", 0, "instead: start this many cases, leave them waiting on people, and measure the process's memory and idle CPU")
 	provinceRequests := flag.Int("province", 0, "instead: seed a province's records (70,000 cases, 1,000,000 step rows) and time this many requests of each page over them")
 	flag.Usage = func() {
@@ -55,7 +56,7 @@ func main() {
 	if *provinceRequests > 0 {
 		err = pages(*dbURL, *port, *pgPort, *keep, *provinceRequests)
 	} else {
-		err = run(*cases, *dbURL, *port, *pgPort, *keep, *floors, *waiting)
+		err = run(*cases, *dbURL, *port, *pgPort, *keep, *floors, *waiting, *rounds)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -74,9 +75,12 @@ func pages(dbURL string, port, pgPort int, keep bool, requests int) error {
 	return province(ctx, sys, requests)
 }
 
-func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) error {
+func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, rounds int) error {
 	if n < 1 {
 		return errors.New("--cases must be 1 or more")
+	}
+	if rounds < 1 {
+		return errors.New("--rounds must be 1 or more")
 	}
 	ctx := context.Background()
 	sys, stop, err := embedded(ctx, dbURL, port, pgPort, keep)
@@ -84,73 +88,126 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting int) 
 		return err
 	}
 	defer stop()
-	cfg := sys.Config
-	ops := caseops.New(sys.Client, cfg.Temporal.TaskQueue)
+	ops := caseops.New(sys.Client, sys.Config.Temporal.TaskQueue)
+	stamp := time.Now().Format("150405")
+	if waiting > 0 {
+		if _, err := startAll(ctx, sys, ops, "bench-"+stamp, waiting); err != nil {
+			return err
+		}
+		return idle(waiting)
+	}
+	meter := newCPUMeter(sys)
+	phases := []phase{{"skflow", func(round int) (result, error) {
+		return decisions(ctx, sys, ops, meter, fmt.Sprintf("bench-%s-%d", stamp, round), n, round == 1)
+	}}}
+	if floors {
+		stopFloors, err := startFloors(ctx, sys.Client, sys.Store)
+		if err != nil {
+			return err
+		}
+		defer stopFloors()
+		steps := len(sop.Default().Steps)
+		for _, f := range []struct {
+			name   string
+			record bool
+		}{{"floor, Update alone", false}, {"floor, Update + local activity + one row", true}} {
+			phases = append(phases, phase{f.name, func(round int) (result, error) {
+				r, err := meter.measure(func() (result, error) {
+					return floor(ctx, sys.Client, n, steps, f.record, fmt.Sprintf("%t-%d", f.record, round))
+				})
+				if err != nil {
+					return r, fmt.Errorf("%s: %w", f.name, err)
+				}
+				r.print(f.name)
+				return r, nil
+			}})
+		}
+	}
+	var ratios [3][]float64 // throughput, p50 and p99 against the recorded floor, a round each
+	for round := 1; round <= rounds; round++ {
+		if rounds > 1 {
+			fmt.Printf("\n== round %d of %d\n", round, rounds)
+		}
+		// Every other round runs its phases in the opposite order, so a machine that speeds up
+		// or slows down during a run favours no phase.
+		order := slices.Clone(phases)
+		if round%2 == 0 {
+			slices.Reverse(order)
+		}
+		got := map[string]result{}
+		for _, ph := range order {
+			r, err := ph.run(round)
+			if err != nil {
+				return err
+			}
+			got[ph.name] = r
+		}
+		if !floors {
+			continue
+		}
+		sk, rec := got["skflow"], got[phases[2].name]
+		ratio := [3]float64{sk.rate() / rec.rate(), sk.pct(0.5).Seconds() / rec.pct(0.5).Seconds(), sk.pct(0.99).Seconds() / rec.pct(0.99).Seconds()}
+		for i := range ratio {
+			ratios[i] = append(ratios[i], ratio[i])
+		}
+		fmt.Printf("\nskflow against the recorded floor: throughput %.2f×, p50 %.2f×, p99 %.2f×\n", ratio[0], ratio[1], ratio[2])
+	}
+	if floors && rounds > 1 {
+		fmt.Printf("\nover %d rounds, skflow against the recorded floor, median (least–most):\n", rounds)
+		for i, name := range []string{"throughput", "p50", "p99"} {
+			slices.Sort(ratios[i])
+			fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", name, ratios[i][len(ratios[i])/2], ratios[i][0], ratios[i][len(ratios[i])-1])
+		}
+	}
+	return nil
+}
+
+// phase is one measured part of a round: skflow's decisions, or a floor's.
+type phase struct {
+	name string
+	run  func(round int) (result, error)
+}
+
+// decisions starts n cases named prefix-NNN, hands them what their later steps need, then
+// times their decisions through every step, concurrently, and checks the store holds them.
+// profiled says whether --cpuprofile covers this run.
+func decisions(ctx context.Context, sys *allinone.System, ops *caseops.Ops, meter cpuMeter, prefix string, n int, profiled bool) (result, error) {
 	def := sop.Default()
 	steps := len(def.Steps)
-
-	if waiting > 0 {
-		n = waiting
-	}
-	fmt.Printf("starting %d cases...\n", n)
-	t0 := time.Now()
-	ids, err := startCases(ctx, sys, ops, "bench-"+time.Now().Format("150405"), n)
+	ids, err := startAll(ctx, sys, ops, prefix, n)
 	if err != nil {
-		return err
-	}
-	fmt.Printf("all %d starts recorded %s after the first start call\n", n, time.Since(t0).Round(time.Millisecond))
-	if waiting > 0 {
-		return idle(n)
+		return result{}, err
 	}
 	fmt.Printf("driving %d cases through %d steps each, concurrently...\n", n, steps)
 	dc := &decider{ops: ops, st: sys.Store, def: def, drafts: make(map[string]string, n)}
 	if _, err := drive(ids, 1, func(id string, _ int) (time.Duration, error) { return 0, dc.prepare(id) }); err != nil {
-		return err
+		return result{}, err
 	}
-	stopProfile, err := profile()
-	if err != nil {
-		return err
+	stopProfile := func() {}
+	if profiled {
+		if stopProfile, err = profile(); err != nil {
+			return result{}, err
+		}
 	}
-	meter := newCPUMeter(sys)
-	skflow, err := meter.measure(func() (result, error) { return drive(ids, steps, dc.step) })
+	r, err := meter.measure(func() (result, error) { return drive(ids, steps, dc.step) })
 	stopProfile()
 	if err != nil {
-		return err
+		return r, err
 	}
 	if err := dc.verify(ctx, ids); err != nil {
-		return err
+		return r, err
 	}
 	loop := "as fast as answered"
 	if rate > 0 {
 		loop = fmt.Sprintf("arriving at %.0f/s", rate)
 	}
-	skflow.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases, %s", len(skflow.lat), n, loop))
+	r.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases, %s", len(r.lat), n, loop))
 	fmt.Println("\n  step  p50        p99")
-	for i, l := range skflow.byStep {
+	for i, l := range r.byStep {
 		slices.Sort(l)
 		fmt.Printf("  %4d  %-9s  %s\n", def.Steps[i].Number, l[len(l)/2].Round(time.Millisecond), l[int(0.99*float64(len(l)-1))].Round(time.Millisecond))
 	}
-	if !floors {
-		return nil
-	}
-	stopFloors, err := startFloors(ctx, sys.Client, sys.Store)
-	if err != nil {
-		return err
-	}
-	defer stopFloors()
-	alone, err := meter.measure(func() (result, error) { return floor(ctx, sys.Client, n, steps, false, "update") })
-	if err != nil {
-		return fmt.Errorf("floor, Update alone: %w", err)
-	}
-	alone.print("floor, Update alone")
-	rec, err := meter.measure(func() (result, error) { return floor(ctx, sys.Client, n, steps, true, "recorded") })
-	if err != nil {
-		return fmt.Errorf("floor, Update + local activity + row: %w", err)
-	}
-	rec.print("floor, Update + local activity + one row")
-	fmt.Printf("\nskflow against the recorded floor: throughput %.2f×, p50 %.2f×, p99 %.2f×\n",
-		skflow.rate()/rec.rate(), skflow.pct(0.5).Seconds()/rec.pct(0.5).Seconds(), skflow.pct(0.99).Seconds()/rec.pct(0.99).Seconds())
-	return nil
+	return r, nil
 }
 
 // embedded starts the all-in-one in a temporary directory, with its own Temporal server on port
@@ -424,6 +481,18 @@ func drive(ids []string, steps int, one func(id string, step int) (time.Duration
 	r.wall = time.Since(start)
 	slices.Sort(r.lat)
 	return r, firstErr
+}
+
+// startAll is startCases, saying how long the starts took to be recorded.
+func startAll(ctx context.Context, sys *allinone.System, ops *caseops.Ops, prefix string, n int) ([]string, error) {
+	fmt.Printf("starting %d cases...\n", n)
+	t0 := time.Now()
+	ids, err := startCases(ctx, sys, ops, prefix, n)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("all %d starts recorded %s after the first start call\n", n, time.Since(t0).Round(time.Millisecond))
+	return ids, nil
 }
 
 // startCases starts n cases of the default definition named prefix-NNN and returns once every

@@ -1,10 +1,14 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,16 +21,18 @@ import (
 )
 
 // BenchmarkConcurrentTransitions is the store's write path as 200 cases use it at once: each
-// writer applies its own case's transitions (an audit row and a projection per event), as the
-// recording activities do. It reports transitions per second and the p99 of one Apply.
+// writer applies its own case's decisions (a step decided, the next opened: two audit rows and
+// what they change), as the recording activities do, and after fourteen starts another case.
+// It reports transitions per second and the p50 and p99 of one Apply.
 //
 //	go test ./store -run '^$' -bench ConcurrentTransitions -benchtime 4000x
 func BenchmarkConcurrentTransitions(b *testing.B) {
 	s, _ := storetest.New(b)
 	ctx := context.Background()
-	const writers = 200
+	const writers, steps = 200, 14
+	caseID := func(w, n int) string { return fmt.Sprintf("bench-%d-%d", w, n) }
 	for w := range writers {
-		if err := s.Apply(ctx, storetest.Started(fmt.Sprintf("bench-%d", w), t0)); err != nil {
+		if err := s.Apply(ctx, storetest.Started(caseID(w, 0), t0)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,20 +43,28 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 	close(next)
 	took := make([]time.Duration, b.N)
 	var wg sync.WaitGroup
+	pg := clusterCPU(b, s)
 	b.ResetTimer()
 	start := time.Now()
 	for w := range writers {
 		wg.Go(func() {
-			id := fmt.Sprintf("bench-%d", w)
+			n, step, opened := 0, 1, t0
 			for i := range next {
-				t := chain.Transition{Events: []chain.Event{{CaseID: id, Kind: chain.Incident, At: t0.Add(time.Duration(i) * time.Second),
-					Failed: chain.EventKind(fmt.Sprintf("bench-%d", i))}}}
+				at := t0.Add(time.Duration(i) * time.Second)
+				var t chain.Transition
+				if step > steps {
+					n, step = n+1, 0
+					t = storetest.Started(caseID(w, n), at)
+				} else {
+					t = storetest.Step(caseID(w, n), step, opened, at)
+				}
 				began := time.Now()
 				if err := s.Apply(ctx, t); err != nil {
 					b.Error(err)
 					return
 				}
 				took[i] = time.Since(began)
+				step, opened = step+1, at
 			}
 		})
 	}
@@ -61,6 +75,52 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "transitions/s")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(pg().Microseconds())/float64(b.N), "pg-cpu-µs/op")
+}
+
+// clusterCPU returns a function that tells the CPU time the store's PostgreSQL cluster (its
+// postmaster and every process it started) has used since clusterCPU was called: what a write
+// costs the database, whatever the scheduling of 200 writers on two cores does to their
+// latencies. Read from /proc, so the cluster must run on this machine.
+func clusterCPU(b *testing.B, s *store.Store) func() time.Duration {
+	b.Helper()
+	var backend int
+	if err := s.DB().Get(&backend, `SELECT pg_backend_pid()`); err != nil {
+		b.Fatal(err)
+	}
+	f, err := procStat(strconv.Itoa(backend))
+	if err != nil {
+		b.Skipf("PostgreSQL's processes are not readable here: %v", err)
+	}
+	postmaster := f[1]
+	used := func() time.Duration {
+		var total time.Duration
+		procs, err := os.ReadDir("/proc")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range procs {
+			// A backend that ends between the listing and the reading is left out.
+			if f, err := procStat(p.Name()); err == nil && (p.Name() == postmaster || f[1] == postmaster) {
+				for _, i := range []int{11, 12} { // utime and stime, in USER_HZ (100 on Linux)
+					v, _ := strconv.Atoi(f[i])
+					total += time.Duration(v) * time.Second / 100
+				}
+			}
+		}
+		return total
+	}
+	before := used()
+	return func() time.Duration { return used() - before }
+}
+
+// procStat is the fields of /proc/PID/stat after the command's name.
+func procStat(pid string) ([]string, error) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:])), nil
 }
 
 // provinceScale is a fresh store holding a province's records (storetest.SeedProvince).

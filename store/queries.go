@@ -248,7 +248,7 @@ func saveDocument(ctx context.Context, db sqlx.ExecerContext, d Document) error 
 func (s *Store) Audit(ctx context.Context, caseID string) ([]AuditEntry, error) {
 	var out []AuditEntry
 	if err := s.db.SelectContext(ctx, &out, `SELECT id, key, at, actor, action, case_id, step, attempt, detail
-		FROM audit_log WHERE $1 = '' OR case_id = $1 ORDER BY id`, caseID); err != nil {
+		FROM audit_log WHERE $1 = '' OR stream = $1 ORDER BY id`, caseID); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	return out, nil
@@ -307,7 +307,7 @@ func (s *Store) AuditSearch(ctx context.Context, f AuditFilter) ([]AuditEntry, e
 	}
 	var out []AuditEntry
 	if err := s.db.SelectContext(ctx, &out, `SELECT id, key, at, actor, action, case_id, step, attempt, detail FROM audit_log
-		WHERE ($1 = '' OR case_id = $1) AND ($2 = '' OR actor ILIKE '%' || $2 || '%')
+		WHERE ($1 = '' OR stream = $1) AND ($2 = '' OR actor ILIKE '%' || $2 || '%')
 		AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
 		ORDER BY id DESC LIMIT $5`, f.CaseID, f.Actor, f.From, f.To, f.Limit); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)

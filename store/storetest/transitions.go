@@ -20,11 +20,19 @@ func Started(id string, at time.Time) chain.Transition {
 // Decided is the Kabid's agreement at at to the first step of a case started at start (20
 // working minutes), which opens the second step.
 func Decided(id string, start, at time.Time) chain.Transition {
-	task := chain.Task{Step: 1, Attempt: 1, Role: "kabid", OpenedAt: start}
-	rec := chain.DecisionRecord{Task: task, Action: chain.Agree, Actor: chain.Actor{NIP: "197001012000031001", Role: "kabid", OnBehalfOf: "Pak Kabid"},
+	return Step(id, 1, start, at)
+}
+
+// Step is the agreement at at to step n of a case, opened at opened (20 working minutes),
+// which opens step n+1: a decision's transition, as the workflow records it. The roles take
+// turns, so consecutive steps are not the same role's.
+func Step(id string, n int, opened, at time.Time) chain.Transition {
+	roles := [...]string{"kabid", "analis"}
+	task := chain.Task{Step: n, Attempt: 1, Role: roles[(n-1)%2], OpenedAt: opened}
+	rec := chain.DecisionRecord{Task: task, Action: chain.Agree, Actor: chain.Actor{NIP: "197001012000031001", Role: task.Role, OnBehalfOf: "Pak Kabid"},
 		DecidedAt: at, WorkingMinutes: 20}
 	return chain.Transition{Events: []chain.Event{
 		{CaseID: id, Kind: chain.StepDecided, At: at, Task: &task, Decision: &rec},
-		{CaseID: id, Kind: chain.StepOpened, At: at, Task: &chain.Task{Step: 2, Attempt: 1, Role: "analis", OpenedAt: at}},
+		{CaseID: id, Kind: chain.StepOpened, At: at, Task: &chain.Task{Step: n + 1, Attempt: 1, Role: roles[n%2], OpenedAt: at}},
 	}}
 }
