@@ -385,3 +385,39 @@ func TestDecidedCountsFoldGivesWayToDecisions(t *testing.T) {
 	}
 	c.check("after the fold that waited", []store.Period{{}})
 }
+
+// A fold that writes a bulk load's counts leaves them vacuumed and analysed, as a rebuild does,
+// so the reads that follow are planned on what the table holds; a minute's fold leaves that to
+// autovacuum.
+func TestDecidedCountsLargeFoldVacuums(t *testing.T) {
+	c := newCounted(t, 40, rand.New(rand.NewPCG(6, 7)))
+	ctx := context.Background()
+	db := c.s.DB()
+	vacuums := func() (n int) {
+		t.Helper()
+		if err := db.GetContext(ctx, &n, `SELECT vacuum_count + analyze_count FROM pg_stat_user_tables WHERE relname = 'decided_counts'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	c.fold(witaZone(t), true)
+	before := vacuums()
+	if err := c.add(rand.New(rand.NewPCG(8, 9)), 30); err != nil {
+		t.Fatal(err)
+	}
+	c.fold(witaZone(t), false)
+	if got := vacuums(); got != before {
+		t.Fatalf("a fold of 30 attempts vacuumed or analysed the counts (%d → %d)", before, got)
+	}
+	// 2,500 attempts of as many working minutes: a count for each in every unit.
+	if _, err := db.ExecContext(ctx, `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, decided_at, decision, working_minutes, late)
+		SELECT 'k0', 9, i, 'kabid', c.started_at, c.started_at, 'agree', 1000 + i, false
+		FROM generate_series(1, 2500) i, cases c WHERE c.id = 'k0'`); err != nil {
+		t.Fatal(err)
+	}
+	c.fold(witaZone(t), false)
+	if got := vacuums(); got != before+2 {
+		t.Fatalf("a fold of 12,500 counts: vacuums and analyses of the counts %d → %d, want one of each", before, got)
+	}
+	c.check("after a large fold", []store.Period{{}})
+}
