@@ -26,9 +26,9 @@ func (s *Store) Board(ctx context.Context, q BoardQuery) ([]Case, int, error) {
 	args := []any{q.Role, q.LateAt}
 	if q.Search != "" {
 		// The search as one set of IDs at the top of the condition, so PostgreSQL joins it and
-		// uses the title's trigram index (migration 00022) and the candidates'; beside an OR,
-		// or as an OR, it scanned every case.
-		where += ` AND c.id IN (SELECT x.id FROM cases x WHERE lower(x.title || ' ' || x.id) LIKE '%' || lower($4) || '%'
+		// uses the search texts' trigram index (migrations 00022, 00028) and the candidates';
+		// beside an OR, or as an OR, it scanned every case.
+		where += ` AND c.id IN (SELECT x.case_id FROM case_search x WHERE x.text LIKE '%' || lower($4) || '%'
 			UNION ALL SELECT k.case_id FROM candidates k WHERE k.nip = $3 OR k.opd ILIKE '%' || $4 || '%')`
 		args = append(args, strings.Join(strings.Fields(q.Search), ""),
 			strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Search))

@@ -31,7 +31,7 @@ func SeedProvince(ctx context.Context, st *store.Store) error {
 				30, CASE WHEN r >= 10000 THEN timestamptz '2025-01-01' + r * interval '1 minute' END,
 				CASE WHEN r >= 10000 THEN (CASE WHEN r % 17 = 0 THEN 'return' ELSE 'agree' END) END, r % 240, r % 240 > 30
 			FROM generate_series(0, 999999) r`,
-		`VACUUM ANALYZE step_tasks`, `VACUUM ANALYZE cases`,
+		`VACUUM ANALYZE step_tasks`, `VACUUM ANALYZE cases`, `VACUUM ANALYZE case_search`,
 	} {
 		if _, err := st.DB().ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("seed a province: %w", err)
