@@ -17,9 +17,9 @@ import (
 )
 
 // decidedZone is the zone of decided_counts' units, none before the first fold.
-func decidedZone(ctx context.Context, tx *sqlx.Tx) (string, error) {
+func decidedZone(ctx context.Context, q sqlx.QueryerContext) (string, error) {
 	var zone string
-	if err := tx.GetContext(ctx, &zone, `SELECT zone FROM decided_zone`); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := sqlx.GetContext(ctx, q, &zone, `SELECT zone FROM decided_zone`); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("zone of the report's counts: %w", err)
 	}
 	return zone, nil
@@ -70,7 +70,7 @@ const foldWait = 100 * time.Millisecond
 
 // FoldDecided moves the decisions' changes into the report's counts, by the dekads, months,
 // quarters and years of zone; counts kept in another zone (or none yet) are rebuilt from the
-// attempts. It says whether it rebuilt.
+// attempts first. It says whether it rebuilt.
 //
 // A fold holds decided_deltas alone from before its snapshot to its commit: folds take turns,
 // and no decision commits a change the fold's snapshot misses, so the changes can be emptied
@@ -78,12 +78,22 @@ const foldWait = 100 * time.Millisecond
 // every read scans (a million after a bulk load, 70 MB) until a vacuum may remove them, which
 // is not while any older snapshot is open. The price: a decision waits for a fold in progress
 // (milliseconds for a minute's changes); a fold that finds a report read in progress waits at
-// most foldWait before it lets the decisions queued behind it through, then tries again.
+// most foldWait before it lets the decisions queued behind it through, then tries again. A
+// rebuild, seconds over a province, holds no decision up (rebuildDecided).
 func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (bool, error) {
+	rebuilt := false
 	for {
-		rebuilt, err := s.foldDecided(ctx, zone)
+		kept, err := decidedZone(ctx, s.db)
+		if err == nil && kept != zone.String() {
+			var did bool
+			did, err = s.rebuildDecided(ctx, zone)
+			rebuilt = rebuilt || did
+		}
+		if err == nil {
+			err = s.foldDecided(ctx, zone)
+		}
 		var pqErr *pq.Error
-		if !errors.As(err, &pqErr) || pqErr.Code != "55P03" { // lock_not_available
+		if !errors.Is(err, errZoneMoved) && (!errors.As(err, &pqErr) || pqErr.Code != "55P03") { // lock_not_available
 			return rebuilt, err
 		}
 		select {
@@ -94,9 +104,54 @@ func (s *Store) FoldDecided(ctx context.Context, zone *time.Location) (bool, err
 	}
 }
 
-func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
-	var written int64
+// errZoneMoved is a fold's finding, under its lock, that the counts are no longer kept in its
+// zone: another worker rebuilt them in its own. FoldDecided then rebuilds them again.
+var errZoneMoved = errors.New("the report's counts are kept in another zone")
+
+// rebuildDecided counts every decided attempt again, in zone, while decisions go on: a
+// province's million take seconds. It holds decided_deltas only against other folds and
+// rebuilds (SHARE UPDATE EXCLUSIVE, which no decision's insert waits for); what its snapshot
+// sees is counted from the attempts and its changes are deleted, and what decisions commit
+// after it stays in decided_deltas for the fold that follows. Readers see the old counts with
+// every change until it commits, then the new with the changes after its snapshot.
+func (s *Store) rebuildDecided(ctx context.Context, zone *time.Location) (rebuilt bool, err error) {
 	err = s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
+		// The first statement, so the snapshot is taken once the lock is held.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE decided_deltas IN SHARE UPDATE EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		kept, err := decidedZone(ctx, tx)
+		if err != nil || kept == zone.String() { // another worker rebuilt them while this one waited
+			return err
+		}
+		rebuilt = true
+		if _, err := tx.ExecContext(ctx, `DELETE FROM decided_deltas; DELETE FROM decided_counts`); err != nil {
+			return err
+		}
+		if _, err = addCounts(ctx, tx, zone.String(), `SELECT case_started_at, step, role, coalesce(working_minutes, 0) AS minutes,
+			coalesce(standard_minutes, 0) AS standard, 1 AS n, late::int AS late, (decision = 'return')::int AS returns
+			FROM step_tasks WHERE decided_at IS NOT NULL`); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("rebuild the report's counts: %w", err)
+	}
+	if !rebuilt {
+		return false, nil
+	}
+	// The old counts are dead rows now, and the new ones are in neither the table's statistics
+	// nor its visibility map: a read must not be planned on what the table was. (The changes'
+	// dead rows go with the fold's TRUNCATE.)
+	return true, s.vacuumCounts(ctx, true)
+}
+
+// foldDecided folds the changes into counts kept in zone.
+func (s *Store) foldDecided(ctx context.Context, zone *time.Location) error {
+	var written int64
+	err := s.snapshot(ctx, false, func(tx *sqlx.Tx) error {
 		// The first statement, so the snapshot is taken once the lock is held.
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; LOCK TABLE decided_deltas IN ACCESS EXCLUSIVE MODE`,
 			foldWait.Milliseconds())); err != nil {
@@ -106,34 +161,28 @@ func (s *Store) foldDecided(ctx context.Context, zone *time.Location) (rebuilt b
 		if err != nil {
 			return err
 		}
-		if kept == zone.String() {
-			written, err = addCounts(ctx, tx, zone.String(), `SELECT case_started_at, step, role, minutes, standard, n, late, returns FROM decided_deltas`)
-			if err == nil {
-				_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
-			}
-			return err
+		if kept != zone.String() {
+			return errZoneMoved
 		}
-		rebuilt = true
-		if _, err := tx.ExecContext(ctx, `TRUNCATE decided_deltas; DELETE FROM decided_counts`); err != nil {
-			return err
+		written, err = addCounts(ctx, tx, zone.String(), `SELECT case_started_at, step, role, minutes, standard, n, late, returns FROM decided_deltas`)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `TRUNCATE decided_deltas`)
 		}
-		if written, err = addCounts(ctx, tx, zone.String(), `SELECT case_started_at, step, role, coalesce(working_minutes, 0) AS minutes,
-			coalesce(standard_minutes, 0) AS standard, 1 AS n, late::int AS late, (decision = 'return')::int AS returns
-			FROM step_tasks WHERE decided_at IS NOT NULL`); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO decided_zone (zone) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET zone = excluded.zone`, zone.String())
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("fold the report's counts: %w", err)
+		return fmt.Errorf("fold the report's counts: %w", err)
 	}
-	if rebuilt || written >= vacuumAfter {
-		// A rebuild's old counts are dead rows now, and many new ones are not in the table's
-		// statistics or its visibility map: a read must not be planned on what the table was.
-		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_counts`); err != nil {
-			return true, fmt.Errorf("vacuum the report's counts: %w", err)
-		}
+	return s.vacuumCounts(ctx, written >= vacuumAfter)
+}
+
+// vacuumCounts vacuums and analyses decided_counts when asked to.
+func (s *Store) vacuumCounts(ctx context.Context, asked bool) error {
+	if !asked {
+		return nil
 	}
-	return rebuilt, nil
+	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_counts`); err != nil {
+		return fmt.Errorf("vacuum the report's counts: %w", err)
+	}
+	return nil
 }

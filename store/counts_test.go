@@ -421,3 +421,55 @@ func TestDecidedCountsLargeFoldVacuums(t *testing.T) {
 	}
 	c.check("after a large fold", []store.Period{{}})
 }
+
+// A rebuild lets decisions through while it counts: one held up in the middle of its work does
+// not hold a decision up, and the decisions made meanwhile are counted once, after it.
+func TestDecidedCountsRebuildLetsDecisionsThrough(t *testing.T) {
+	c := newCounted(t, 40, rand.New(rand.NewPCG(9, 9)))
+	ctx := context.Background()
+	db := c.s.DB()
+	if err := c.add(rand.New(rand.NewPCG(3, 1)), 200); err != nil {
+		t.Fatal(err)
+	}
+	c.fold(witaZone(t), true)
+	// The rebuild (to UTC) waits for this lock on the counts once it has begun, holding what it
+	// holds by then.
+	hold, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback()
+	if _, err := hold.ExecContext(ctx, `LOCK TABLE decided_counts IN SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := make(chan error, 1)
+	go func() {
+		did, err := c.s.FoldDecided(ctx, time.UTC)
+		if err == nil && !did {
+			err = errors.New("the fold to UTC did not rebuild")
+		}
+		rebuilt <- err
+	}()
+	for waiting := false; !waiting; time.Sleep(10 * time.Millisecond) {
+		if err := db.GetContext(ctx, &waiting, `SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class r ON r.oid = l.relation
+			WHERE r.relname = 'decided_counts' AND NOT l.granted)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decided, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := db.ExecContext(decided, `UPDATE step_tasks SET decided_at = opened_at, decision = 'agree', working_minutes = 11
+		WHERE (case_id, step, attempt) = (SELECT case_id, step, attempt FROM step_tasks WHERE decided_at IS NULL LIMIT 1)`); err != nil {
+		t.Fatalf("a decision during a rebuild: %v", err)
+	}
+	if err := c.add(rand.New(rand.NewPCG(3, 2)), 20); err != nil {
+		t.Fatal(err)
+	}
+	if err := hold.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-rebuilt; err != nil {
+		t.Fatal(err)
+	}
+	c.check("after a rebuild among decisions", []store.Period{{}, {From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}})
+}
