@@ -228,10 +228,13 @@ func (s *System) Stop() error {
 }
 
 // every runs job now and then every interval until the system stops; a failure is logged and
-// the next round tries again.
+// the next round tries again. Stopping cancels a round under way and waits for it, so no job
+// is left writing to a store being closed.
 func (s *System) every(interval time.Duration, what string, job func(context.Context) error) {
 	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
@@ -245,5 +248,5 @@ func (s *System) every(interval time.Duration, what string, job func(context.Con
 			}
 		}
 	}()
-	s.stops = append(s.stops, func() error { stop(); return nil })
+	s.stops = append(s.stops, func() error { stop(); <-done; return nil })
 }
