@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Asia/Makassar must load on a host without the tz database
 )
@@ -83,6 +84,9 @@ type Calendar struct {
 	periods []period
 	dated   map[int]bool // yyyymmdd
 	yearly  map[int]bool // mmdd
+	// years holds, by year, the working time of its first i days at i (a *[367]time.Duration,
+	// the whole year's at 366), built the first time a span of whole days reaches the year.
+	years sync.Map
 }
 
 // span is working time within a day, as offsets from midnight.
@@ -314,29 +318,63 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 	}
 	from, to = from.In(c.loc), to.In(c.loc)
 	first, last := instant(from, 0), instant(to, 0)
+	if first.Equal(last) {
+		return c.within(first, from, to)
+	}
+	// The days wholly inside are counted from the years' sums, without walking them: the report
+	// asks this of every open attempt, and a task left open for two years is some 700 days
+	// (64 µs walked, against a few hundred nanoseconds).
+	return c.within(first, from, to) + c.wholeDays(first.AddDate(0, 0, 1), last) + c.within(last, from, to)
+}
+
+// within is the working time of a local day's spans that lies between from and to.
+func (c *Calendar) within(day, from, to time.Time) time.Duration {
 	var sum time.Duration
-	for day := first; day.Before(to); day = day.AddDate(0, 0, 1) {
-		whole := day.After(first) && day.Before(last)
-		for _, s := range c.spans(day) {
-			if whole {
-				// A day wholly inside counts its spans whole, without placing them in time: a
-				// task left open for two years is some 700 days.
-				sum += s.to - s.from
-				continue
-			}
-			a, b := instant(day, s.from), instant(day, s.to)
-			if a.Before(from) {
-				a = from
-			}
-			if b.After(to) {
-				b = to
-			}
-			if b.After(a) {
-				sum += b.Sub(a)
-			}
+	for _, s := range c.spans(day) {
+		a, b := instant(day, s.from), instant(day, s.to)
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(to) {
+			b = to
+		}
+		if b.After(a) {
+			sum += b.Sub(a)
 		}
 	}
 	return sum
+}
+
+// wholeDays is the working time of the local days from a up to b (both midnights), each
+// counted whole.
+func (c *Calendar) wholeDays(a, b time.Time) time.Duration {
+	if !b.After(a) {
+		return 0
+	}
+	sum := c.year(b.Year())[b.YearDay()-1] - c.year(a.Year())[a.YearDay()-1]
+	for y := a.Year(); y < b.Year(); y++ {
+		sum += c.year(y)[366]
+	}
+	return sum
+}
+
+// year is the working time of the first i days of year y, at i; the whole year's at 366.
+func (c *Calendar) year(y int) *[367]time.Duration {
+	if t, ok := c.years.Load(y); ok {
+		return t.(*[367]time.Duration)
+	}
+	var t [367]time.Duration
+	i := 0
+	for day := time.Date(y, 1, 1, 0, 0, 0, 0, c.loc); day.Year() == y; day = day.AddDate(0, 0, 1) {
+		t[i+1] = t[i]
+		for _, s := range c.spans(day) {
+			t[i+1] += s.to - s.from
+		}
+		i++
+	}
+	t[366] = t[i] // a year of 365 days: its whole at 366 too
+	got, _ := c.years.LoadOrStore(y, &t)
+	return got.(*[367]time.Duration)
 }
 
 // AddWorkingDays is the same clock time n working days after t.

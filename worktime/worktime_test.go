@@ -1,6 +1,7 @@
 package worktime
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +188,41 @@ func BenchmarkWorkingTimeOfATaskOpenTwoYears(b *testing.B) {
 	from, to := at("2025-01-06", "10:17"), at("2026-12-01", "14:03")
 	for b.Loop() {
 		c.WorkingTime(from, to)
+	}
+}
+
+// WorkingTime from the years' sums is what walking every day and placing each span in time
+// gives, for periods from minutes to years across holidays, the calendar's periods of other
+// hours, leap days, midnights and year ends, and for ends in another zone than the calendar's.
+func TestWorkingTimeIsTheWalkedDays(t *testing.T) {
+	c := MustNew(DefaultSpec())
+	walked := func(from, to time.Time) time.Duration {
+		var sum time.Duration
+		from, to = from.In(c.loc), to.In(c.loc)
+		for day := instant(from, 0); day.Before(to); day = day.AddDate(0, 0, 1) {
+			sum += c.within(day, from, to)
+		}
+		return sum
+	}
+	rng := rand.New(rand.NewPCG(26, 12))
+	base := time.Date(2023, 12, 25, 0, 0, 0, 0, wita)
+	utc := time.UTC
+	for i := range 3000 {
+		from := base.Add(time.Duration(rng.IntN(4*366*24*60)) * time.Minute)
+		var to time.Time
+		switch i % 4 {
+		case 0: // within a day or two
+			to = from.Add(time.Duration(rng.IntN(2*24*60)) * time.Minute)
+		case 1: // from midnight to midnight
+			from = instant(from, 0)
+			to = from.AddDate(0, 0, rng.IntN(800))
+		case 2: // another zone's instants
+			from, to = from.In(utc), from.Add(time.Duration(rng.IntN(400*24*60))*time.Minute).In(utc)
+		default: // up to three years
+			to = from.Add(time.Duration(rng.IntN(3*366*24*60)) * time.Minute)
+		}
+		if got, want := c.WorkingTime(from, to), walked(from, to); got != want {
+			t.Fatalf("WorkingTime(%s, %s) = %s, walking its days: %s", from, to, got, want)
+		}
 	}
 }
