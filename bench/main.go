@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -20,7 +19,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +27,7 @@ import (
 	"github.com/skflow/skflow/caseops"
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/config"
+	"github.com/skflow/skflow/internal/proccpu"
 	"github.com/skflow/skflow/sop"
 	"github.com/skflow/skflow/store"
 )
@@ -110,7 +109,7 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 		for _, f := range []struct {
 			name   string
 			record bool
-		}{{"floor, Update alone", false}, {"floor, Update + local activity + one row", true}} {
+		}{{"floor, Update alone", false}, {recordedFloor, true}} {
 			phases = append(phases, phase{f.name, func(round int) (result, error) {
 				r, err := meter.measure(func() (result, error) {
 					return floor(ctx, sys.Client, n, steps, f.record, fmt.Sprintf("%t-%d", f.record, round))
@@ -145,7 +144,7 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 		if !floors {
 			continue
 		}
-		sk, rec := got["skflow"], got[phases[2].name]
+		sk, rec := got["skflow"], got[recordedFloor]
 		ratio := [3]float64{sk.rate() / rec.rate(), sk.pct(0.5).Seconds() / rec.pct(0.5).Seconds(), sk.pct(0.99).Seconds() / rec.pct(0.99).Seconds()}
 		for i := range ratio {
 			ratios[i] = append(ratios[i], ratio[i])
@@ -155,12 +154,16 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 	if floors && rounds > 1 {
 		fmt.Printf("\nover %d rounds, skflow against the recorded floor, median (least–most):\n", rounds)
 		for i, name := range []string{"throughput", "p50", "p99"} {
-			slices.Sort(ratios[i])
-			fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", name, ratios[i][len(ratios[i])/2], ratios[i][0], ratios[i][len(ratios[i])-1])
+			r := ratios[i]
+			slices.Sort(r)
+			fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", name, (r[(len(r)-1)/2]+r[len(r)/2])/2, r[0], r[len(r)-1])
 		}
 	}
 	return nil
 }
+
+// recordedFloor is the phase skflow is held against: the least a recorded decision costs.
+const recordedFloor = "floor, Update + local activity + one row"
 
 // phase is one measured part of a round: skflow's decisions, or a floor's.
 type phase struct {
@@ -255,13 +258,13 @@ func embedded(ctx context.Context, dbURL string, port, pgPort int, keep bool) (*
 func idle(n int) error {
 	runtime.GC()
 	time.Sleep(10 * time.Second) // let the starts' work settle
-	cpu0, err := processCPU("self")
+	cpu0, err := proccpu.Process("self")
 	if err != nil {
 		return err
 	}
 	const span = time.Minute
 	time.Sleep(span)
-	cpu1, err := processCPU("self")
+	cpu1, err := proccpu.Process("self")
 	if err != nil {
 		return err
 	}
@@ -307,37 +310,6 @@ func idle(n int) error {
 	return g.Close()
 }
 
-// procStat is the fields of /proc/PID/stat after the command's name ("self": this process).
-func procStat(pid string) ([]string, error) {
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return nil, err
-	}
-	return strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:])), nil
-}
-
-// cpuTime is the user and system time in a process's stat fields.
-func cpuTime(f []string) (time.Duration, error) {
-	ticks := 0
-	for _, i := range []int{11, 12} {
-		v, err := strconv.Atoi(f[i])
-		if err != nil {
-			return 0, err
-		}
-		ticks += v
-	}
-	return time.Duration(ticks) * time.Second / 100, nil // USER_HZ is 100 on Linux
-}
-
-// processCPU is the CPU time the process pid has used.
-func processCPU(pid string) (time.Duration, error) {
-	f, err := procStat(pid)
-	if err != nil {
-		return 0, err
-	}
-	return cpuTime(f)
-}
-
 // cpuMeter reads the CPU time of this process and of the embedded PostgreSQL cluster (its
 // postmaster and backends; none with --database-url), to say what a decision costs.
 type cpuMeter struct{ postmaster string }
@@ -354,26 +326,13 @@ func newCPUMeter(sys *allinone.System) cpuMeter {
 	return cpuMeter{postmaster: strings.SplitN(string(b), "\n", 2)[0]}
 }
 
-// read returns this process's CPU time and the cluster's. A backend that ends between the
-// listing of /proc and the reading of its stat is left out.
+// read returns this process's CPU time and the cluster's.
 func (m cpuMeter) read() (self, pg time.Duration, err error) {
-	if self, err = processCPU("self"); err != nil || m.postmaster == "" {
+	if self, err = proccpu.Process("self"); err != nil || m.postmaster == "" {
 		return self, 0, err
 	}
-	procs, err := os.ReadDir("/proc")
-	if err != nil {
-		return self, 0, err
-	}
-	for _, p := range procs {
-		if f, err := procStat(p.Name()); err == nil && len(f) > 1 && (p.Name() == m.postmaster || f[1] == m.postmaster) {
-			d, err := cpuTime(f)
-			if err != nil {
-				return self, pg, err
-			}
-			pg += d
-		}
-	}
-	return self, pg, nil
+	pg, err = proccpu.WithChildren(m.postmaster)
+	return self, pg, err
 }
 
 // measure runs phase and records in its result the CPU it cost.

@@ -1,19 +1,17 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/internal/proccpu"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
@@ -88,39 +86,19 @@ func clusterCPU(b *testing.B, s *store.Store) func() time.Duration {
 	if err := s.DB().Get(&backend, `SELECT pg_backend_pid()`); err != nil {
 		b.Fatal(err)
 	}
-	f, err := procStat(strconv.Itoa(backend))
+	postmaster, err := proccpu.Parent(strconv.Itoa(backend))
 	if err != nil {
 		b.Skipf("PostgreSQL's processes are not readable here: %v", err)
 	}
-	postmaster := f[1]
 	used := func() time.Duration {
-		var total time.Duration
-		procs, err := os.ReadDir("/proc")
+		d, err := proccpu.WithChildren(postmaster)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, p := range procs {
-			// A backend that ends between the listing and the reading is left out.
-			if f, err := procStat(p.Name()); err == nil && (p.Name() == postmaster || f[1] == postmaster) {
-				for _, i := range []int{11, 12} { // utime and stime, in USER_HZ (100 on Linux)
-					v, _ := strconv.Atoi(f[i])
-					total += time.Duration(v) * time.Second / 100
-				}
-			}
-		}
-		return total
+		return d
 	}
 	before := used()
 	return func() time.Duration { return used() - before }
-}
-
-// procStat is the fields of /proc/PID/stat after the command's name.
-func procStat(pid string) ([]string, error) {
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return nil, err
-	}
-	return strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:])), nil
 }
 
 // provinceScale is a fresh store holding a province's records (storetest.SeedProvince).

@@ -145,7 +145,7 @@ func (s *Store) rebuildDecided(ctx context.Context, zone *time.Location) (rebuil
 	// The old counts are dead rows now, and the new ones are in neither the table's statistics
 	// nor its visibility map: a read must not be planned on what the table was. (The changes'
 	// dead rows go with the fold's TRUNCATE.)
-	return true, s.vacuumCounts(ctx, true)
+	return true, s.vacuumCounts(ctx)
 }
 
 // foldDecided folds the changes into counts kept in zone.
@@ -173,14 +173,14 @@ func (s *Store) foldDecided(ctx context.Context, zone *time.Location) error {
 	if err != nil {
 		return fmt.Errorf("fold the report's counts: %w", err)
 	}
-	return s.vacuumCounts(ctx, written >= vacuumAfter)
-}
-
-// vacuumCounts vacuums and analyses decided_counts when asked to.
-func (s *Store) vacuumCounts(ctx context.Context, asked bool) error {
-	if !asked {
+	if written < vacuumAfter {
 		return nil
 	}
+	return s.vacuumCounts(ctx)
+}
+
+// vacuumCounts vacuums and analyses decided_counts.
+func (s *Store) vacuumCounts(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) decided_counts`); err != nil {
 		return fmt.Errorf("vacuum the report's counts: %w", err)
 	}
