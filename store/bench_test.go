@@ -88,7 +88,7 @@ func clusterCPU(b *testing.B, s *store.Store) func() time.Duration {
 	}
 	postmaster, err := proccpu.Parent(strconv.Itoa(backend))
 	if err != nil {
-		b.Skipf("PostgreSQL's processes are not readable here: %v", err)
+		b.Fatalf("PostgreSQL's processes are not readable here (the cluster must run on this machine): %v", err)
 	}
 	used := func() time.Duration {
 		d, err := proccpu.WithChildren(postmaster)
