@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/skflow/skflow/chain"
+	"github.com/skflow/skflow/classify"
 	"github.com/skflow/skflow/internal/proccpu"
+	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
@@ -20,8 +22,8 @@ import (
 
 // BenchmarkConcurrentTransitions is the store's write path as 200 cases use it at once: each
 // writer applies its own case's decisions (a step decided, the next opened: two audit rows and
-// what they change), as the recording activities do, and after fourteen starts another case.
-// It reports transitions per second and the p50 and p99 of one Apply.
+// what they change), as the recording activities do; the fourteenth decision completes the
+// case, and the writer starts another. It reports transitions per second and the p50 and p99 of one Apply.
 //
 //	go test ./store -run '^$' -bench ConcurrentTransitions -benchtime 4000x
 func BenchmarkConcurrentTransitions(b *testing.B) {
@@ -50,10 +52,13 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 			for i := range next {
 				at := t0.Add(time.Duration(i) * time.Second)
 				var t chain.Transition
-				if step > steps {
+				switch {
+				case step > steps:
 					n, step = n+1, 0
 					t = storetest.Started(caseID(w, n), at)
-				} else {
+				case step == steps:
+					t = storetest.Completed(caseID(w, n), step, opened, at)
+				default:
 					t = storetest.Step(caseID(w, n), step, opened, at)
 				}
 				began := time.Now()
@@ -74,6 +79,50 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(pg().Microseconds())/float64(b.N), "pg-cpu-µs/op")
+}
+
+// BenchmarkCompletion is a case's last decision written alone: the step decided, the case
+// completed and its deliveries queued, one to each of its participants' two OPDs. It reports
+// the p50 and p99 of one Apply.
+//
+//	go test ./store -run '^$' -bench Completion -benchtime 500x
+func BenchmarkCompletion(b *testing.B) {
+	s, _ := storetest.New(b)
+	ctx := context.Background()
+	cands := []proposals.Candidate{
+		{Row: 2, NIP: "199801152024032001", Name: "Andi", OPD: "Dinas Pendidikan", Golongan: "III/a"},
+		{Row: 3, NIP: "199605202024031002", Name: "Arfah", OPD: "Diskominfo", Golongan: "III/a"},
+	}
+	for i := range cands {
+		cands[i].Docs = proposals.Docs{SKCPNS: true, Sehat: true, SPT: true, Foto: true}
+	}
+	took := make([]time.Duration, b.N)
+	for i := range b.N {
+		id := fmt.Sprintf("bench-%d", i)
+		if err := s.SaveProposals(ctx, store.NewDocument(id, "proposals", "u.csv", []byte("x"), "op"), classify.Classify(cands, 40), nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Apply(ctx, storetest.Started(id, t0)); err != nil {
+			b.Fatal(err)
+		}
+		began := time.Now()
+		if err := s.Apply(ctx, storetest.Completed(id, 1, t0, t0.Add(time.Hour))); err != nil {
+			b.Fatal(err)
+		}
+		took[i] = time.Since(began)
+	}
+	b.StopTimer()
+	if box, err := s.Outbox(ctx, "bench-0"); err != nil || len(box) != 2 {
+		b.Fatalf("a completion queued %d deliveries (%v), want 2", len(box), err)
+	}
+	var sum time.Duration
+	for _, d := range took {
+		sum += d
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(sum.Nanoseconds())/float64(b.N), "ns/op") // the Apply alone, not the case's setup
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 }
 
 // clusterCPU returns a function that tells the CPU time the store's PostgreSQL cluster (its

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -106,8 +107,22 @@ func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
 		VALUES ('c1', '200001012024032003', 4, 'Rahma', 'Pengelola', 'BKD', 'III/a', true, true, true, true, true, 'III', 1)`); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Apply(ctx, chain.Transition{Events: []chain.Event{{CaseID: "c1", Kind: chain.CaseCompleted, At: t0}}}); err != nil {
-		t.Fatal(err)
+	// A completion whose transition the store refuses queues no mail: the mail commits with
+	// the events or not at all.
+	missing := chain.Task{Step: 9, Attempt: 7, Role: "kabid", OpenedAt: t0}
+	refused := chain.Transition{Events: []chain.Event{{CaseID: "c1", Kind: chain.CaseCompleted, At: t0},
+		{CaseID: "c1", Kind: chain.StepReminded, At: t0, Task: &missing}}}
+	if err := s.Apply(ctx, refused); !errors.Is(err, store.ErrInvalidTransition) {
+		t.Fatalf("a transition naming a task the store lacks: %v", err)
+	}
+	if box, err := s.Outbox(ctx, "c1"); err != nil || len(box) != 0 {
+		t.Fatalf("the refused completion queued %d messages (%v)", len(box), err)
+	}
+	completed := chain.Transition{Events: []chain.Event{{CaseID: "c1", Kind: chain.CaseCompleted, At: t0}}}
+	for range 2 { // the second is a retried write: it queues nothing again
+		if err := s.Apply(ctx, completed); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ps, err := s.Participants(ctx, "c1")
 	if err != nil || len(ps) != 2 || ps[0].Name != "Andi" || ps[1].Name != "Arfah" {

@@ -34,14 +34,16 @@ func dataRejected(err error) error {
 
 // Apply writes a case transition atomically. Each event's audit row is appended under its
 // idempotency key, and what the event changes is written only when the key is new: a retried
-// activity never writes twice. A transition that numbers a decree, completes a case or queues
-// notices runs in a transaction with those writes; any other (a decision, a start) is one
-// call of apply_events, one round trip.
+// activity never writes twice. A transition that numbers a decree or queues notices runs in a
+// transaction with those writes; any other (a decision, a start, a completion with its
+// deliveries) is one call, one round trip, after a completion's one read of what it delivers.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
-	if len(t.Notices) == 0 && !slices.ContainsFunc(t.Events, func(e chain.Event) bool {
-		return e.Kind == chain.DecreeSigned || e.Kind == chain.CaseCompleted
-	}) {
-		_, err := applyEvents(ctx, s.db, t.Events, nil)
+	if len(t.Notices) == 0 && !slices.ContainsFunc(t.Events, func(e chain.Event) bool { return e.Kind == chain.DecreeSigned }) {
+		mail, err := deliveries(ctx, s.db, t.Events)
+		if err != nil {
+			return err
+		}
+		_, err = applyEvents(ctx, s.db, t.Events, nil, mail)
 		return dataRejected(err)
 	}
 	return dataRejected(s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -60,16 +62,12 @@ func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 			}
 			events = append(events, e)
 		}
-		fresh, err := applyEvents(ctx, tx, events, numbers)
+		mail, err := deliveries(ctx, tx, events)
 		if err != nil {
 			return err
 		}
-		for _, e := range events {
-			if e.Kind == chain.CaseCompleted && fresh[e.Key()] {
-				if err := queueDeliveries(ctx, tx, e.CaseID); err != nil {
-					return err
-				}
-			}
+		if _, err := applyEvents(ctx, tx, events, numbers, mail); err != nil {
+			return err
 		}
 		for _, n := range t.Notices {
 			if err := queueNotice(ctx, tx, n); err != nil {
@@ -90,9 +88,10 @@ type eventRow struct {
 	Detail  json.RawMessage `json:"detail"`
 }
 
-// applyEvents writes events through apply_events and returns the keys that were new. numbers
-// are the decree numbers given to DecreeSigned events, by key, for their audit rows.
-func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Event, numbers map[string]string) (map[string]bool, error) {
+// applyEvents writes events through apply_events, with mail through apply_transition, and
+// returns the keys that were new. numbers are the decree numbers given to DecreeSigned events,
+// by key, for their audit rows.
+func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Event, numbers map[string]string, mail []message) (map[string]bool, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -116,7 +115,15 @@ func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Even
 		return nil, fmt.Errorf("events as JSON: %w", err)
 	}
 	var keys []string
-	err = sqlx.SelectContext(ctx, q, &keys, `SELECT apply_events($1)`, jsonText(b))
+	if len(mail) == 0 {
+		err = sqlx.SelectContext(ctx, q, &keys, `SELECT apply_events($1)`, jsonText(b))
+	} else {
+		var m []byte
+		if m, err = json.Marshal(mail); err != nil {
+			return nil, fmt.Errorf("mail as JSON: %w", err)
+		}
+		err = sqlx.SelectContext(ctx, q, &keys, `SELECT apply_transition($1, $2)`, jsonText(b), jsonText(m))
+	}
 	var pqErr *pq.Error
 	switch {
 	case errors.As(err, &pqErr) && pqErr.Code == "SK001": // apply_events found no row to change
@@ -239,56 +246,84 @@ const participantsSQL = `SELECT * FROM decree_participants WHERE case_id = $1
 	UNION ALL SELECT * FROM candidates WHERE case_id = $1 AND eligible
 		AND NOT EXISTS (SELECT 1 FROM decree_participants WHERE case_id = $1)`
 
-// queueDeliveries is step 15's delivery: the signed SK goes to every OPD with the list of
-// exactly its participants, one message per OPD.
-func queueDeliveries(ctx context.Context, tx *sqlx.Tx, caseID string) error {
+// message is an outbox row that apply_transition queues when the event it comes after (its
+// key) is new.
+type message struct {
+	After   string `json:"after"`
+	Key     string `json:"key"`
+	CaseID  string `json:"case_id"`
+	Kind    string `json:"kind"`
+	ToRole  string `json:"to_role"`
+	OPD     string `json:"opd"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// deliveries are the mails of the cases the events complete: the signed SK goes to every OPD
+// with the list of exactly its participants, one message per OPD. They are read before the
+// write, which queues them only with a completion it records for the first time; what they
+// say was settled before (the participants are frozen and the decree issued at signing).
+func deliveries(ctx context.Context, q sqlx.QueryerContext, events []chain.Event) ([]message, error) {
+	var out []message
+	for _, e := range events {
+		if e.Kind != chain.CaseCompleted {
+			continue
+		}
+		mail, err := deliveriesOf(ctx, q, e.CaseID, e.Key())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mail...)
+	}
+	return out, nil
+}
+
+func deliveriesOf(ctx context.Context, q sqlx.QueryerContext, caseID, after string) ([]message, error) {
+	// One row a participant, each naming the case and its issued decree; one row of the case
+	// alone when it has no participant.
 	var rows []struct {
-		OPD      string `db:"opd"`
-		NIP      string `db:"nip"`
-		Name     string `db:"name"`
-		Golongan string `db:"golongan"`
-		Group    string `db:"grp"`
-		Batch    int    `db:"batch"`
+		Title    string  `db:"title"`
+		Number   *string `db:"number"`
+		SHA256   *string `db:"sha256"`
+		OPD      *string `db:"opd"`
+		NIP      *string `db:"nip"`
+		Name     *string `db:"name"`
+		Golongan *string `db:"golongan"`
+		Group    *string `db:"grp"`
+		Batch    *int    `db:"batch"`
 	}
-	if err := tx.SelectContext(ctx, &rows, `SELECT opd, nip, name, golongan, grp, batch FROM (`+participantsSQL+`) p
-		ORDER BY opd, grp, batch, name`, caseID); err != nil {
-		return fmt.Errorf("participants of %s: %w", caseID, err)
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.title, d.number, d.sha256, p.opd, p.nip, p.name, p.golongan, p.grp, p.batch
+		FROM cases c LEFT JOIN issued_decrees d ON d.case_id = c.id LEFT JOIN (`+participantsSQL+`) p ON true
+		WHERE c.id = $1 ORDER BY p.opd, p.grp, p.batch, p.name`, caseID); err != nil {
+		return nil, fmt.Errorf("participants of %s: %w", caseID, err)
 	}
-	var c struct {
-		Title  string  `db:"title"`
-		Number *string `db:"number"`
-		SHA256 *string `db:"sha256"`
-	}
-	if err := tx.GetContext(ctx, &c, `SELECT c.title, d.number, d.sha256 FROM cases c LEFT JOIN issued_decrees d ON d.case_id = c.id
-		WHERE c.id = $1`, caseID); err != nil {
-		return fmt.Errorf("case %s: %w", caseID, err)
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%w: no case %s to deliver", ErrInvalidTransition, caseID)
 	}
 	// The issued decree is named by its number and its hash, so an OPD can check the file it
 	// is given against the one issued.
 	issued := ""
-	if c.Number != nil {
+	if c := rows[0]; c.Number != nil {
 		issued = fmt.Sprintf("\nNomor SK: %s\nSHA-256 berkas SK yang sah: %s\n(periksa keaslian berkas di laman verifikasi SK BKPSDM)\n", *c.Number, *c.SHA256)
 	}
-	for i := 0; i < len(rows); {
-		opd := rows[i].OPD
+	var out []message
+	for i := 0; i < len(rows) && rows[i].OPD != nil; {
+		opd := *rows[i].OPD
 		var b strings.Builder
 		fmt.Fprintf(&b, "Yth. Pimpinan %s,\n\nSurat Keputusan Bupati Wajo tentang penetapan peserta Pelatihan Dasar CPNS (%s) telah ditetapkan. "+
-			"Peserta dari %s:\n\n", opd, c.Title, opd)
+			"Peserta dari %s:\n\n", opd, rows[i].Title, opd)
 		n := 0
-		for ; i < len(rows) && rows[i].OPD == opd; i++ {
+		for ; i < len(rows) && *rows[i].OPD == opd; i++ {
 			r := rows[i]
 			n++
-			fmt.Fprintf(&b, "%d. %s, NIP %s, golongan %s, angkatan %d (golongan %s)\n", n, r.Name, r.NIP, r.Golongan, r.Batch, r.Group)
+			fmt.Fprintf(&b, "%d. %s, NIP %s, golongan %s, angkatan %d (golongan %s)\n", n, *r.Name, *r.NIP, *r.Golongan, *r.Batch, *r.Group)
 		}
 		b.WriteString(issued)
 		b.WriteString("\nMohon peserta ditugaskan mengikuti pelatihan sampai selesai. SK lengkap tersedia di laman BKPSDM Kabupaten Wajo.\n\nBKPSDM Kabupaten Wajo\n")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (key, case_id, kind, to_role, opd, subject, body, created_at)
-			VALUES ($1, $2, 'delivery', 'opd', $3, $4, $5, now()) ON CONFLICT (key) DO NOTHING`,
-			caseID+"/delivery/"+opd, caseID, opd, fmt.Sprintf("SK penetapan peserta Latsar CPNS: %d peserta dari %s", n, opd), b.String()); err != nil {
-			return fmt.Errorf("queue delivery to %s: %w", opd, err)
-		}
+		out = append(out, message{After: after, Key: caseID + "/delivery/" + opd, CaseID: caseID, Kind: "delivery", ToRole: "opd", OPD: opd,
+			Subject: fmt.Sprintf("SK penetapan peserta Latsar CPNS: %d peserta dari %s", n, opd), Body: b.String()})
 	}
-	return nil
+	return out, nil
 }
 
 // queueNotice writes one outbox row per active official of the role and per stand-in (Plt/Plh)

@@ -36,3 +36,11 @@ func Step(id string, n int, opened, at time.Time) chain.Transition {
 		{CaseID: id, Kind: chain.StepOpened, At: at, Task: &chain.Task{Step: n + 1, Attempt: 1, Role: roles[n%2], OpenedAt: at}},
 	}}
 }
+
+// Completed is the agreement at at to step n of a case, opened at opened, as its last step:
+// the decision and the case's completion, which queues the case's deliveries.
+func Completed(id string, n int, opened, at time.Time) chain.Transition {
+	t := Step(id, n, opened, at)
+	t.Events[1] = chain.Event{CaseID: id, Kind: chain.CaseCompleted, At: at}
+	return t
+}
