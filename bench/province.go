@@ -38,6 +38,11 @@ func province(ctx context.Context, sys *allinone.System, requests int) error {
 		return err
 	}
 	defer stopProfile()
+	// The pages are read as the demo officials, who an external database (--database-url)
+	// does not have yet.
+	if _, err := allinone.SeedDemoOfficials(ctx, sys.Store); err != nil {
+		return fmt.Errorf("the demo officials: %w", err)
+	}
 	nips := allinone.DemoNIPs()
 	for _, p := range []struct{ role, path string }{
 		{"kabid", "/inbox"}, {"kabid", "/inbox?urut=batas&hal=50"}, {"operator", "/board"}, {"operator", "/board?q=latsar+6999"}, {"operator", "/board?role=kabid&late=1&hal=40"},
