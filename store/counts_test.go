@@ -24,18 +24,18 @@ type attempt struct {
 	started                 time.Time
 }
 
-// oracle computes the per-step statistics of the attempts whose case started in p, straight
-// from the rows: the lower median and the nearest-rank 90th percentile.
-func oracle(rows []attempt, p store.Period) map[int]store.DecidedStat {
-	byStep := map[int][]attempt{}
+// oracle computes the statistics of the attempts whose case started in p, per key (a step or
+// a role), straight from the rows: the lower median and the nearest-rank 90th percentile.
+func oracle(rows []attempt, p store.Period, key func(attempt) any) map[any]store.DecidedStat {
+	groups := map[any][]attempt{}
 	for _, a := range rows {
 		if (p.From.IsZero() || !a.started.Before(p.From)) && (p.To.IsZero() || a.started.Before(p.To)) {
-			byStep[a.step] = append(byStep[a.step], a)
+			groups[key(a)] = append(groups[key(a)], a)
 		}
 	}
-	out := map[int]store.DecidedStat{}
-	for step, as := range byStep {
-		st := store.DecidedStat{Step: step, Count: len(as), Role: as[0].role}
+	out := map[any]store.DecidedStat{}
+	for k, as := range groups {
+		st := store.DecidedStat{Step: as[0].step, Count: len(as), Role: as[0].role}
 		var minutes []int
 		for _, a := range as {
 			minutes = append(minutes, a.minutes)
@@ -52,7 +52,7 @@ func oracle(rows []attempt, p store.Period) map[int]store.DecidedStat {
 		}
 		slices.Sort(minutes)
 		st.Median, st.P90 = minutes[(len(minutes)+1)/2-1], minutes[(len(minutes)*9+9)/10-1]
-		out[step] = st
+		out[k] = st
 	}
 	return out
 }
@@ -140,19 +140,28 @@ func (c *counted) check(when string, periods []store.Period) {
 		c.t.Fatal(err)
 	}
 	for _, p := range periods {
-		steps, _, err := c.s.DecidedStats(ctx, p)
+		steps, roles, err := c.s.DecidedStats(ctx, p)
 		if err != nil {
 			c.t.Fatalf("%s: %v", when, err)
 		}
-		want := oracle(rows, p)
-		if len(steps) != len(want) {
-			c.t.Fatalf("%s, %v–%v: %d steps, want %d", when, p.From, p.To, len(steps), len(want))
+		byStep := oracle(rows, p, func(a attempt) any { return a.step })
+		byRole := oracle(rows, p, func(a attempt) any { return a.role })
+		if len(steps) != len(byStep) || len(roles) != len(byRole) {
+			c.t.Fatalf("%s, %v–%v: %d steps and %d roles, want %d and %d", when, p.From, p.To, len(steps), len(roles), len(byStep), len(byRole))
 		}
-		for _, got := range steps {
-			w := want[got.Step]
+		for i, got := range steps {
+			w := byStep[got.Step]
 			if fmt.Sprint(got.Count, got.Median, got.P90, got.Late, got.Returns, got.Role, deref(got.Standard)) !=
-				fmt.Sprint(w.Count, w.Median, w.P90, w.Late, w.Returns, w.Role, deref(w.Standard)) {
-				c.t.Fatalf("%s, %v–%v, step %d: %+v, want %+v", when, p.From, p.To, got.Step, got, w)
+				fmt.Sprint(w.Count, w.Median, w.P90, w.Late, w.Returns, w.Role, deref(w.Standard)) || i > 0 && steps[i-1].Step >= got.Step {
+				c.t.Fatalf("%s, %v–%v, step %d: %+v, want %+v, in step order", when, p.From, p.To, got.Step, got, w)
+			}
+		}
+		for i, got := range roles {
+			w := byRole[got.Role]
+			w.Step, w.Standard = 0, nil // a role's figures name no step and no standard
+			if fmt.Sprint(got.Count, got.Median, got.P90, got.Late, got.Returns, got.Step, got.Standard) !=
+				fmt.Sprint(w.Count, w.Median, w.P90, w.Late, w.Returns, w.Step, w.Standard) || i > 0 && roles[i-1].Role >= got.Role {
+				c.t.Fatalf("%s, %v–%v, role %s: %+v, want %+v, in the roles' order", when, p.From, p.To, got.Role, got, w)
 			}
 		}
 	}
