@@ -13,7 +13,6 @@ import (
 	"github.com/skflow/skflow/chain"
 	"github.com/skflow/skflow/classify"
 	"github.com/skflow/skflow/internal/proccpu"
-	"github.com/skflow/skflow/proposals"
 	"github.com/skflow/skflow/report"
 	"github.com/skflow/skflow/store"
 	"github.com/skflow/skflow/store/storetest"
@@ -89,13 +88,7 @@ func BenchmarkConcurrentTransitions(b *testing.B) {
 func BenchmarkCompletion(b *testing.B) {
 	s, _ := storetest.New(b)
 	ctx := context.Background()
-	cands := []proposals.Candidate{
-		{Row: 2, NIP: "199801152024032001", Name: "Andi", OPD: "Dinas Pendidikan", Golongan: "III/a"},
-		{Row: 3, NIP: "199605202024031002", Name: "Arfah", OPD: "Diskominfo", Golongan: "III/a"},
-	}
-	for i := range cands {
-		cands[i].Docs = proposals.Docs{SKCPNS: true, Sehat: true, SPT: true, Foto: true}
-	}
+	cands := twoOPDs()
 	took := make([]time.Duration, b.N)
 	for i := range b.N {
 		id := fmt.Sprintf("bench-%d", i)

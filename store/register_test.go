@@ -81,11 +81,8 @@ func TestTheRegisterNumbersConcurrentSignaturesWithoutGapsOrDuplicates(t *testin
 	}
 }
 
-// What the signature froze is what is delivered: a change to the working classification after
-// the signature reaches neither the decree's participants nor any OPD's mail.
-func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
-	s, _ := storetest.New(t)
-	ctx := context.Background()
+// twoOPDs are two eligible candidates, each of another OPD, with every document.
+func twoOPDs() []proposals.Candidate {
 	cands := []proposals.Candidate{
 		{Row: 2, NIP: "199801152024032001", Name: "Andi", OPD: "Dinas Pendidikan", Golongan: "III/a"},
 		{Row: 3, NIP: "199605202024031002", Name: "Arfah", OPD: "Diskominfo", Golongan: "III/a"},
@@ -93,7 +90,15 @@ func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
 	for i := range cands {
 		cands[i].Docs = proposals.Docs{SKCPNS: true, Sehat: true, SPT: true, Foto: true}
 	}
-	if err := s.SaveProposals(ctx, store.NewDocument("c1", "proposals", "u.csv", []byte("x"), "op"), classify.Classify(cands, 40), nil); err != nil {
+	return cands
+}
+
+// What the signature froze is what is delivered: a change to the working classification after
+// the signature reaches neither the decree's participants nor any OPD's mail.
+func TestDeliveryListsTheParticipantsTheSignatureFroze(t *testing.T) {
+	s, _ := storetest.New(t)
+	ctx := context.Background()
+	if err := s.SaveProposals(ctx, store.NewDocument("c1", "proposals", "u.csv", []byte("x"), "op"), classify.Classify(twoOPDs(), 40), nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, tr := range []chain.Transition{storetest.Started("c1", t0), signed("c1", 2026)} {
