@@ -76,7 +76,7 @@ func Up(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *System, e
 		}
 		s.stops = append(s.stops, s.pg.Stop)
 	}
-	s.Store, err = store.Open(ctx, cfg.DatabaseURL())
+	s.Store, err = store.OpenWith(ctx, cfg.DatabaseURL(), store.Options{Writers: cfg.Database.Writers})
 	if err != nil {
 		return nil, err
 	}

@@ -142,6 +142,9 @@ type Database struct {
 	URL          string `yaml:"url"`           // postgres://...; empty: embedded cluster
 	EmbeddedPort int    `yaml:"embedded_port"` // embedded cluster listens on 127.0.0.1:port
 	Name         string `yaml:"name"`          // database name in the embedded cluster
+	// Writers is how many case and training transitions are written at once, 1 to 20; 0 is the
+	// store's default (4, for a database on two cores).
+	Writers int `yaml:"writers"`
 }
 
 // HTTP is where the web app listens.
@@ -311,6 +314,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Database.Name == "" {
 		bad("database.name: must not be empty")
+	}
+	if c.Database.Writers < 0 || c.Database.Writers > 20 {
+		bad("database.writers: %d, must be from 1 to 20 (0: the default)", c.Database.Writers)
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Address); err != nil {
 		bad("http.address %q: must be host:port", c.HTTP.Address)

@@ -72,6 +72,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 	cases := map[string]string{
 		"temporal:\n  address: nohost\n":                            `temporal.address "nohost": must be host:port`,
 		"database:\n  url: mysql://x\n":                             "database.url: must be a postgres:// URL",
+		"database:\n  writers: 21\n":                                "database.writers: 21, must be from 1 to 20",
 		"temporal:\n  tls:\n    cert: a.pem\n":                      "temporal.tls: cert and key must be set together",
 		"log:\n  level: loud\n":                                     `log.level "loud"`,
 		"calendar:\n  time_zone: Mars/Base\n":                       `calendar time_zone "Mars/Base"`,

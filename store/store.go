@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 )
 
 //go:embed migrations/*.sql
@@ -27,10 +28,42 @@ var migrations embed.FS
 // Store is a connection pool to skflow's database.
 type Store struct {
 	db *sqlx.DB
+	// writers bounds the transitions written at once: past a few per core, concurrent writers
+	// only contend in PostgreSQL (its locks, its WAL insertion) and each costs more. Waiting
+	// here, they are written in their order of arrival.
+	writers *semaphore.Weighted
 }
 
-// Open connects and checks the database answers.
+// maxConns is the pool's size: the web app's pages run their reads at once.
+const maxConns = 20
+
+// DefaultWriters is how many transitions a store writes at once unless told otherwise:
+// PostgreSQL's own rule of thumb for active connections, twice its cores, for the 2-core
+// machine the all-in-one was measured on (BenchmarkConcurrentTransitions: 200 writers through
+// 4 at a time did 1,440–1,620 transitions/s at a p99 of 235–244 ms, against 1,120–1,290/s and
+// 700–830 ms through all 20 connections).
+const DefaultWriters = 4
+
+// Options tune a store.
+type Options struct {
+	// Writers is how many transitions are written at once, from 1 to the pool's 20; 0 is
+	// DefaultWriters.
+	Writers int
+}
+
+// Open connects with the default options and checks the database answers.
 func Open(ctx context.Context, url string) (*Store, error) {
+	return OpenWith(ctx, url, Options{})
+}
+
+// OpenWith connects and checks the database answers.
+func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
+	switch {
+	case opts.Writers == 0:
+		opts.Writers = DefaultWriters
+	case opts.Writers < 0 || opts.Writers > maxConns:
+		return nil, fmt.Errorf("open database: %d writers at once, want 1 to %d", opts.Writers, maxConns)
+	}
 	cfg, err := pq.NewConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -52,10 +85,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
-	db.SetMaxOpenConns(20)
+	db.SetMaxOpenConns(maxConns)
 	// As many kept as may be open: under load, a connection handed back is needed again at once,
 	// and database/sql's default of 2 idle would have PostgreSQL fork a backend for each.
-	db.SetMaxIdleConns(20)
+	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -63,7 +96,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, writers: semaphore.NewWeighted(int64(opts.Writers))}, nil
 }
 
 // Close releases the pool.
@@ -101,6 +134,15 @@ func atOnce(ctx context.Context, reads ...func(context.Context) error) error {
 		g.Go(func() error { return read(ctx) })
 	}
 	return g.Wait()
+}
+
+// writing runs fn, a transition's write, once one of the store's writers is free.
+func (s *Store) writing(ctx context.Context, fn func() error) error {
+	if err := s.writers.Acquire(ctx, 1); err != nil {
+		return fmt.Errorf("wait to write: %w", err)
+	}
+	defer s.writers.Release(1)
+	return fn()
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.

@@ -14,8 +14,13 @@ import (
 )
 
 // ApplyTraining writes one step of a training run in a transaction, idempotently: an event
-// already in the audit log is not projected again.
+// already in the audit log is not projected again. It waits its turn among the store's writers,
+// as Apply does.
 func (s *Store) ApplyTraining(ctx context.Context, t training.Transition) error {
+	return s.writing(ctx, func() error { return s.applyTraining(ctx, t) })
+}
+
+func (s *Store) applyTraining(ctx context.Context, t training.Transition) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if len(t.Events) == 0 {
 			return fmt.Errorf("%w: a training transition without events", ErrInvalidTransition)

@@ -37,7 +37,12 @@ func dataRejected(err error) error {
 // activity never writes twice. A transition that numbers a decree or queues notices runs in a
 // transaction with those writes; any other (a decision, a start, a completion with its
 // deliveries) is one call, one round trip, after a completion's one read of what it delivers.
+// It waits its turn among the store's writers.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
+	return s.writing(ctx, func() error { return s.apply(ctx, t) })
+}
+
+func (s *Store) apply(ctx context.Context, t chain.Transition) error {
 	if len(t.Notices) == 0 && !slices.ContainsFunc(t.Events, func(e chain.Event) bool { return e.Kind == chain.DecreeSigned }) {
 		mail, err := deliveries(ctx, s.db, t.Events)
 		if err != nil {
