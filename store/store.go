@@ -37,11 +37,9 @@ type Store struct {
 // maxConns is the pool's size: the web app's pages run their reads at once.
 const maxConns = 20
 
-// DefaultWriters is how many transitions a store writes at once unless told otherwise:
-// PostgreSQL's own rule of thumb for active connections, twice its cores, for the 2-core
-// machine the all-in-one was measured on (BenchmarkConcurrentTransitions: 200 writers through
-// 4 at a time did 1,440–1,620 transitions/s at a p99 of 235–244 ms, against 1,120–1,290/s and
-// 700–830 ms through all 20 connections).
+// DefaultWriters is how many transitions a store writes at once unless told otherwise: about
+// twice the database's cores, for the 2-core machine the all-in-one runs on, where 4 did as well
+// as 8 and far better than 20 (BenchmarkConcurrentTransitions; the README has the figures).
 const DefaultWriters = 4
 
 // Options tune a store.
