@@ -1,8 +1,8 @@
 package store
 
 // The report's counts: the decisions' changes folded, every minute, into counts by dekad, month,
-// quarter and year of their cases' start (migrations 00021, 00023 and 00025); DecidedStats
-// reads them.
+// quarter and year of their cases' start, and by the first days of each dekad (migrations
+// 00021, 00023, 00025 and 00030); DecidedStats reads them.
 
 import (
 	"context"
@@ -35,20 +35,28 @@ var coarser = func() string {
 }()
 
 // addCounts adds rows, a query of (case_started_at, step, role, minutes, standard, n, late,
-// returns), to decided_counts in zone. They are grouped once by the finest unit, and the
-// coarser units' counts are grouped from those, since each unit tiles the one above it: a
-// rebuild groups a province's million attempts once, not once per unit. It returns how many
-// counts it wrote.
+// returns), to decided_counts in zone. They are grouped once by local day, the dekads' counts
+// and their prefixes' from those, and the coarser units' counts from the dekads', since each
+// unit tiles the one above it: a rebuild groups a province's million attempts once, not once
+// per unit. A day's counts go into the prefix ending at each later midnight of its dekad. It
+// returns how many counts it wrote.
 func addCounts(ctx context.Context, tx *sqlx.Tx, zone, rows string) (int64, error) {
-	res, err := tx.ExecContext(ctx, `WITH f AS (
-			SELECT count_unit_start($2, r.case_started_at, $1) AS period, r.step, r.role, r.minutes, r.standard,
+	res, err := tx.ExecContext(ctx, `WITH d AS (
+			SELECT (r.case_started_at AT TIME ZONE $1)::date AS day, r.step, r.role, r.minutes, r.standard,
 				sum(r.n)::int AS n, sum(r.late)::int AS late, sum(r.returns)::int AS returns
-			FROM (`+rows+`) r GROUP BY 1, 2, 3, 4, 5)
+			FROM (`+rows+`) r GROUP BY 1, 2, 3, 4, 5),
+		f AS (
+			SELECT count_unit_start($2, d.day::timestamp AT TIME ZONE $1, $1) AS period, step, role, minutes, standard,
+				sum(n)::int AS n, sum(late)::int AS late, sum(returns)::int AS returns
+			FROM d GROUP BY 1, 2, 3, 4, 5)
 		INSERT INTO decided_counts AS c (unit, period, step, role, minutes, standard, n, late, returns)
 		SELECT $2, period, step, role, minutes, standard, n, late, returns FROM f
 		UNION ALL
 		SELECT l.unit, count_unit_start(l.unit, f.period, $1), step, role, minutes, standard, sum(n), sum(late), sum(returns)
 			FROM f CROSS JOIN `+coarser+` GROUP BY 1, 2, 3, 4, 5, 6
+		UNION ALL
+		SELECT 'prefix', (d.day + k)::timestamp AT TIME ZONE $1, step, role, minutes, standard, sum(n), sum(late), sum(returns)
+			FROM d CROSS JOIN generate_series(1, dekad_days_after(d.day)) k GROUP BY 1, 2, 3, 4, 5, 6
 		ON CONFLICT (unit, period, step, role, minutes, standard) DO UPDATE
 		SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone, units[len(units)-1].name)
 	if err != nil {

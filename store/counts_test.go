@@ -178,7 +178,8 @@ func (c *counted) fold(zone *time.Location, wantRebuilt bool) {
 
 // The report's counts agree with the attempts themselves whatever happened between two folds
 // (decisions, a decided row corrected, a row deleted), before the first fold, after a fold in
-// another zone, and for periods on month and dekad boundaries, on days and at odd instants.
+// another zone, and for periods on month and dekad boundaries, on the counts' zone's midnights,
+// on another zone's and at odd instants.
 func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 21))
 	c := newCounted(t, 120, rng)
@@ -206,6 +207,7 @@ func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 		}
 	}
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, wita) }
+	utcDay := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
 	periods := []store.Period{{}, {From: day(2, 1)}, {To: day(3, 1)}, {From: day(1, 1), To: day(4, 1)}, {From: day(2, 1), To: day(3, 1)},
 		{From: day(1, 17), To: day(3, 9)}, {From: day(2, 3), To: day(2, 20)}, {From: day(1, 31), To: day(2, 2)},
 		{From: day(2, 1).Add(-time.Minute), To: day(3, 1).Add(time.Second)}, {From: day(2, 1).UTC()}, {From: day(3, 5), To: day(2, 5)},
@@ -215,7 +217,14 @@ func TestDecidedCountsAgreeWithTheAttempts(t *testing.T) {
 		// Dekads: one alone, January's of eleven days, February's of eight, on both sides of
 		// whole months with ragged days beyond, open on one side, a minute short of one.
 		{From: day(1, 11), To: day(1, 21)}, {From: day(1, 21), To: day(2, 1)}, {From: day(2, 21), To: day(3, 1)},
-		{From: day(1, 12), To: day(4, 19)}, {From: day(2, 11)}, {To: day(3, 21)}, {From: day(1, 11).Add(time.Minute), To: day(1, 21)}}
+		{From: day(1, 12), To: day(4, 19)}, {From: day(2, 11)}, {To: day(3, 21)}, {From: day(1, 11).Add(time.Minute), To: day(1, 21)},
+		// Days within one dekad (the prefixes up to both ends), from its start, to its end, to
+		// the last day of a long month, from inside February's short one, and ends at an hour.
+		{From: day(2, 14), To: day(2, 19)}, {From: day(2, 11), To: day(2, 15)}, {From: day(2, 13), To: day(2, 21)},
+		{From: day(1, 24), To: day(1, 31)}, {From: day(2, 24), To: day(4, 1)}, {From: day(2, 13), To: day(2, 18).Add(time.Hour)},
+		{From: day(2, 18).Add(time.Hour), To: day(2, 20)},
+		// Midnights of UTC, which are prefixes' ends only while the counts are kept in UTC.
+		{From: utcDay(1, 17), To: utcDay(3, 9)}, {From: utcDay(2, 13), To: utcDay(2, 18)}, {To: utcDay(3, 2)}}
 	check := func(when string) { t.Helper(); c.check(when, periods) }
 	fold := c.fold
 	add(400)
@@ -418,7 +427,8 @@ func TestDecidedCountsLargeFoldVacuums(t *testing.T) {
 	if got := vacuums(); got != before {
 		t.Fatalf("a fold of 30 attempts vacuumed or analysed the counts (%d → %d)", before, got)
 	}
-	// 2,500 attempts of as many working minutes: a count for each in every unit.
+	// 2,500 attempts of as many working minutes, on a dekad's first day: a count for each in every
+	// unit and in the nine prefixes after it.
 	if _, err := db.ExecContext(ctx, `INSERT INTO step_tasks (case_id, step, attempt, role, opened_at, decided_at, decision, working_minutes, late)
 		SELECT 'k0', 9, i, 'kabid', c.started_at, c.started_at, 'agree', 1000 + i, false
 		FROM generate_series(1, 2500) i, cases c WHERE c.id = 'k0'`); err != nil {
@@ -426,7 +436,7 @@ func TestDecidedCountsLargeFoldVacuums(t *testing.T) {
 	}
 	c.fold(witaZone(t), false)
 	if got := vacuums(); got != before+2 {
-		t.Fatalf("a fold of 12,500 counts: vacuums and analyses of the counts %d → %d, want one of each", before, got)
+		t.Fatalf("a fold of 35,000 counts: vacuums and analyses of the counts %d → %d, want one of each", before, got)
 	}
 	c.check("after a large fold", []store.Period{{}})
 }

@@ -67,47 +67,84 @@ type span struct{ lo, hi *time.Time }
 
 func (s span) empty() bool { return s.lo != nil && s.hi != nil && !s.lo.Before(*s.hi) }
 
+// prefix is the unit of a dekad's first days' counts, each kept at the midnight it ends at.
+const prefix = "prefix"
+
 // piece is a span of a period read from the counts of a unit, or with none from the attempts
-// themselves.
+// themselves; or, given at, the counts of the unit's period at that instant (a dekad by its
+// start, a prefix by its end), taken away when minus.
 type piece struct {
-	unit string
-	span
+	unit  string
+	span  span
+	at    *time.Time
+	minus bool
 }
 
-// split divides a period into pieces, given the first unit start at or after its start and the
-// last at or before its end, for each unit (PostgreSQL's, as the fold reckons them; none at an
-// open end): the whole units of the coarsest unit that has any, the finer units on either side,
-// and the ragged ends. counted is the span the counts stand for, over which the changes not yet
-// folded are read. Without counts, or without a whole month, the period is all ragged.
-func (p Period) split(folded bool, first, last []*time.Time) (pieces []piece, counted span) {
+// cuts are where a period is cut, as PostgreSQL reckons them in the counts' zone: for each unit
+// the first start at or after the period's start and the last at or before its end (none at an
+// open end), the start of the dekad that holds the period's start, and whether each end is a
+// midnight of the zone, where prefixes end.
+type cuts struct {
+	first, last    []*time.Time
+	dekad          *time.Time
+	fromDay, toDay bool
+}
+
+// split divides a period into pieces at its cuts (nil without counts): the whole units of the
+// coarsest unit that has any, the finer units on either side, and the ragged ends, each under a
+// dekad. A ragged end on a midnight is read from the counts: the end's as the prefix up to it,
+// the start's as its whole dekad less the prefix up to it, a period within one dekad as the
+// prefix up to its end less the one up to its start; at another instant it is read from the
+// attempts. counted is the span the counts stand for, over which the changes not yet folded
+// are read.
+func (p Period) split(c *cuts) (pieces []piece, counted span) {
 	lo, hi := instant(p.From), instant(p.To)
-	k := -1
+	raw := []piece{{span: span{lo, hi}}}
+	if c == nil || lo != nil && hi != nil && !lo.Before(*hi) {
+		return raw, span{}
+	}
+	n := len(units) - 1
+	first, last := c.first, c.last
+	if lo != nil && hi != nil && first[n].After(*last[n]) { // within one dekad
+		if !c.fromDay || !c.toDay {
+			return raw, span{}
+		}
+		return []piece{{unit: prefix, at: hi}, {unit: prefix, at: lo, minus: true}}, span{lo, hi}
+	}
+	k := n
 	for i := range units {
-		if folded && !(span{first[i], last[i]}).empty() {
+		if !(span{first[i], last[i]}).empty() {
 			k = i
 			break
 		}
 	}
-	if k < 0 {
-		return []piece{{"", span{lo, hi}}}, span{}
-	}
-	pieces = append(pieces, piece{units[k].name, span{first[k], last[k]}})
+	pieces = append(pieces, piece{unit: units[k].name, span: span{first[k], last[k]}})
 	for j := k + 1; j < len(units); j++ {
 		if lo != nil {
-			pieces = append(pieces, piece{units[j].name, span{first[j], first[j-1]}})
+			pieces = append(pieces, piece{unit: units[j].name, span: span{first[j], first[j-1]}})
 		}
 		if hi != nil {
-			pieces = append(pieces, piece{units[j].name, span{last[j-1], last[j]}})
+			pieces = append(pieces, piece{unit: units[j].name, span: span{last[j-1], last[j]}})
 		}
 	}
-	n := len(units) - 1
-	if lo != nil {
-		pieces = append(pieces, piece{"", span{lo, first[n]}})
+	counted = span{first[n], last[n]}
+	if lo != nil && !lo.Equal(*first[n]) {
+		if c.fromDay {
+			pieces = append(pieces, piece{unit: units[n].name, at: c.dekad}, piece{unit: prefix, at: lo, minus: true})
+			counted.lo = lo
+		} else {
+			pieces = append(pieces, piece{span: span{lo, first[n]}})
+		}
 	}
-	if hi != nil {
-		pieces = append(pieces, piece{"", span{last[n], hi}})
+	if hi != nil && !hi.Equal(*last[n]) {
+		if c.toDay {
+			pieces = append(pieces, piece{unit: prefix, at: hi})
+			counted.hi = hi
+		} else {
+			pieces = append(pieces, piece{span: span{last[n], hi}})
+		}
 	}
-	return slices.DeleteFunc(pieces, func(p piece) bool { return p.empty() }), span{first[n], last[n]}
+	return slices.DeleteFunc(pieces, func(p piece) bool { return p.at == nil && p.span.empty() }), counted
 }
 
 // instant is a period's end, nil when open (a NULL as a parameter).
@@ -120,10 +157,11 @@ func instant(t time.Time) *time.Time {
 
 // DecidedStats summarises the decided attempts of the period's cases per step (in step
 // order) and per role. PostgreSQL counts them by step, role, standard and working minutes: the
-// whole years, quarters, months and dekads from decided_counts, the changes since its last
-// fold, and the attempts of the period's ragged ends (under ten days at either end) one by one;
-// the groups and their percentiles are read off those counts exactly, as nearest ranks. A
-// province's million attempts are some 3,600 counts a year, a quarter or a month.
+// whole years, quarters, months and dekads, and the ragged ends cut at midnights, from
+// decided_counts, with the changes since its last fold; ragged ends cut at other instants
+// (under ten days at either end) from the attempts one by one. The groups and their
+// percentiles are read off those counts exactly, as nearest ranks. A province's million
+// attempts are some 3,600 counts a year, a quarter, a month or a dekad.
 func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []DecidedStat, err error) {
 	var buckets []bucket
 	err = s.snapshot(ctx, true, func(tx *sqlx.Tx) error {
@@ -136,48 +174,64 @@ func (s *Store) DecidedStats(ctx context.Context, p Period) (bySteps, byRoles []
 		if err != nil {
 			return err
 		}
-		first, last := make([]*time.Time, len(units)), make([]*time.Time, len(units))
+		var c *cuts
 		if zone != "" {
+			c = &cuts{first: make([]*time.Time, len(units)), last: make([]*time.Time, len(units))}
 			var cols []string
 			var dest []any
 			for i, u := range units {
 				cols = append(cols, fmt.Sprintf(`CASE WHEN count_unit_start('%[1]s', $1::timestamptz, $3) = $1 THEN $1::timestamptz
 					ELSE count_unit_start('%[1]s', count_unit_start('%[1]s', $1::timestamptz, $3) + interval '%[2]d days', $3) END,
 					count_unit_start('%[1]s', $2::timestamptz, $3)`, u.name, u.next))
-				dest = append(dest, &first[i], &last[i])
+				dest = append(dest, &c.first[i], &c.last[i])
 			}
+			midnight := func(t string) string {
+				return fmt.Sprintf(`coalesce(%[1]s = ((%[1]s AT TIME ZONE $3)::date)::timestamp AT TIME ZONE $3, false)`, t)
+			}
+			cols = append(cols, fmt.Sprintf(`count_unit_start('%s', $1::timestamptz, $3)`, units[len(units)-1].name),
+				midnight("$1::timestamptz"), midnight("$2::timestamptz"))
+			dest = append(dest, &c.dekad, &c.fromDay, &c.toDay)
 			if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), instant(p.From), instant(p.To), zone).Scan(dest...); err != nil {
 				return err
 			}
 		}
-		pieces, counted := p.split(zone != "", first, last)
+		pieces, counted := p.split(c)
 		var args []any
 		in := func(column string, s span) string {
-			c := "true"
+			cond := "true"
 			if s.lo != nil {
 				args = append(args, *s.lo)
-				c = fmt.Sprintf("%s >= $%d", column, len(args))
+				cond = fmt.Sprintf("%s >= $%d", column, len(args))
 			}
 			if s.hi != nil {
 				args = append(args, *s.hi)
-				c += fmt.Sprintf(" AND %s < $%d", column, len(args))
+				cond += fmt.Sprintf(" AND %s < $%d", column, len(args))
 			}
-			return c
+			return cond
 		}
 		// Each piece is a query of its own, so each is one range of an index that holds what it
 		// counts (OR'ed, the counts' pieces were a bitmap scan of most of the table's pages).
 		var reads []string
 		counts := false
 		for _, pc := range pieces {
-			if pc.unit != "" {
-				counts = true
-				reads = append(reads, fmt.Sprintf(`SELECT step, role, minutes, standard, n, late, returns FROM decided_counts
-					WHERE unit = '%s' AND %s`, pc.unit, in("period", pc.span)))
+			if pc.unit == "" {
+				reads = append(reads, `SELECT step, role, coalesce(working_minutes, 0) AS minutes, coalesce(standard_minutes, 0) AS standard,
+					1 AS n, late::int AS late, (decision = 'return')::int AS returns
+					FROM step_tasks WHERE decided_at IS NOT NULL AND `+in("case_started_at", pc.span))
 				continue
 			}
-			reads = append(reads, `SELECT step, role, coalesce(working_minutes, 0) AS minutes, coalesce(standard_minutes, 0) AS standard,
-				1 AS n, late::int AS late, (decision = 'return')::int AS returns
-				FROM step_tasks WHERE decided_at IS NOT NULL AND `+in("case_started_at", pc.span))
+			counts = true
+			where := in("period", pc.span)
+			if pc.at != nil {
+				args = append(args, *pc.at)
+				where = fmt.Sprintf("period = $%d", len(args))
+			}
+			sign := ""
+			if pc.minus {
+				sign = "-"
+			}
+			reads = append(reads, fmt.Sprintf(`SELECT step, role, minutes, standard, %[1]sn AS n, %[1]slate AS late, %[1]sreturns AS returns
+				FROM decided_counts WHERE unit = '%[2]s' AND %[3]s`, sign, pc.unit, where))
 		}
 		if counts {
 			reads = append(reads, `SELECT step, role, minutes, standard, n, late, returns FROM decided_deltas WHERE `+in("case_started_at", counted))
