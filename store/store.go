@@ -42,6 +42,14 @@ const maxConns = 20
 // as 8 and far better than 20 (BenchmarkConcurrentTransitions; the README has the figures).
 const DefaultWriters = 4
 
+// sessionDefaults are the settings the store's sessions run with unless the database's URL
+// sets them. Every query here is short. JIT compiling one costs ~10 ms, which the planner pays
+// when its statistics lag (a table just emptied by the report's fold looked like 770,000
+// rows). A parallel worker's start costs ~15 ms on the all-in-one's two cores, more than the
+// queries it would split: the first page of an inbox of 2,500 open tasks took 25–28 ms in psql
+// with one worker, 8–10 without, and the report's statistics 50–54 ms against 30.
+var sessionDefaults = map[string]string{"jit": "off", "max_parallel_workers_per_gather": "0"}
+
 // Options tune a store.
 type Options struct {
 	// Writers is how many transitions are written at once, from 1 to the pool's 20; 0 is
@@ -70,13 +78,13 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	// instead of two (parse and describe, then bind and execute): each is a wait on the
 	// database, and a page's reads are several.
 	cfg.BinaryParameters = true
-	// Every query here is short; JIT compiling one costs ~10 ms, which the planner pays when its
-	// statistics lag (a table just emptied by the report's fold looked like 770,000 rows).
-	if _, set := cfg.Runtime["jit"]; !set {
-		if cfg.Runtime == nil {
-			cfg.Runtime = map[string]string{}
+	if cfg.Runtime == nil {
+		cfg.Runtime = map[string]string{}
+	}
+	for name, value := range sessionDefaults {
+		if _, set := cfg.Runtime[name]; !set {
+			cfg.Runtime[name] = value
 		}
-		cfg.Runtime["jit"] = "off"
 	}
 	conn, err := pq.NewConnectorConfig(cfg)
 	if err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	neturl "net/url"
 	"testing"
 	"time"
 
@@ -189,5 +190,38 @@ func TestSignInAttemptsAreCountedAcrossWorkers(t *testing.T) {
 	}
 	if ok, _ := s.AllowSignIn(ctx, "ip:10.0.0.1", 5, time.Minute); !ok {
 		t.Fatal("another key shares the count")
+	}
+}
+
+// The store's sessions run without JIT and parallel query, unless the database's URL asks
+// for them.
+func TestSessionsRunWithoutJITOrParallelQueryUnlessTold(t *testing.T) {
+	_, url := storetest.New(t)
+	ctx := context.Background()
+	settings := func(url string) (jit, workers string) {
+		t.Helper()
+		s, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.DB().QueryRowContext(ctx, `SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')`).Scan(&jit, &workers); err != nil {
+			t.Fatal(err)
+		}
+		return jit, workers
+	}
+	if jit, workers := settings(url); jit != "off" || workers != "0" {
+		t.Fatalf("by default: jit %s, %s parallel workers, want off and 0", jit, workers)
+	}
+	told, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := told.Query()
+	q.Set("jit", "on")
+	q.Set("max_parallel_workers_per_gather", "3")
+	told.RawQuery = q.Encode()
+	if jit, workers := settings(told.String()); jit != "on" || workers != "3" {
+		t.Fatalf("as the URL sets them: jit %s, %s parallel workers, want on and 3", jit, workers)
 	}
 }
