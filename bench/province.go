@@ -47,7 +47,7 @@ func province(ctx context.Context, sys *allinone.System, requests int) error {
 	for _, p := range []struct{ role, path string }{
 		{"kabid", "/inbox"}, {"kabid", "/inbox?urut=batas&hal=50"}, {"operator", "/board"}, {"operator", "/board?q=latsar+6999"}, {"operator", "/board?role=kabid&late=1&hal=40"},
 		{"auditor", "/report"}, {"auditor", "/report?from=2025-01-01&to=2025-06-30"}, {"auditor", "/report?from=2025-01-03&to=2025-06-20"},
-		// The most days a period leaves to count row by row: nine at either end.
+		// The most ragged days a period has: nine at either end.
 		{"auditor", "/report?from=2025-01-02&to=2025-06-09"},
 	} {
 		c, err := signIn(sys.WebURL, nips[p.role])

@@ -159,8 +159,8 @@ func provinceScale(b *testing.B) *store.Store {
 
 // BenchmarkReportAtProvinceScale is the auditors' report page's reads over a province: the
 // per-step and per-role statistics and one page of cases with their tasks, for all time, for
-// whole months, for days that cut two months (their ragged ends, under a dekad's, counted row
-// by row), and for the period with the most such days.
+// whole months, for days that cut two months (their ragged ends read from the dekads' first
+// days' counts), and for the period with the most such days.
 //
 //	go test ./store -run '^$' -bench ProvinceScale -benchtime 20x
 func BenchmarkReportAtProvinceScale(b *testing.B) {
@@ -174,7 +174,7 @@ func BenchmarkReportAtProvinceScale(b *testing.B) {
 		{"all", store.Period{}},
 		{"months", store.Period{From: day(2025, 1, 1), To: day(2025, 7, 1)}},
 		{"days", store.Period{From: day(2025, 1, 3), To: day(2025, 6, 21)}},
-		// The most days a period leaves to count row by row: nine at either end.
+		// The most ragged days a period has: nine at either end.
 		{"days-worst", store.Period{From: day(2025, 1, 2), To: day(2025, 6, 10)}},
 	} {
 		b.Run(p.name, func(b *testing.B) {
