@@ -55,10 +55,10 @@ func addCounts(ctx context.Context, tx *sqlx.Tx, zone, rows string) (int64, erro
 		SELECT l.unit, count_unit_start(l.unit, f.period, $1), step, role, minutes, standard, sum(n), sum(late), sum(returns)
 			FROM f CROSS JOIN `+coarser+` GROUP BY 1, 2, 3, 4, 5, 6
 		UNION ALL
-		SELECT 'prefix', (d.day + k)::timestamp AT TIME ZONE $1, step, role, minutes, standard, sum(n), sum(late), sum(returns)
+		SELECT $3, (d.day + k)::timestamp AT TIME ZONE $1, step, role, minutes, standard, sum(n), sum(late), sum(returns)
 			FROM d CROSS JOIN generate_series(1, dekad_days_after(d.day)) k GROUP BY 1, 2, 3, 4, 5, 6
 		ON CONFLICT (unit, period, step, role, minutes, standard) DO UPDATE
-		SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone, units[len(units)-1].name)
+		SET n = c.n + excluded.n, late = c.late + excluded.late, returns = c.returns + excluded.returns`, zone, units[len(units)-1].name, prefix)
 	if err != nil {
 		return 0, err
 	}
