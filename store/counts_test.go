@@ -436,7 +436,7 @@ func TestDecidedCountsLargeFoldVacuums(t *testing.T) {
 	}
 	c.fold(witaZone(t), false)
 	if got := vacuums(); got != before+2 {
-		t.Fatalf("a fold of 35,000 counts: vacuums and analyses of the counts %d → %d, want one of each", before, got)
+		t.Fatalf("a fold of 32,500 counts: vacuums and analyses of the counts %d → %d, want one of each", before, got)
 	}
 	c.check("after a large fold", []store.Period{{}})
 }
