@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
@@ -114,11 +115,28 @@ func TestHappyPathHistoryStaysSmall(t *testing.T) {
 	if s := waitClosed(ctx, t, c, id); s.State != chain.Completed || len(s.Decisions) != 15 {
 		t.Fatalf("case ended %s with %d decisions", s.State, len(s.Decisions))
 	}
-	n := len(history(ctx, t, c, id).Events)
+	h := history(ctx, t, c, id)
+	n := len(h.Events)
 	perStep := float64(n) / 15
 	t.Logf("happy-path case: %d history events, %.1f per human step", n, perStep)
 	if perStep > 12 {
 		t.Fatalf("%d events for 15 human steps (%.1f each); the budget is 12 per step", n, perStep)
+	}
+	// Each version marker upserts a search attribute, a write to Temporal's visibility store:
+	// a new case asks for the baseline of changes once.
+	markers, upserts := 0, 0
+	for _, e := range h.Events {
+		switch e.EventType {
+		case enumspb.EVENT_TYPE_MARKER_RECORDED:
+			if e.GetMarkerRecordedEventAttributes().GetMarkerName() == "Version" {
+				markers++
+			}
+		case enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+			upserts++
+		}
+	}
+	if markers != 1 || upserts != 1 {
+		t.Fatalf("a new case recorded %d version markers and %d search-attribute upserts, want 1 each", markers, upserts)
 	}
 }
 

@@ -304,7 +304,8 @@ func TestHistoryCorrectionAndReclimb(t *testing.T) {
 }
 
 // A numbered decree issued at the signature: the workflow has it written, signed and kept,
-// then holds its hash; recorded after issuing was added.
+// then holds its hash; recorded on the baseline of changes. The file of the name without
+// "baseline-" was recorded before it, after issuing was added.
 func TestHistoryIssuedDecree(t *testing.T) {
 	sys := newSystem(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -326,7 +327,7 @@ func TestHistoryIssuedDecree(t *testing.T) {
 	if err != nil || !ok || s.Outputs[sop.SignedDecree] != d.SHA256 {
 		t.Fatalf("issued %v (%v); the workflow holds %v", ok, err, s.Outputs)
 	}
-	keepHistory(t, history(ctx, t, sys.client, id), "case-issued-decree.json")
+	keepHistory(t, history(ctx, t, sys.client, id), "case-baseline-issued-decree.json")
 }
 
 // A 40-person angkatan's run on a real server: every participant confirms, the organiser

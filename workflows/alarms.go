@@ -33,7 +33,7 @@ func (r *run) awaitRequest() {
 		}
 		// Await fails only when the run is cancelled; before this change the loop went on
 		// firing nothing until the server ended the run.
-		if err != nil && workflow.GetVersion(r.ctx, changeCloseOnCancel, workflow.DefaultVersion, 1) == 1 {
+		if err != nil && r.changed(changeCloseOnCancel) {
 			r.cancelled = true
 			return
 		}

@@ -81,7 +81,7 @@ var issueOptions = workflow.ActivityOptions{
 // issueDecree has the numbered decree issued and holds the hash of what was issued as the
 // case's signed decree. A decree that cannot be issued becomes an incident: the case goes on.
 func (r *run) issueDecree(signed *chain.Task) error {
-	if workflow.GetVersion(r.ctx, changeIssueAtSignature, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if !r.changed(changeIssueAtSignature) {
 		return nil
 	}
 	ctx, _ := workflow.NewDisconnectedContext(r.ctx)

@@ -47,7 +47,7 @@ func (r *run) followCalendar(ctx workflow.Context, c chain.CalendarChange) (chai
 // start. What was decided keeps the minutes measured then; what was already sent stays sent.
 func (r *run) applyCalendar() error {
 	p := r.calendar
-	workflow.GetVersion(r.ctx, changeFollowCalendar, workflow.DefaultVersion, 1)
+	r.changed(changeFollowCalendar)
 	cal, err := worktime.New(p.c.Spec)
 	if err != nil { // the validator built it already; a failure here cannot be the caller's
 		return err
@@ -79,7 +79,7 @@ func (r *run) applyCalendar() error {
 // that added it, the count starts at the opening's whole minute, so due times are whole
 // minutes like the working minutes they are compared with.
 func (r *run) due(opened time.Time, std int) time.Time {
-	if workflow.GetVersion(r.ctx, changeDueOnWholeMinutes, workflow.DefaultVersion, 1) == 1 {
+	if r.changed(changeDueOnWholeMinutes) {
 		opened = opened.Truncate(time.Minute)
 	}
 	return r.cal.AddWorkingTime(opened, minutes(std))
@@ -90,7 +90,7 @@ func (r *run) due(opened time.Time, std int) time.Time {
 // context changes the order in which a Temporal cancel cancels the pending timers, and so the
 // commands its history recorded.
 func (r *run) watchDeadlineFrom() {
-	if workflow.GetVersion(r.ctx, changeReplannableDeadline, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if !r.changed(changeReplannableDeadline) {
 		r.stopDeadline = func() {}
 		workflow.Go(r.ctx, r.watchDeadline)
 		return

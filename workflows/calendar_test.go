@@ -72,6 +72,8 @@ func deadlineMoves(t *testing.T, legacyWatch bool) {
 	spec := worktime.DefaultSpec()
 	h := newHarness(t, monday, spec)
 	if legacyWatch {
+		// A run from before the baseline asks for each change.
+		h.env.OnGetVersion(changeBaseline, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 		h.env.OnGetVersion(changeReplannableDeadline, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	}
 	h.def, h.in.Definition, h.in.CalendarVersion = def, *def, 1

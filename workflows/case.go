@@ -51,7 +51,27 @@ const (
 	changeReplannableDeadline = "replannable-deadline-watch"
 	// A decision's answer names the sending that made it (DecisionResult.Request).
 	changeAnswerNamesRequest = "answer-names-request"
+	// A run that starts on the baseline holds every change in onBaseline at version 1 with this
+	// one marker. Each change's own first GetVersion records a marker and upserts Temporal's
+	// TemporalChangeVersion search attribute, a write to the visibility store: five a case,
+	// three of them in its first decision and at its completion.
+	changeBaseline = "baseline-2026-12"
 )
+
+// onBaseline are the changes a run on changeBaseline holds without asking. A change made after
+// the baseline is not in it: a run already on the baseline when it lands asks GetVersion and,
+// replaying its history, finds no marker and keeps the behaviour it started with.
+var onBaseline = map[string]bool{
+	changeRecordFallback: true, changeIncident: true, changeCloseOnCancel: true, changeWholeMinutes: true,
+	changeNumberAtSignature: true, changeIssueAtSignature: true, changeFollowCalendar: true,
+	changeDueOnWholeMinutes: true, changeStartTrainings: true, changeIndonesianDates: true,
+	changeReplannableDeadline: true, changeAnswerNamesRequest: true,
+}
+
+// changed reports whether this run has the change id (all of them are one step: version 1).
+func (r *run) changed(id string) bool {
+	return (r.baseline && onBaseline[id]) || workflow.GetVersion(r.ctx, id, workflow.DefaultVersion, 1) == 1
+}
 
 // Case is the workflow of one case, registered as chain.WorkflowName.
 func Case(ctx workflow.Context, in chain.CaseInput) (chain.State, error) {
@@ -82,6 +102,7 @@ type run struct {
 	recording    bool // the deadline goroutine is writing
 	draining     bool // the run is handing over to its continuation; requests wait for it
 	cancelled    bool // Temporal asked the run to stop (the Web UI's Cancel, CancelWorkflow)
+	baseline     bool // the run started on changeBaseline
 }
 
 type pendingDecision struct {
@@ -142,6 +163,8 @@ func newRun(ctx workflow.Context, in chain.CaseInput) (*run, error) {
 }
 
 func (r *run) run() (chain.State, error) {
+	// Asked before anything else, so a history from before the baseline replays without it.
+	r.baseline = workflow.GetVersion(r.ctx, changeBaseline, workflow.DefaultVersion, 1) == 1
 	// The first step is open before the handlers exist: an Update that came with the first
 	// workflow task is validated the moment its handler is registered.
 	var started chain.Transition
@@ -244,7 +267,7 @@ func (r *run) applyDecision() error {
 	}
 	events := []chain.Event{{CaseID: r.s.CaseID, Kind: chain.StepDecided, At: now, Task: copyTask(t), Decision: &rec}}
 	numbered := step.Kind == sop.KindSign && p.d.Action == chain.Agree && r.in.Register != nil &&
-		workflow.GetVersion(r.ctx, changeNumberAtSignature, workflow.DefaultVersion, 1) == 1
+		r.changed(changeNumberAtSignature)
 	if numbered {
 		reg := *r.in.Register
 		reg.Year = now.In(r.cal.Location()).Year()
@@ -274,7 +297,7 @@ func (r *run) applyDecision() error {
 		return err
 	}
 	res := chain.DecisionResult{Record: rec, Next: copyTask(r.s.Open), State: r.s.State}
-	if workflow.GetVersion(r.ctx, changeAnswerNamesRequest, workflow.DefaultVersion, 1) == 1 {
+	if r.changed(changeAnswerNamesRequest) {
 		res.Request = p.d.Request
 	}
 	r.remember(p.id, res)
@@ -330,7 +353,7 @@ const CancelledOutside = "dibatalkan melalui Temporal, di luar skflow"
 // workingTime counts the working time of a task in whole minutes from its opening minute, so
 // a decision half a second past the hour counts the hour.
 func (r *run) workingTime(from, to time.Time) time.Duration {
-	if workflow.GetVersion(r.ctx, changeWholeMinutes, workflow.DefaultVersion, 1) == 1 {
+	if r.changed(changeWholeMinutes) {
 		from, to = from.Truncate(time.Minute), to.Truncate(time.Minute)
 	}
 	return r.cal.WorkingTime(from, to)
@@ -371,7 +394,7 @@ func (r *run) recalled(id string) (chain.DecisionResult, bool) {
 
 // wita is an instant in a notice, as Indonesians write it since the change that says so.
 func (r *run) wita(t time.Time) string {
-	if workflow.GetVersion(r.ctx, changeIndonesianDates, workflow.DefaultVersion, 1) == 1 {
+	if r.changed(changeIndonesianDates) {
 		return idfmt.DateTime(t.In(r.cal.Location()))
 	}
 	return t.In(r.cal.Location()).Format("02-01-2006 15:04 MST")

@@ -57,7 +57,7 @@ func (r *run) record(ctx workflow.Context, t chain.Transition) error {
 	if err == nil || !unrecordableFailure(err) {
 		return err
 	}
-	if workflow.GetVersion(ctx, changeIncident, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if !r.changed(changeIncident) {
 		return err
 	}
 	var app *temporal.ApplicationError
@@ -74,7 +74,7 @@ func (r *run) write(ctx workflow.Context, t chain.Transition) error {
 	lctx := workflow.WithLocalActivityOptions(ctx, localRecord)
 	err := workflow.ExecuteLocalActivity(lctx, chain.ActivityRecord, t).Get(lctx, nil)
 	if err != nil && !unrecordableFailure(err) &&
-		workflow.GetVersion(ctx, changeRecordFallback, workflow.DefaultVersion, 1) == 1 {
+		r.changed(changeRecordFallback) {
 		actx := workflow.WithActivityOptions(ctx, remoteRecord)
 		err = workflow.ExecuteActivity(actx, chain.ActivityRecord, t).Get(actx, nil)
 	}

@@ -16,9 +16,9 @@ import (
 // revise Update) after two parafs and the continue-as-new it leads to, and the continued run;
 // an incident and Temporal's cancel; a decree numbered at its signature; versions made through
 // the version Update, with a correction, a return and a re-climb; a decree issued at its
-// signature. A code change that would break cases running in production for their 51 days
-// fails here. Add a history for each new behaviour, recording only its own test, since the
-// flag rewrites every history the tests it runs keep:
+// signature, before the baseline of changes and on it. A code change that would break cases
+// running in production for their 51 days fails here. Add a history for each new behaviour,
+// recording only its own test, since the flag rewrites every history the tests it runs keep:
 // go test ./systemtest -run TestHistoryIssuedDecree -record-history
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")

@@ -21,7 +21,7 @@ import (
 // each. A case with nothing to train (no participants, no training configured) records an
 // incident and ends as it would have.
 func (r *run) startTrainings() error {
-	if workflow.GetVersion(r.ctx, changeStartTrainings, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if !r.changed(changeStartTrainings) {
 		return nil
 	}
 	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
