@@ -68,6 +68,11 @@ var onBaseline = map[string]bool{
 	changeReplannableDeadline: true, changeAnswerNamesRequest: true,
 }
 
+// askBaseline asks, once a run, whether the run is on the baseline of changes.
+func (r *run) askBaseline() {
+	r.baseline = workflow.GetVersion(r.ctx, changeBaseline, workflow.DefaultVersion, 1) == 1
+}
+
 // changed reports whether this run has the change id (all of them are one step: version 1).
 func (r *run) changed(id string) bool {
 	return (r.baseline && onBaseline[id]) || workflow.GetVersion(r.ctx, id, workflow.DefaultVersion, 1) == 1
@@ -164,7 +169,7 @@ func newRun(ctx workflow.Context, in chain.CaseInput) (*run, error) {
 
 func (r *run) run() (chain.State, error) {
 	// Asked before anything else, so a history from before the baseline replays without it.
-	r.baseline = workflow.GetVersion(r.ctx, changeBaseline, workflow.DefaultVersion, 1) == 1
+	r.askBaseline()
 	// The first step is open before the handlers exist: an Update that came with the first
 	// workflow task is validated the moment its handler is registered.
 	var started chain.Transition
