@@ -19,7 +19,6 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/semaphore"
 )
 
 //go:embed migrations/*.sql
@@ -30,8 +29,9 @@ type Store struct {
 	db *sqlx.DB
 	// writers bounds the transitions written at once: past a few per core, concurrent writers
 	// only contend in PostgreSQL (its locks, its WAL insertion) and each costs more. Waiting
-	// here, they are written in their order of arrival.
-	writers *semaphore.Weighted
+	// here, they are written in their order of arrival, several cases' at once (groups.go).
+	writers chan struct{}
+	queue   writeQueue
 }
 
 // maxConns is the pool's size: the web app's pages run their reads at once.
@@ -102,7 +102,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db, writers: semaphore.NewWeighted(int64(opts.Writers))}, nil
+	return &Store{db: db, writers: make(chan struct{}, opts.Writers)}, nil
 }
 
 // Close releases the pool.
@@ -144,10 +144,12 @@ func atOnce(ctx context.Context, reads ...func(context.Context) error) error {
 
 // writing runs fn, a transition's write, once one of the store's writers is free.
 func (s *Store) writing(ctx context.Context, fn func() error) error {
-	if err := s.writers.Acquire(ctx, 1); err != nil {
-		return fmt.Errorf("wait to write: %w", err)
+	select {
+	case s.writers <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("wait to write: %w", ctx.Err())
 	}
-	defer s.writers.Release(1)
+	defer func() { <-s.writers }()
 	return fn()
 }
 

@@ -39,18 +39,26 @@ func dataRejected(err error) error {
 // deliveries) is one call, one round trip, after a completion's one read of what it delivers.
 // It waits its turn among the store's writers.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
-	return s.writing(ctx, func() error { return s.apply(ctx, t) })
-}
-
-func (s *Store) apply(ctx context.Context, t chain.Transition) error {
 	if len(t.Notices) == 0 && !slices.ContainsFunc(t.Events, func(e chain.Event) bool { return e.Kind == chain.DecreeSigned }) {
+		if len(t.Events) == 0 {
+			return nil
+		}
 		mail, err := deliveries(ctx, s.db, t.Events)
 		if err != nil {
 			return err
 		}
-		_, err = applyEvents(ctx, s.db, t.Events, nil, mail)
-		return dataRejected(err)
+		events, m, err := transitionJSON(t.Events, nil, mail)
+		if err != nil {
+			return err
+		}
+		return s.applyGrouped(ctx, &queued{caseID: t.Events[0].CaseID, events: events, mail: m, first: t.Events[0].Key()})
 	}
+	return s.writing(ctx, func() error { return s.applyInTx(ctx, t) })
+}
+
+// applyInTx writes a transition that numbers a decree or queues notices: in a transaction with
+// those writes.
+func (s *Store) applyInTx(ctx context.Context, t chain.Transition) error {
 	return dataRejected(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		events := make([]chain.Event, 0, len(t.Events))
 		numbers := map[string]string{}
@@ -71,8 +79,14 @@ func (s *Store) apply(ctx context.Context, t chain.Transition) error {
 		if err != nil {
 			return err
 		}
-		if _, err := applyEvents(ctx, tx, events, numbers, mail); err != nil {
-			return err
+		if len(events) > 0 {
+			b, m, err := transitionJSON(events, numbers, mail)
+			if err != nil {
+				return err
+			}
+			if err := writeEvents(ctx, tx, b, m, events[0].Key()); err != nil {
+				return err
+			}
 		}
 		for _, n := range t.Notices {
 			if err := queueNotice(ctx, tx, n); err != nil {
@@ -93,13 +107,10 @@ type eventRow struct {
 	Detail  json.RawMessage `json:"detail"`
 }
 
-// applyEvents writes events through apply_events, with mail through apply_transition, and
-// returns the keys that were new. numbers are the decree numbers given to DecreeSigned events,
-// by key, for their audit rows.
-func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Event, numbers map[string]string, mail []message) (map[string]bool, error) {
-	if len(events) == 0 {
-		return nil, nil
-	}
+// transitionJSON is a transition's events as apply_events reads them and its mail as
+// apply_transition does (nil without mail). numbers are the decree numbers given to
+// DecreeSigned events, by key, for their audit rows.
+func transitionJSON(events []chain.Event, numbers map[string]string, mail []message) ([]byte, []byte, error) {
 	rows := make([]eventRow, len(events))
 	for i, e := range events {
 		extra := map[string]any{}
@@ -108,7 +119,7 @@ func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Even
 		}
 		actor, detail, err := auditRow(e, extra)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rows[i] = eventRow{Event: e, Key: e.Key(), Actor: actor, Detail: detail}
 		if e.Task != nil {
@@ -117,30 +128,35 @@ func applyEvents(ctx context.Context, q sqlx.QueryerContext, events []chain.Even
 	}
 	b, err := json.Marshal(rows)
 	if err != nil {
-		return nil, fmt.Errorf("events as JSON: %w", err)
+		return nil, nil, fmt.Errorf("events as JSON: %w", err)
 	}
-	var keys []string
 	if len(mail) == 0 {
-		err = sqlx.SelectContext(ctx, q, &keys, `SELECT apply_events($1)`, jsonText(b))
+		return b, nil, nil
+	}
+	m, err := json.Marshal(mail)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mail as JSON: %w", err)
+	}
+	return b, m, nil
+}
+
+// writeEvents writes events through apply_events, with mail through apply_transition. first
+// names the transition in errors.
+func writeEvents(ctx context.Context, q sqlx.ExecerContext, events, mail []byte, first string) error {
+	var err error
+	if mail == nil {
+		_, err = q.ExecContext(ctx, `SELECT apply_events($1)`, jsonText(events))
 	} else {
-		var m []byte
-		if m, err = json.Marshal(mail); err != nil {
-			return nil, fmt.Errorf("mail as JSON: %w", err)
-		}
-		err = sqlx.SelectContext(ctx, q, &keys, `SELECT apply_transition($1, $2)`, jsonText(b), jsonText(m))
+		_, err = q.ExecContext(ctx, `SELECT apply_transition($1, $2)`, jsonText(events), jsonText(mail))
 	}
 	var pqErr *pq.Error
 	switch {
 	case errors.As(err, &pqErr) && pqErr.Code == "SK001": // apply_events found no row to change
-		return nil, fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
+		return fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
 	case err != nil:
-		return nil, fmt.Errorf("apply %s: %w", events[0].Key(), err)
+		return fmt.Errorf("apply %s: %w", first, err)
 	}
-	fresh := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		fresh[k] = true
-	}
-	return fresh, nil
+	return nil
 }
 
 // takeNumber gives a decree the next number of its register and records it on the case, or

@@ -1,0 +1,152 @@
+package store
+
+// Group commit. Under load, transitions queue for one of the store's writers; each write of
+// one is a statement's transaction whose fixed cost (the round trip, the function's entry,
+// the commit and its WAL flush) is most of what a decision costs the database. So the
+// transition that gets a writer takes the others queued behind it, up to maxGroup, and writes
+// them all in one call: each transition is still all or nothing, and a lone transition is
+// written at once, as before, without waiting for company.
+//
+// A group holds what its cases lock until it commits, so a case whose row another session
+// holds would hold the whole group behind it: a group waits at most a second for any
+// lock (apply_group), and a group that fails for any reason is written again one transition
+// at a time, each with its own context, where each meets only its own locks and errors.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// maxGroup bounds the transitions written by one call: enough to carry the queue 200 cases
+// build on two cores, few enough that a group's locks are held for milliseconds.
+const maxGroup = 32
+
+// queued is a transition waiting to be written as part of a group.
+type queued struct {
+	caseID string
+	events []byte // the transition's events as apply_events reads them, a JSON array
+	mail   []byte // its deliveries, a JSON array, or nil
+	first  string // its first event's key, to name it in errors
+	done   chan error
+}
+
+// errAlone tells a transition its group failed and it is to be written alone.
+var errAlone = fmt.Errorf("write the transition alone")
+
+// writeQueue is the queue of transitions waiting for a writer.
+type writeQueue struct {
+	mu      sync.Mutex
+	waiting []*queued
+	stats   WriteStats
+}
+
+// WriteStats counts the store's grouped writes since it was opened.
+type WriteStats struct {
+	Transitions atomic.Int64 // transitions written through the group queue
+	Calls       atomic.Int64 // calls to the database that wrote them
+	Retried     atomic.Int64 // transitions written again alone after their group failed
+}
+
+// Writes is what the store has written through its group queue.
+func (s *Store) Writes() *WriteStats { return &s.queue.stats }
+
+// applyGrouped queues q and returns once it is written, by whichever writer takes it.
+func (s *Store) applyGrouped(ctx context.Context, q *queued) error {
+	q.done = make(chan error, 1)
+	s.queue.mu.Lock()
+	s.queue.waiting = append(s.queue.waiting, q)
+	s.queue.mu.Unlock()
+	for {
+		select {
+		case err := <-q.done:
+			if err != errAlone {
+				return err
+			}
+			s.queue.stats.Retried.Add(1)
+			return s.writing(ctx, func() error { return s.writeGroup(ctx, []*queued{q}) })
+		case <-ctx.Done():
+			s.queue.withdraw(q)
+			return fmt.Errorf("wait to write %s: %w", q.first, ctx.Err())
+		case s.writers <- struct{}{}:
+			group := s.queue.take(q)
+			var err error
+			if len(group) > 0 {
+				err = s.writeGroup(ctx, group)
+			}
+			<-s.writers
+			for _, m := range group {
+				m.done <- err // q's own comes back on the next turn of the loop
+			}
+		}
+	}
+}
+
+// take removes up to maxGroup transitions from the head of the queue, or none when q is no
+// longer queued: its writer was another's.
+func (g *writeQueue) take(q *queued) []*queued {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !slices.Contains(g.waiting, q) {
+		return nil
+	}
+	n := min(len(g.waiting), maxGroup)
+	group := slices.Clone(g.waiting[:n])
+	g.waiting = slices.Delete(g.waiting, 0, n)
+	return group
+}
+
+// withdraw takes q off the queue if no writer has taken it yet.
+func (g *writeQueue) withdraw(q *queued) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if i := slices.Index(g.waiting, q); i >= 0 {
+		g.waiting = slices.Delete(g.waiting, i, i+1)
+	}
+}
+
+// writeGroup writes the group's transitions by one call. A group of several answers errAlone
+// when the call fails, so that each of them is written again on its own; a lone transition
+// answers the call's error.
+func (s *Store) writeGroup(ctx context.Context, group []*queued) error {
+	// In the order of their cases, so that two groups written at once lock their cases' rows
+	// in one order and cannot wait for each other; a case's own transitions keep theirs.
+	slices.SortStableFunc(group, func(a, b *queued) int { return strings.Compare(a.caseID, b.caseID) })
+	events := joinArrays(group, func(q *queued) []byte { return q.events })
+	mail := joinArrays(group, func(q *queued) []byte { return q.mail })
+	s.queue.stats.Transitions.Add(int64(len(group)))
+	s.queue.stats.Calls.Add(1)
+	if len(group) == 1 {
+		return dataRejected(writeEvents(ctx, s.db, events, mail, group[0].first))
+	}
+	if _, err := s.db.ExecContext(ctx, `SELECT apply_group($1, $2)`, jsonText(events), jsonText(mail)); err != nil {
+		return errAlone
+	}
+	return nil
+}
+
+// joinArrays joins the members' JSON arrays into one; nil when none has an element.
+func joinArrays(group []*queued, of func(*queued) []byte) []byte {
+	var b bytes.Buffer
+	for _, q := range group {
+		a := of(q)
+		if len(a) <= 2 { // nil or []
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteByte('[')
+		} else {
+			b.WriteByte(',')
+		}
+		b.Write(a[1 : len(a)-1])
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
