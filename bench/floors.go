@@ -80,8 +80,9 @@ func floorStep(ctx context.Context, c client.Client, id string, step int) (time.
 
 // floor drives n floor workflows through steps Updates each, concurrently. A first Update,
 // not timed, has every workflow through its first task, as skflow's cases are (their starts
-// are recorded) before their decisions are timed.
-func floor(ctx context.Context, c client.Client, n, steps int, record bool, label string) (result, error) {
+// are recorded) before their decisions are timed; meter measures the timed Updates alone, as
+// it does skflow's decisions.
+func floor(ctx context.Context, c client.Client, meter cpuMeter, n, steps int, record bool, label string) (result, error) {
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("floor-%s-%s-%03d", label, time.Now().Format("150405"), i)
@@ -92,5 +93,7 @@ func floor(ctx context.Context, c client.Client, n, steps int, record bool, labe
 	if _, err := drive(ids, 1, func(id string, _ int) (time.Duration, error) { return floorStep(ctx, c, id, 0) }); err != nil {
 		return result{}, err
 	}
-	return drive(ids, steps, func(id string, step int) (time.Duration, error) { return floorStep(ctx, c, id, step+1) })
+	return meter.measure(func() (result, error) {
+		return drive(ids, steps, func(id string, step int) (time.Duration, error) { return floorStep(ctx, c, id, step+1) })
+	})
 }

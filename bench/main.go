@@ -111,9 +111,7 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 			record bool
 		}{{"floor, Update alone", false}, {recordedFloor, true}} {
 			phases = append(phases, phase{f.name, func(round int) (result, error) {
-				r, err := meter.measure(func() (result, error) {
-					return floor(ctx, sys.Client, n, steps, f.record, fmt.Sprintf("%t-%d", f.record, round))
-				})
+				r, err := floor(ctx, sys.Client, meter, n, steps, f.record, fmt.Sprintf("%t-%d", f.record, round))
 				if err != nil {
 					return r, fmt.Errorf("%s: %w", f.name, err)
 				}
@@ -192,11 +190,14 @@ func decisions(ctx context.Context, sys *allinone.System, ops *caseops.Ops, mete
 			return result{}, err
 		}
 	}
+	w := sys.Store.Writes()
+	t0, c0 := w.Transitions.Load(), w.Calls.Load()
 	r, err := meter.measure(func() (result, error) { return drive(ids, steps, dc.step) })
 	stopProfile()
 	if err != nil {
 		return r, err
 	}
+	t1, c1 := w.Transitions.Load(), w.Calls.Load()
 	if err := dc.verify(ctx, ids); err != nil {
 		return r, err
 	}
@@ -205,6 +206,10 @@ func decisions(ctx context.Context, sys *allinone.System, ops *caseops.Ops, mete
 		loop = fmt.Sprintf("arriving at %.0f/s", rate)
 	}
 	r.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases, %s", len(r.lat), n, loop))
+	if c1 > c0 {
+		fmt.Printf("  writes       %d transitions in %d calls (%.1f a call), %d written again alone\n",
+			t1-t0, c1-c0, float64(t1-t0)/float64(c1-c0), w.Retried.Load())
+	}
 	fmt.Println("\n  step  p50        p99")
 	for i, l := range r.byStep {
 		slices.Sort(l)

@@ -1,16 +1,17 @@
 package store
 
-// Group commit. Under load, transitions queue for one of the store's writers; each write of
-// one is a statement's transaction whose fixed cost (the round trip, the function's entry,
-// the commit and its WAL flush) is most of what a decision costs the database. So the
-// transition that gets a writer takes the others queued behind it, up to maxGroup, and writes
-// them all in one call: each transition is still all or nothing, and a lone transition is
-// written at once, as before, without waiting for company.
+// Group commit. Each write of a transition alone is a statement's transaction whose fixed
+// cost (the round trip, the function's entry, the commit and its WAL flush) is most of what a
+// decision costs the database. So decisions, starts and completions are written by few
+// committers: while one writes, the transitions that arrive queue behind it, and the next to
+// write takes all of them, up to maxGroup, in one call. Each transition is still all or
+// nothing; a lone transition is written at once, as before, without waiting for company.
 //
-// A group holds what its cases lock until it commits, so a case whose row another session
-// holds would hold the whole group behind it: a group waits at most a second for any
-// lock (apply_group), and a group that fails for any reason is written again one transition
-// at a time, each with its own context, where each meets only its own locks and errors.
+// A write holds what its cases lock until it commits, so a case whose row another session
+// holds would hold the committer, and a group all its cases, behind it: every such write waits
+// at most a second for any lock (apply_group). A group that fails for any reason is written
+// again one transition at a time, each with its own context, where each meets only its own
+// locks and errors; a lone one that meets a held lock fails, to be retried by its activity.
 
 import (
 	"bytes"
@@ -25,6 +26,10 @@ import (
 // maxGroup bounds the transitions written by one call: enough to carry the queue 200 cases
 // build on two cores, few enough that a group's locks are held for milliseconds.
 const maxGroup = 32
+
+// maxCommitters is how many groups are written at once, at most: with more, a transition
+// finds a committer free more often and is written alone.
+const maxCommitters = 2
 
 // queued is a transition waiting to be written as part of a group.
 type queued struct {
@@ -68,17 +73,27 @@ func (s *Store) applyGrouped(ctx context.Context, q *queued) error {
 				return err
 			}
 			s.queue.stats.Retried.Add(1)
-			return s.writing(ctx, func() error { return s.writeGroup(ctx, []*queued{q}) })
+			return s.turn(ctx, s.committers, func() error {
+				return s.writing(ctx, func() error { return s.writeGroup(ctx, []*queued{q}) })
+			})
 		case <-ctx.Done():
 			s.queue.withdraw(q)
 			return fmt.Errorf("wait to write %s: %w", q.first, ctx.Err())
-		case s.writers <- struct{}{}:
-			group := s.queue.take(q)
-			var err error
-			if len(group) > 0 {
-				err = s.writeGroup(ctx, group)
+		case s.committers <- struct{}{}:
+			// The group is taken once a writer is free too, so that it holds what queued
+			// while this waited.
+			var group []*queued
+			err := s.writing(ctx, func() error {
+				if group = s.queue.take(q); len(group) == 0 {
+					return nil
+				}
+				return s.writeGroup(ctx, group)
+			})
+			<-s.committers
+			if len(group) == 0 && err != nil { // no writer came in time
+				s.queue.withdraw(q)
+				return err
 			}
-			<-s.writers
 			for _, m := range group {
 				m.done <- err // q's own comes back on the next turn of the loop
 			}
@@ -120,13 +135,11 @@ func (s *Store) writeGroup(ctx context.Context, group []*queued) error {
 	mail := joinArrays(group, func(q *queued) []byte { return q.mail })
 	s.queue.stats.Transitions.Add(int64(len(group)))
 	s.queue.stats.Calls.Add(1)
-	if len(group) == 1 {
-		return dataRejected(writeEvents(ctx, s.db, events, mail, group[0].first))
-	}
-	if _, err := s.db.ExecContext(ctx, `SELECT apply_group($1, $2)`, jsonText(events), jsonText(mail)); err != nil {
+	_, err := s.db.ExecContext(ctx, `SELECT apply_group($1, $2)`, jsonText(events), jsonText(mail))
+	if err != nil && len(group) > 1 {
 		return errAlone
 	}
-	return nil
+	return dataRejected(invalidTransition(err, group[0].first))
 }
 
 // joinArrays joins the members' JSON arrays into one; nil when none has an element.

@@ -31,7 +31,10 @@ type Store struct {
 	// only contend in PostgreSQL (its locks, its WAL insertion) and each costs more. Waiting
 	// here, they are written in their order of arrival, several cases' at once (groups.go).
 	writers chan struct{}
-	queue   writeQueue
+	// committers bounds the writers that write grouped transitions (groups.go), and queue
+	// holds those waiting for one.
+	committers chan struct{}
+	queue      writeQueue
 }
 
 // maxConns is the pool's size: the web app's pages run their reads at once.
@@ -102,7 +105,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db, writers: make(chan struct{}, opts.Writers)}, nil
+	return &Store{db: db, writers: make(chan struct{}, opts.Writers), committers: make(chan struct{}, min(opts.Writers, maxCommitters))}, nil
 }
 
 // Close releases the pool.
@@ -144,12 +147,17 @@ func atOnce(ctx context.Context, reads ...func(context.Context) error) error {
 
 // writing runs fn, a transition's write, once one of the store's writers is free.
 func (s *Store) writing(ctx context.Context, fn func() error) error {
+	return s.turn(ctx, s.writers, fn)
+}
+
+// turn runs fn once slots has room for it.
+func (s *Store) turn(ctx context.Context, slots chan struct{}, fn func() error) error {
 	select {
-	case s.writers <- struct{}{}:
+	case slots <- struct{}{}:
 	case <-ctx.Done():
 		return fmt.Errorf("wait to write: %w", ctx.Err())
 	}
-	defer func() { <-s.writers }()
+	defer func() { <-slots }()
 	return fn()
 }
 

@@ -149,9 +149,15 @@ func writeEvents(ctx context.Context, q sqlx.ExecerContext, events, mail []byte,
 	} else {
 		_, err = q.ExecContext(ctx, `SELECT apply_transition($1, $2)`, jsonText(events), jsonText(mail))
 	}
+	return invalidTransition(err, first)
+}
+
+// invalidTransition wraps the error of a write of events, first naming the transition, with
+// ErrInvalidTransition when apply_events found no row to change.
+func invalidTransition(err error, first string) error {
 	var pqErr *pq.Error
 	switch {
-	case errors.As(err, &pqErr) && pqErr.Code == "SK001": // apply_events found no row to change
+	case errors.As(err, &pqErr) && pqErr.Code == "SK001":
 		return fmt.Errorf("%w: %s", ErrInvalidTransition, pqErr.Message)
 	case err != nil:
 		return fmt.Errorf("apply %s: %w", first, err)
