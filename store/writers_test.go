@@ -12,8 +12,9 @@ import (
 )
 
 // TestWritersTakeTurns holds one case's row from outside, so that case's decision stalls
-// inside the store: with one writer, another case's decision waits behind it (and gives up
-// with its context), with two it goes through at once.
+// inside the store (for up to a second, the writes' lock wait): with one writer, another
+// case's decision waits behind it (and gives up with its context), with two it goes through
+// at once.
 func TestWritersTakeTurns(t *testing.T) {
 	ctx := context.Background()
 	_, url := storetest.New(t)
