@@ -36,7 +36,8 @@ func dataRejected(err error) error {
 // idempotency key, and what the event changes is written only when the key is new: a retried
 // activity never writes twice. A transition that numbers a decree or queues notices runs in a
 // transaction with those writes; any other (a decision, a start, a completion with its
-// deliveries) is one call, one round trip, after a completion's one read of what it delivers.
+// deliveries) is one call, one round trip, after a completion's one read of what it delivers,
+// together with the other such transitions queued behind a writer at the time (groups.go).
 // It waits its turn among the store's writers.
 func (s *Store) Apply(ctx context.Context, t chain.Transition) error {
 	if len(t.Notices) == 0 && !slices.ContainsFunc(t.Events, func(e chain.Event) bool { return e.Kind == chain.DecreeSigned }) {
