@@ -103,7 +103,7 @@ func New(st *store.Store, ops *caseops.Ops, def *sop.Definition, o Options) (*Se
 	s := &Server{st: st, ops: ops, def: def, cal: cal, o: o, p: o.Printer, sessions: sm,
 		drafts:    &drafts.Drafts{St: st, Ops: ops, Def: def, Decrees: o.Publisher},
 		calendars: &calsync.Syncer{Store: st, Ops: ops, Seed: o.Calendar},
-		metrics:   newMetrics()}
+		metrics:   newMetrics(st)}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -230,8 +230,21 @@ type metrics struct {
 	decisions *prometheus.CounterVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(st *store.Store) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
+	// The store's group commit, as this process's store wrote: transitions over calls is how
+	// deep the writes queue.
+	w := st.Writes()
+	for _, c := range []struct {
+		name, help string
+		n          func() int64
+	}{
+		{"skflow_store_transitions_written_total", "Case transitions this process's store wrote through its group queue.", w.Transitions.Load},
+		{"skflow_store_write_calls_total", "Calls to the database that wrote them, one or a group of transitions each.", w.Calls.Load},
+		{"skflow_store_transitions_rewritten_total", "Transitions written again alone after their group failed.", w.Retried.Load},
+	} {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.n()) }))
+	}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skflow_http_requests_total",
 		Help: "HTTP requests by method and status code."}, []string{"method", "code"})
 	m.decisions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skflow_decisions_total",

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -387,6 +388,21 @@ func TestCrossOriginHealthMetricsAndReport(t *testing.T) {
 	}
 	e.startCase("c-report")
 	e.advance("c-report", 5)
+	// The case's start and five decisions went through the store's group queue.
+	_, body := b.get("/metrics")
+	var written float64
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, "skflow_store_transitions_written_total "); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			written = n
+		}
+	}
+	if written < 6 {
+		t.Errorf("/metrics: %v transitions written by the store, want the start and 5 decisions at least", written)
+	}
 	aud := e.login("auditor")
 	code, page := aud.get("/report")
 	if code != http.StatusOK || !strings.Contains(page, `class="chart"`) || !strings.Contains(page, "<td>4</td><td>Analis SDMA Ahli Muda</td><td>1</td>") {
