@@ -52,10 +52,11 @@ type writeQueue struct {
 	stats   WriteStats
 }
 
-// WriteStats counts the store's grouped writes since it was opened.
+// WriteStats counts the store's grouped writes since it was opened. A transition of a group
+// that failed is counted again, with its call, when it is written alone.
 type WriteStats struct {
-	Transitions atomic.Int64 // transitions written through the group queue
-	Calls       atomic.Int64 // calls to the database that wrote them
+	Transitions atomic.Int64 // transitions sent through the group queue
+	Calls       atomic.Int64 // calls to the database that carried them
 	Retried     atomic.Int64 // transitions written again alone after their group failed
 }
 

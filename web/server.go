@@ -239,7 +239,7 @@ func newMetrics(st *store.Store) *metrics {
 		name, help string
 		n          func() int64
 	}{
-		{"skflow_store_transitions_written_total", "Case transitions this process's store wrote through its group queue.", w.Transitions.Load},
+		{"skflow_store_transitions_written_total", "Case transitions this process's store sent through its group queue (a failed group's again when written alone).", w.Transitions.Load},
 		{"skflow_store_write_calls_total", "Calls to the database that wrote them, one or a group of transitions each.", w.Calls.Load},
 		{"skflow_store_transitions_rewritten_total", "Transitions written again alone after their group failed.", w.Retried.Load},
 	} {
