@@ -191,13 +191,13 @@ func decisions(ctx context.Context, sys *allinone.System, ops *caseops.Ops, mete
 		}
 	}
 	w := sys.Store.Writes()
-	t0, c0 := w.Transitions.Load(), w.Calls.Load()
+	t0, c0, r0 := w.Transitions.Load(), w.Calls.Load(), w.Retried.Load()
 	r, err := meter.measure(func() (result, error) { return drive(ids, steps, dc.step) })
 	stopProfile()
 	if err != nil {
 		return r, err
 	}
-	t1, c1 := w.Transitions.Load(), w.Calls.Load()
+	t1, c1, r1 := w.Transitions.Load(), w.Calls.Load(), w.Retried.Load()
 	if err := dc.verify(ctx, ids); err != nil {
 		return r, err
 	}
@@ -208,7 +208,7 @@ func decisions(ctx context.Context, sys *allinone.System, ops *caseops.Ops, mete
 	r.print(fmt.Sprintf("skflow decide: %d decisions by %d concurrent cases, %s", len(r.lat), n, loop))
 	if c1 > c0 {
 		fmt.Printf("  writes       %d transitions in %d calls (%.1f a call), %d written again alone\n",
-			t1-t0, c1-c0, float64(t1-t0)/float64(c1-c0), w.Retried.Load())
+			t1-t0, c1-c0, float64(t1-t0)/float64(c1-c0), r1-r0)
 	}
 	fmt.Println("\n  step  p50        p99")
 	for i, l := range r.byStep {
