@@ -3,7 +3,9 @@ package main
 // The floors skflow's decision is measured against: what the least durable, recorded decision
 // costs on the same server and database. "Update alone" is a workflow Update that changes the
 // workflow's state and returns; "Update + local activity + row" also writes one row through a
-// local activity before it answers, as a recorded decision must.
+// local activity before it answers, as a recorded decision must. The third, "... + timer",
+// also cancels a timer and starts another, as a decision moves its case's reminder to the
+// next step: the least a recorded decision costs where each step reminds its official.
 
 import (
 	"context"
@@ -19,12 +21,25 @@ import (
 
 const floorQueue = "bench-floor"
 
-// floorWorkflow takes steps Updates named "step" and ends; with record, each Update first
-// writes its row through a local activity.
-func floorWorkflow(ctx workflow.Context, steps int, record bool) error {
+// floorKind is what a floor's Update does besides changing the workflow's state.
+type floorKind int
+
+const (
+	floorAlone floorKind = iota
+	floorRow             // writes one row through a local activity before it answers
+	floorTimer           // writes the row; the workflow then sets its timer again
+)
+
+// floorTimeout is the floor's timer: far enough off never to fire while the bench runs.
+const floorTimeout = 24 * time.Hour
+
+// floorWorkflow takes steps Updates named "step" and ends; from floorRow on, each Update first
+// writes its row through a local activity; with floorTimer one timer is pending at a time,
+// cancelled and started again after each Update, as a case's reminder is.
+func floorWorkflow(ctx workflow.Context, steps int, kind floorKind) error {
 	done := 0
 	if err := workflow.SetUpdateHandler(ctx, "step", func(ctx workflow.Context, n int) (int, error) {
-		if record {
+		if kind >= floorRow {
 			lao := workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second}
 			if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, lao), "RecordRow",
 				workflow.GetInfo(ctx).WorkflowExecution.ID, n).Get(ctx, nil); err != nil {
@@ -36,7 +51,20 @@ func floorWorkflow(ctx workflow.Context, steps int, record bool) error {
 	}); err != nil {
 		return err
 	}
-	return workflow.Await(ctx, func() bool { return done >= steps })
+	if kind < floorTimer {
+		return workflow.Await(ctx, func() bool { return done >= steps })
+	}
+	for done < steps {
+		tctx, cancel := workflow.WithCancel(ctx)
+		workflow.NewTimer(tctx, floorTimeout)
+		seen := done
+		err := workflow.Await(ctx, func() bool { return done > seen })
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // floorRows is the local activity's one row per Update, idempotent on its key.
@@ -62,8 +90,8 @@ func startFloors(ctx context.Context, c client.Client, st *store.Store) (func(),
 }
 
 // startFloor starts one floor workflow that takes steps Updates.
-func startFloor(ctx context.Context, c client.Client, id string, steps int, record bool) error {
-	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: floorQueue}, "FloorWorkflow", steps, record)
+func startFloor(ctx context.Context, c client.Client, id string, steps int, kind floorKind) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: floorQueue}, "FloorWorkflow", steps, kind)
 	return err
 }
 
@@ -82,11 +110,11 @@ func floorStep(ctx context.Context, c client.Client, id string, step int) (time.
 // not timed, has every workflow through its first task, as skflow's cases are (their starts
 // are recorded) before their decisions are timed; meter measures the timed Updates alone, as
 // it does skflow's decisions.
-func floor(ctx context.Context, c client.Client, meter cpuMeter, n, steps int, record bool, label string) (result, error) {
+func floor(ctx context.Context, c client.Client, meter cpuMeter, n, steps int, kind floorKind, label string) (result, error) {
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("floor-%s-%s-%03d", label, time.Now().Format("150405"), i)
-		if err := startFloor(ctx, c, ids[i], steps+1, record); err != nil {
+		if err := startFloor(ctx, c, ids[i], steps+1, kind); err != nil {
 			return result{}, err
 		}
 	}

@@ -107,11 +107,11 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 		defer stopFloors()
 		steps := len(sop.Default().Steps)
 		for _, f := range []struct {
-			name   string
-			record bool
-		}{{"floor, Update alone", false}, {recordedFloor, true}} {
+			name string
+			kind floorKind
+		}{{"floor, Update alone", floorAlone}, {recordedFloor, floorRow}, {timedFloor, floorTimer}} {
 			phases = append(phases, phase{f.name, func(round int) (result, error) {
-				r, err := floor(ctx, sys.Client, meter, n, steps, f.record, fmt.Sprintf("%t-%d", f.record, round))
+				r, err := floor(ctx, sys.Client, meter, n, steps, f.kind, fmt.Sprintf("%d-%d", f.kind, round))
 				if err != nil {
 					return r, fmt.Errorf("%s: %w", f.name, err)
 				}
@@ -120,7 +120,9 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 			}})
 		}
 	}
-	var ratios [3][]float64 // throughput, p50 and p99 against the recorded floor, a round each
+	// Throughput, p50 and p99 against each floor skflow is compared with, a round each.
+	against := []string{recordedFloor, timedFloor}
+	ratios := make([][3][]float64, len(against))
 	for round := 1; round <= rounds; round++ {
 		if rounds > 1 {
 			fmt.Printf("\n== round %d of %d\n", round, rounds)
@@ -142,26 +144,39 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 		if !floors {
 			continue
 		}
-		sk, rec := got["skflow"], got[recordedFloor]
-		ratio := [3]float64{sk.rate() / rec.rate(), sk.pct(0.5).Seconds() / rec.pct(0.5).Seconds(), sk.pct(0.99).Seconds() / rec.pct(0.99).Seconds()}
-		for i := range ratio {
-			ratios[i] = append(ratios[i], ratio[i])
+		fmt.Println()
+		sk := got["skflow"]
+		for k, name := range against {
+			fl := got[name]
+			ratio := [3]float64{sk.rate() / fl.rate(), sk.pct(0.5).Seconds() / fl.pct(0.5).Seconds(), sk.pct(0.99).Seconds() / fl.pct(0.99).Seconds()}
+			for i := range ratio {
+				ratios[k][i] = append(ratios[k][i], ratio[i])
+			}
+			fmt.Printf("skflow against the %s: throughput %.2f×, p50 %.2f×, p99 %.2f×\n", floorTitle[name], ratio[0], ratio[1], ratio[2])
 		}
-		fmt.Printf("\nskflow against the recorded floor: throughput %.2f×, p50 %.2f×, p99 %.2f×\n", ratio[0], ratio[1], ratio[2])
 	}
 	if floors && rounds > 1 {
-		fmt.Printf("\nover %d rounds, skflow against the recorded floor, median (least–most):\n", rounds)
-		for i, name := range []string{"throughput", "p50", "p99"} {
-			r := ratios[i]
-			slices.Sort(r)
-			fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", name, (r[(len(r)-1)/2]+r[len(r)/2])/2, r[0], r[len(r)-1])
+		for k, name := range against {
+			fmt.Printf("\nover %d rounds, skflow against the %s, median (least–most):\n", rounds, floorTitle[name])
+			for i, what := range []string{"throughput", "p50", "p99"} {
+				r := ratios[k][i]
+				slices.Sort(r)
+				fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", what, (r[(len(r)-1)/2]+r[len(r)/2])/2, r[0], r[len(r)-1])
+			}
 		}
 	}
 	return nil
 }
 
 // recordedFloor is the phase skflow is held against: the least a recorded decision costs.
-const recordedFloor = "floor, Update + local activity + one row"
+// timedFloor adds what a decision also does where steps remind their officials.
+const (
+	recordedFloor = "floor, Update + local activity + one row"
+	timedFloor    = "floor, Update + local activity + one row + timer set again"
+)
+
+// floorTitle names a floor in the ratios' lines.
+var floorTitle = map[string]string{recordedFloor: "recorded floor", timedFloor: "recorded floor with a timer"}
 
 // phase is one measured part of a round: skflow's decisions, or a floor's.
 type phase struct {

@@ -20,6 +20,9 @@ import (
 //	update         a workflow Update that changes the workflow's state and answers: the
 //	               server's admission and one workflow task
 //	update-la-row  the same with a local activity writing one row: the recorded floor
+//	update-la-row-timer
+//	               the same, the workflow then cancelling its timer and starting another, as a
+//	               decision moves its case's reminder to the next step
 //	apply          the store's transaction for a decision (the step decided, the next one
 //	               opened, both in the audit log), without Temporal
 //	status         a status query, which the web and the CLI sent before each decision until
@@ -52,11 +55,10 @@ func BenchmarkDecisionParts(b *testing.B) {
 		return fmt.Sprintf("parts-%s-%d-%s", part, runs, time.Now().Format("150405"))
 	}
 
-	for _, record := range []bool{false, true} {
-		part := map[bool]string{false: "update", true: "update-la-row"}[record]
+	for kind, part := range []string{floorAlone: "update", floorRow: "update-la-row", floorTimer: "update-la-row-timer"} {
 		b.Run(part, func(b *testing.B) {
 			id := name(part)
-			if err := startFloor(ctx, sys.Client, id, b.N+1, record); err != nil {
+			if err := startFloor(ctx, sys.Client, id, b.N+1, floorKind(kind)); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := floorStep(ctx, sys.Client, id, 0); err != nil { // the first workflow task, not timed
