@@ -155,6 +155,9 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 			fmt.Printf("skflow against the %s: throughput %.2f×, p50 %.2f×, p99 %.2f×\n", floorTitle[name], ratio[0], ratio[1], ratio[2])
 		}
 	}
+	if n := quiet.dropped.Load(); n > 0 {
+		fmt.Printf("\n%d completed cases had no participants to train, as bench cases have none (their ERROR lines are not shown)\n", n)
+	}
 	if floors && rounds > 1 {
 		for k, name := range against {
 			fmt.Printf("\nover %d rounds, skflow against the %s, median (least–most):\n", rounds, floorTitle[name])
@@ -258,7 +261,8 @@ func embedded(ctx context.Context, dbURL string, port, pgPort int, keep bool) (*
 	cfg.Database.EmbeddedPort = pgPort
 	cfg.Database.URL = dbURL
 	cfg.HTTP.Address = "127.0.0.1:0"
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	quiet = newUntrained(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(quiet)
 	sys, err := allinone.Up(ctx, &cfg, log)
 	if err != nil {
 		remove()
@@ -422,6 +426,9 @@ func profile() (stop func(), err error) {
 
 // rate is --open-loop: when set, decisions arrive at this many per second.
 var rate float64
+
+// quiet is the system's log, without the failures the bench's cases meet by design.
+var quiet untrained
 
 // drive runs every id through steps calls of one, concurrently per id and in order within
 // one; one says how long its measured part took. The first error stops that id and is
