@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // maxGroup bounds the transitions written by one call: enough to carry the queue 200 cases
@@ -30,8 +31,13 @@ const maxGroup = 32
 
 // maxCommitters is how many groups are written at once, at most: with more, a transition
 // finds a committer free more often and is written alone (BenchmarkConcurrentTransitions: with
-// 2, 8,260–8,661 transitions/s; with all 4 writers, 7,353–7,486).
+// 2, 8,260–8,661 transitions/s; with all 4 writers, 7,353–7,486). All but the first are relief,
+// for a queue deeper than a group.
 const maxCommitters = 2
+
+// stall is how long a transition waits for the first committer before the relief may take
+// it: longer than a group of maxGroup takes to write (about 10 ms on two cores).
+const stall = 25 * time.Millisecond
 
 // queued is a transition waiting to be written as part of a group.
 type queued struct {
@@ -69,8 +75,30 @@ func (s *Store) applyGrouped(ctx context.Context, q *queued) error {
 	s.queue.mu.Lock()
 	s.queue.waiting = append(s.queue.waiting, q)
 	s.queue.mu.Unlock()
+	since := time.Now()
 	for {
+		// The relief writes only while more than a group waits, or for a transition that has
+		// waited for the first committer longer than a group takes (one stalled on a held
+		// row). The first alone keeps up with what 200 cases deciding through Temporal
+		// deliver, and groups what a second would have written alone: 1.3–1.4 transitions a
+		// call instead of 1.0, and a sixth less of PostgreSQL's CPU a decision.
+		var relief chan struct{}
+		var impatient *time.Timer
+		if s.relief != nil {
+			if waited := time.Since(since); waited >= stall || s.queue.depth() > maxGroup {
+				relief = s.relief
+			} else {
+				impatient = time.NewTimer(stall - waited)
+			}
+		}
+		var wake <-chan time.Time
+		if impatient != nil {
+			wake = impatient.C
+		}
+		var slot chan struct{}
 		select {
+		case <-wake:
+			continue
 		case err := <-q.done:
 			if !errors.Is(err, errAlone) {
 				return err
@@ -83,25 +111,38 @@ func (s *Store) applyGrouped(ctx context.Context, q *queued) error {
 			s.queue.withdraw(q)
 			return fmt.Errorf("wait to write %s: %w", q.first, ctx.Err())
 		case s.committers <- struct{}{}:
-			// The group is taken once a writer is free too, so that it holds what queued
-			// while this waited.
-			var group []*queued
-			err := s.writing(ctx, func() error {
-				if group = s.queue.take(q); len(group) == 0 {
-					return nil
-				}
-				return s.writeGroup(ctx, group)
-			})
-			<-s.committers
-			if len(group) == 0 && err != nil { // no writer came in time
-				s.queue.withdraw(q)
-				return err
+			slot = s.committers
+		case relief <- struct{}{}:
+			slot = relief
+		}
+		if impatient != nil {
+			impatient.Stop()
+		}
+		// The group is taken once a writer is free too, so that it holds what queued while
+		// this waited.
+		var group []*queued
+		err := s.writing(ctx, func() error {
+			if group = s.queue.take(q); len(group) == 0 {
+				return nil
 			}
-			for _, m := range group {
-				m.done <- err // q's own comes back on the next turn of the loop
-			}
+			return s.writeGroup(ctx, group)
+		})
+		<-slot
+		if len(group) == 0 && err != nil { // no writer came in time
+			s.queue.withdraw(q)
+			return err
+		}
+		for _, m := range group {
+			m.done <- err // q's own comes back on the next turn of the loop
 		}
 	}
+}
+
+// depth is how many transitions wait to be written.
+func (g *writeQueue) depth() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.waiting)
 }
 
 // take removes up to maxGroup transitions from the head of the queue, or none when q is no

@@ -160,3 +160,42 @@ func TestAHeldCaseDoesNotHoldItsGroup(t *testing.T) {
 		t.Errorf("the group took %s to answer, want a few seconds at most", took)
 	}
 }
+
+// Two writers each applying their own case's decisions one after another, as the recording
+// activities of cases deciding through Temporal do: what arrives while the first committer
+// writes waits for it and goes with the next group, where a second committer would have
+// written it alone (1.0 a call).
+func TestALightLoadIsGrouped(t *testing.T) {
+	ctx := context.Background()
+	s, _ := storetest.New(t)
+	const writers, steps = 2, 14
+	var wg sync.WaitGroup
+	w := s.Writes()
+	written, calls := w.Transitions.Load(), w.Calls.Load()
+	for i := range writers {
+		wg.Go(func() {
+			id := fmt.Sprintf("light-%d", i)
+			if err := s.Apply(ctx, storetest.Started(id, t0)); err != nil {
+				t.Error(err)
+				return
+			}
+			opened := t0
+			for step := 1; step < steps; step++ {
+				at := opened.Add(time.Minute)
+				if err := s.Apply(ctx, storetest.Step(id, step, opened, at)); err != nil {
+					t.Error(err)
+					return
+				}
+				opened = at
+			}
+		})
+	}
+	wg.Wait()
+	n, c := w.Transitions.Load()-written, w.Calls.Load()-calls
+	if n != writers*steps {
+		t.Fatalf("%d transitions written, want %d", n, writers*steps)
+	}
+	if perCall := float64(n) / float64(c); perCall < 1.3 {
+		t.Errorf("%d transitions in %d calls (%.2f a call), want them grouped while the first committer writes", n, c, perCall)
+	}
+}

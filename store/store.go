@@ -31,9 +31,10 @@ type Store struct {
 	// only contend in PostgreSQL (its locks, its WAL insertion) and each costs more. Waiting
 	// here, they are written in their order of arrival, several cases' at once (groups.go).
 	writers chan struct{}
-	// committers bounds the writers that write grouped transitions (groups.go), and queue
-	// holds those waiting for one.
+	// committers is the slot of the first writer of grouped transitions (groups.go), relief
+	// those of the others, and queue holds the transitions waiting for one.
 	committers chan struct{}
+	relief     chan struct{}
 	queue      writeQueue
 }
 
@@ -105,7 +106,11 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db, writers: make(chan struct{}, opts.Writers), committers: make(chan struct{}, min(opts.Writers, maxCommitters))}, nil
+	st := &Store{db: db, writers: make(chan struct{}, opts.Writers), committers: make(chan struct{}, 1)}
+	if n := min(opts.Writers, maxCommitters) - 1; n > 0 {
+		st.relief = make(chan struct{}, n)
+	}
+	return st, nil
 }
 
 // Close releases the pool.
