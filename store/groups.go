@@ -89,17 +89,13 @@ func (s *Store) applyGrouped(ctx context.Context, q *queued) error {
 		// deliver, and groups what a second would have written alone: 1.3–1.4 transitions a
 		// call instead of 1.0, and a sixth less of PostgreSQL's CPU a decision.
 		var relief chan struct{}
-		var impatient *time.Timer
+		var wake <-chan time.Time
 		if s.relief != nil {
 			if waited := time.Since(since); waited >= stall || s.queue.depth() > maxGroup {
 				relief = s.relief
 			} else {
-				impatient = time.NewTimer(stall - waited)
+				wake = time.After(stall - waited)
 			}
-		}
-		var wake <-chan time.Time
-		if impatient != nil {
-			wake = impatient.C
 		}
 		var slot chan struct{}
 		select {
@@ -120,9 +116,6 @@ func (s *Store) applyGrouped(ctx context.Context, q *queued) error {
 			slot = s.committers
 		case relief <- struct{}{}:
 			slot = relief
-		}
-		if impatient != nil {
-			impatient.Stop()
 		}
 		// The group is taken once a writer is free too, so that it holds what queued while
 		// this waited.
