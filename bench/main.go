@@ -123,7 +123,7 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 	}
 	// Throughput, p50 and p99 against each floor skflow is compared with, a round each.
 	against := []string{recordedFloor, timedFloor}
-	ratios := make([][3][]float64, len(against))
+	tallies := make([]tally, len(against))
 	// The first phase of a process runs on cold caches (the database's buffers and backends,
 	// the server's and the worker's, a heap still growing) and it is always skflow's: measured
 	// alone in round 1 of five, it gave 0.71× against 0.89–1.08× in the four later rounds. A
@@ -162,12 +162,7 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 			fl := got[name]
 			ratio := [3]float64{sk.rate() / fl.rate(), sk.pct(0.5).Seconds() / fl.pct(0.5).Seconds(), sk.pct(0.99).Seconds() / fl.pct(0.99).Seconds()}
 			fmt.Printf("skflow against the %s: throughput %.2f×, p50 %.2f×, p99 %.2f×\n", floorTitle[name], ratio[0], ratio[1], ratio[2])
-			if round == 0 {
-				continue
-			}
-			for i := range ratio {
-				ratios[k][i] = append(ratios[k][i], ratio[i])
-			}
+			tallies[k].add(round, ratio)
 		}
 	}
 	if n := quiet.dropped.Load(); n > 0 {
@@ -177,9 +172,8 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 		for k, name := range against {
 			fmt.Printf("\nover %d rounds, skflow against the %s, median (least–most):\n", rounds, floorTitle[name])
 			for i, what := range []string{"throughput", "p50", "p99"} {
-				r := ratios[k][i]
-				slices.Sort(r)
-				fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", what, (r[(len(r)-1)/2]+r[len(r)/2])/2, r[0], r[len(r)-1])
+				median, least, most := tallies[k].summary(i)
+				fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", what, median, least, most)
 			}
 		}
 	}
