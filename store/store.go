@@ -106,7 +106,8 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	st := &Store{db: db, writers: make(chan struct{}, opts.Writers), committers: make(chan struct{}, 1)}
+	st := &Store{db: db, writers: make(chan struct{}, opts.Writers), committers: make(chan struct{}, 1),
+		queue: writeQueue{full: make(chan struct{}, 1)}}
 	if n := min(opts.Writers, maxCommitters) - 1; n > 0 {
 		st.relief = make(chan struct{}, n)
 	}
