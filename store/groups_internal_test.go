@@ -33,33 +33,22 @@ func lingers(t *testing.T, g *writeQueue, ctx context.Context, stop func()) bool
 	return true
 }
 
-// cases queues a transition for each case and returns the first.
-func cases(g *writeQueue, ids ...string) *queued {
-	var first *queued
+// cases queues a transition for each case.
+func cases(g *writeQueue, ids ...string) {
 	for _, id := range ids {
-		q := &queued{caseID: id}
-		g.add(q)
-		if first == nil {
-			first = q
-		}
+		g.add(&queued{caseID: id})
 	}
-	return first
 }
 
 // write is one turn of the first committer: before wait when it begins, during come while it
 // lingers and writes, and it takes up to n of the queue's head.
-func write(t *testing.T, g *writeQueue, before, during []string, n int) {
-	t.Helper()
-	head := cases(g, before...)
-	since := g.linger(context.Background(), 0)
-	if head == nil {
-		head = cases(g, during...)
-	} else {
-		cases(g, during...)
-	}
+func write(g *writeQueue, before, during []string, n int) {
+	cases(g, before...)
+	mark := g.linger(context.Background(), 0)
+	cases(g, during...)
 	group := g.waiting[:n]
 	g.waiting = slices.Clone(g.waiting[n:])
-	g.wrote(group, since)
+	g.wrote(group, mark)
 }
 
 func newQueue() *writeQueue { return &writeQueue{full: make(chan struct{}, 1)} }
@@ -72,23 +61,23 @@ func TestOnlyAPressedQueueLingers(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
-		turn func(*testing.T, *writeQueue)
+		turn func(*writeQueue)
 	}{
-		{"a fresh store", func(*testing.T, *writeQueue) {}},
-		{"a lone write, another arriving as it is written", func(t *testing.T, g *writeQueue) {
-			write(t, g, []string{"a"}, []string{"b"}, 1)
+		{"a fresh store", func(*writeQueue) {}},
+		{"a lone write, another arriving as it is written", func(g *writeQueue) {
+			write(g, []string{"a"}, []string{"b"}, 1)
 		}},
-		{"a group of what waited, nothing after it", func(t *testing.T, g *writeQueue) {
-			write(t, g, []string{"a", "b"}, nil, 2)
+		{"a group of what waited, nothing after it", func(g *writeQueue) {
+			write(g, []string{"a", "b"}, nil, 2)
 		}},
-		{"two callers one after another", func(t *testing.T, g *writeQueue) {
-			write(t, g, []string{"a", "b"}, nil, 2)
-			write(t, g, []string{"a"}, []string{"b"}, 2)
-			write(t, g, []string{"b"}, []string{"a"}, 2)
+		{"two callers one after another", func(g *writeQueue) {
+			write(g, []string{"a", "b"}, nil, 2)
+			write(g, []string{"a"}, []string{"b"}, 2)
+			write(g, []string{"b"}, []string{"a"}, 2)
 		}},
 	} {
 		g := newQueue()
-		c.turn(t, g)
+		c.turn(g)
 		if lingers(t, g, ctx, nil) {
 			t.Errorf("%s: the committer lingered", c.name)
 		}
@@ -103,7 +92,7 @@ func TestOnlyAPressedQueueLingers(t *testing.T) {
 		{"another case came after the group", []string{"a", "b"}, []string{"c"}, 2},
 	} {
 		g := newQueue()
-		write(t, g, c.before, c.during, c.n)
+		write(g, c.before, c.during, c.n)
 		if !lingers(t, g, ctx, func() { cases(g, make([]string, maxGroup)...) }) {
 			t.Errorf("%s: the committer did not linger", c.name)
 		}
@@ -115,7 +104,7 @@ func TestOnlyAPressedQueueLingers(t *testing.T) {
 	}
 
 	g := newQueue()
-	write(t, g, []string{"a"}, []string{"b"}, 2)
+	write(g, []string{"a"}, []string{"b"}, 2)
 	cctx, cancel := context.WithCancel(ctx)
 	if !lingers(t, g, cctx, cancel) {
 		t.Error("a pressed queue: the committer did not linger")
@@ -127,7 +116,7 @@ func TestAStaleWakeDoesNotEndALinger(t *testing.T) {
 	g := newQueue()
 	cases(g, make([]string, maxGroup)...) // leaves a wake pending
 	g.waiting = nil
-	write(t, g, []string{"a"}, []string{"b"}, 2)
+	write(g, []string{"a"}, []string{"b"}, 2)
 	if !lingers(t, g, context.Background(), func() { cases(g, make([]string, maxGroup)...) }) {
 		t.Error("the committer took a stale wake for company")
 	}
