@@ -160,8 +160,9 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 		sk := got["skflow"]
 		for k, name := range against {
 			fl := got[name]
-			ratio := [3]float64{sk.rate() / fl.rate(), sk.pct(0.5).Seconds() / fl.pct(0.5).Seconds(), sk.pct(0.99).Seconds() / fl.pct(0.99).Seconds()}
-			fmt.Printf("skflow against the %s: throughput %.2f×, p50 %.2f×, p99 %.2f×\n", floorTitle[name], ratio[0], ratio[1], ratio[2])
+			ratio := ratios{sk.rate() / fl.rate(), sk.pct(0.5).Seconds() / fl.pct(0.5).Seconds(),
+				sk.pct(0.99).Seconds() / fl.pct(0.99).Seconds(), sk.cpu().Seconds() / fl.cpu().Seconds()}
+			fmt.Printf("skflow against the %s: %s\n", floorTitle[name], ratio)
 			tallies[k].add(round, ratio)
 		}
 	}
@@ -171,9 +172,9 @@ func run(n int, dbURL string, port, pgPort int, keep, floors bool, waiting, roun
 	if floors && rounds > 1 {
 		for k, name := range against {
 			fmt.Printf("\nover %d rounds, skflow against the %s, median (least–most):\n", rounds, floorTitle[name])
-			for i, what := range []string{"throughput", "p50", "p99"} {
+			for i, what := range ratioNames {
 				median, least, most := tallies[k].summary(i)
-				fmt.Printf("  %-10s  %.2f× (%.2f–%.2f)\n", what, median, least, most)
+				fmt.Printf("  %-14s  %.2f× (%.2f–%.2f)\n", what, median, least, most)
 			}
 		}
 	}
@@ -394,6 +395,10 @@ type result struct {
 
 func (r result) rate() float64 { return float64(len(r.lat)) / r.wall.Seconds() }
 
+// cpu is what a decision cost this process and the embedded PostgreSQL (none is measured with
+// --database-url).
+func (r result) cpu() time.Duration { return (r.cpuSelf + r.cpuPG) / time.Duration(len(r.lat)) }
+
 func (r result) pct(p float64) time.Duration { return r.lat[int(p*float64(len(r.lat)-1))] }
 
 func (r result) print(title string) {
@@ -404,7 +409,7 @@ func (r result) print(title string) {
 	}
 	fmt.Printf("  max          %s\n", r.lat[len(r.lat)-1].Round(100*time.Microsecond))
 	if n := time.Duration(len(r.lat)); r.cpuSelf > 0 {
-		fmt.Printf("  CPU/decision %s (this process %s, PostgreSQL %s)\n", ((r.cpuSelf + r.cpuPG) / n).Round(10*time.Microsecond),
+		fmt.Printf("  CPU/decision %s (this process %s, PostgreSQL %s)\n", r.cpu().Round(10*time.Microsecond),
 			(r.cpuSelf / n).Round(10*time.Microsecond), (r.cpuPG / n).Round(10*time.Microsecond))
 	}
 }

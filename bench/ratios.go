@@ -1,12 +1,32 @@
 package main
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
-// tally gathers, for one floor, skflow's counted rounds' ratios: throughput, p50 and p99.
-type tally [3][]float64
+// ratioNames are the ratios of skflow's figures to a floor's, as ratios holds them. On a
+// machine the phases saturate, throughput is the cores over the CPU a decision costs, so the
+// last says how much of a throughput ratio the work explains and how much the minute it ran in.
+var ratioNames = [...]string{"throughput", "p50", "p99", "CPU a decision"}
+
+// ratios is one round's ratios, in the order of ratioNames.
+type ratios [len(ratioNames)]float64
+
+func (r ratios) String() string {
+	parts := make([]string, len(r))
+	for i, v := range r {
+		parts[i] = fmt.Sprintf("%s %.2f×", ratioNames[i], v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tally gathers, for one floor, skflow's counted rounds' ratios.
+type tally [len(ratioNames)][]float64
 
 // add counts a round's ratios; round 0 is the warm-up, printed and not counted.
-func (t *tally) add(round int, ratio [3]float64) {
+func (t *tally) add(round int, ratio ratios) {
 	if round == 0 {
 		return
 	}
