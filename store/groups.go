@@ -85,6 +85,9 @@ type writeQueue struct {
 	full chan struct{}
 }
 
+// newWriteQueue is an empty queue, its wake ready for a lingering committer.
+func newWriteQueue() writeQueue { return writeQueue{full: make(chan struct{}, 1)} }
+
 // WriteStats counts the store's grouped writes since it was opened. A transition of a group
 // that failed is counted again, with its call, when it is written alone.
 type WriteStats struct {

@@ -51,8 +51,6 @@ func write(g *writeQueue, before, during []string, n int) {
 	g.wrote(group, mark)
 }
 
-func newQueue() *writeQueue { return &writeQueue{full: make(chan struct{}, 1)} }
-
 // The first committer waits for company only while others keep arriving as it works: its last
 // group had company, and a case that group did not answer came while it lingered or wrote. Any
 // other write goes at once: a lone decision's, or those of a few callers writing one after
@@ -76,9 +74,9 @@ func TestOnlyAPressedQueueLingers(t *testing.T) {
 			write(g, []string{"b"}, []string{"a"}, 2)
 		}},
 	} {
-		g := newQueue()
-		c.turn(g)
-		if lingers(t, g, ctx, nil) {
+		g := newWriteQueue()
+		c.turn(&g)
+		if lingers(t, &g, ctx, nil) {
 			t.Errorf("%s: the committer lingered", c.name)
 		}
 	}
@@ -91,33 +89,33 @@ func TestOnlyAPressedQueueLingers(t *testing.T) {
 		{"another case came and was written with the group", []string{"a"}, []string{"b"}, 2},
 		{"another case came after the group", []string{"a", "b"}, []string{"c"}, 2},
 	} {
-		g := newQueue()
-		write(g, c.before, c.during, c.n)
-		if !lingers(t, g, ctx, func() { cases(g, make([]string, maxGroup)...) }) {
+		g := newWriteQueue()
+		write(&g, c.before, c.during, c.n)
+		if !lingers(t, &g, ctx, func() { cases(&g, make([]string, maxGroup)...) }) {
 			t.Errorf("%s: the committer did not linger", c.name)
 		}
 		// A whole group waiting: the next write goes at once, and the wake it left is not
 		// taken for the next linger's.
-		if lingers(t, g, ctx, nil) {
+		if lingers(t, &g, ctx, nil) {
 			t.Errorf("%s, then a whole group waiting: the committer lingered", c.name)
 		}
 	}
 
-	g := newQueue()
-	write(g, []string{"a"}, []string{"b"}, 2)
+	g := newWriteQueue()
+	write(&g, []string{"a"}, []string{"b"}, 2)
 	cctx, cancel := context.WithCancel(ctx)
-	if !lingers(t, g, cctx, cancel) {
+	if !lingers(t, &g, cctx, cancel) {
 		t.Error("a pressed queue: the committer did not linger")
 	}
 }
 
 // A wake left by a group that filled before a linger began does not cut the next one short.
 func TestAStaleWakeDoesNotEndALinger(t *testing.T) {
-	g := newQueue()
-	cases(g, make([]string, maxGroup)...) // leaves a wake pending
+	g := newWriteQueue()
+	cases(&g, make([]string, maxGroup)...) // leaves a wake pending
 	g.waiting = nil
-	write(g, []string{"a"}, []string{"b"}, 2)
-	if !lingers(t, g, context.Background(), func() { cases(g, make([]string, maxGroup)...) }) {
+	write(&g, []string{"a"}, []string{"b"}, 2)
+	if !lingers(t, &g, context.Background(), func() { cases(&g, make([]string, maxGroup)...) }) {
 		t.Error("the committer took a stale wake for company")
 	}
 }

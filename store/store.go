@@ -107,7 +107,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	st := &Store{db: db, writers: make(chan struct{}, opts.Writers), committers: make(chan struct{}, 1),
-		queue: writeQueue{full: make(chan struct{}, 1)}}
+		queue: newWriteQueue()}
 	if n := min(opts.Writers, maxCommitters) - 1; n > 0 {
 		st.relief = make(chan struct{}, n)
 	}
